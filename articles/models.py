@@ -1,0 +1,219 @@
+"""Articles (稿件), their photos, and themes (主题)."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import strip_tags
+from ckeditor_uploader.fields import RichTextUploadingField
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from unionpaper.publishing import Publishable, published_q
+from unionpaper.uploads import GeneratedName, validate_image_upload
+
+from .bylines import normalize_name, parse_byline
+from .sanitize import clean_html
+
+AUTHOR_SEPARATOR = "、"
+
+
+class ThemeQuerySet(models.QuerySet):
+    def suggest(self, term: str, limit: int = 20) -> list[str]:
+        """Return theme names for autocomplete: those starting with ``term`` first."""
+        starts = list(self.filter(name__istartswith=term).order_by("name").values_list("name", flat=True)[:limit])
+        if len(starts) < limit:
+            more = self.filter(name__icontains=term).exclude(name__in=starts).order_by("name")
+            starts += list(more.values_list("name", flat=True)[: limit - len(starts)])
+        return starts
+
+
+class Theme(TagBase):
+    """A theme such as 法律援助 or 技能竞赛; slugs keep the Chinese (``/themes/法律援助/``)."""
+
+    objects = ThemeQuerySet.as_manager()
+
+    description = models.TextField("简介", blank=True, help_text="显示在主题页顶部（可选）。")
+
+    class Meta:
+        verbose_name = "主题"
+        verbose_name_plural = "主题"
+        ordering = ["name"]
+
+
+class ThemedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, verbose_name="稿件")
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_articles", verbose_name="主题")
+
+    class Meta:
+        verbose_name = "稿件主题"
+        verbose_name_plural = "稿件主题"
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="article_theme_once")]
+
+
+def percent_field(verbose_name):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    @staticmethod
+    def published_q(prefix: str = "") -> Q:
+        """Return the condition "the public may see it": article and its issue published and due."""
+        return published_q(prefix) & published_q(f"{prefix}page__issue__")
+
+    def published(self):
+        """Return the articles the public may see now."""
+        return self.filter(self.published_q())
+
+    def in_reading_order(self):
+        """Order as the paper is read: newest issue, then page, then position on the page."""
+        return self.order_by("-page__issue__date", "page__sort_key", "order", "id")
+
+    def by_author(self, name: str):
+        """Return articles by ``name`` (spaces ignored: ``刘 飞`` finds ``刘飞``)."""
+        name = normalize_name(name)
+        if not name:
+            return self.none()
+        sep = AUTHOR_SEPARATOR
+        return self.filter(
+            Q(author_names=name)
+            | Q(author_names__startswith=f"{name}{sep}")
+            | Q(author_names__endswith=f"{sep}{name}")
+            | Q(author_names__contains=f"{sep}{name}{sep}")
+        )
+
+    def with_page(self):
+        """Fetch page and issue in the same query (for lists and citations)."""
+        return self.select_related("page", "page__issue")
+
+
+class Article(Publishable):
+    """One article as printed on a page."""
+
+    page = models.ForeignKey("issues.Page", on_delete=models.CASCADE, related_name="articles", verbose_name="版面")
+    order = models.PositiveSmallIntegerField("版内顺序", default=0, help_text="在本版中的先后，小的在前。")
+    kicker = models.CharField("引题", max_length=200, blank=True, help_text="主标题上方的引题（肩题），可留空。")
+    headline = models.CharField("主标题", max_length=300)
+    subtitle = models.CharField("副标题", max_length=300, blank=True)
+    byline = models.CharField(
+        "署名",
+        max_length=300,
+        blank=True,
+        help_text="照报纸原样填写，如“文 市总工会主席 刘 飞”或“本报记者 王晓明 通讯员 李 华”；"
+        "身份、职务和作者名由系统自动拆分，作者名中的空格会被去掉。",
+    )
+    byline_role = models.CharField("署名身份", max_length=40, blank=True, editable=False)
+    author_title = models.CharField("作者职务", max_length=300, blank=True, editable=False)
+    author_names = models.CharField(
+        "作者", max_length=300, blank=True, editable=False, db_index=True, help_text="多位作者以“、”分隔。"
+    )
+    body = RichTextUploadingField("正文", blank=True)
+    themes = TaggableManager(
+        "主题",
+        through=ThemedArticle,
+        blank=True,
+        help_text="多个主题用逗号、顿号（、）或空格分隔，如：法律援助、职工维权。",
+    )
+    area_left = percent_field("热区左边距（%）")
+    area_top = percent_field("热区上边距（%）")
+    area_width = percent_field("热区宽度（%）")
+    area_height = percent_field("热区高度（%）")
+    source_key = models.CharField(
+        "来源标识", max_length=255, null=True, blank=True, unique=True, editable=False,
+        help_text="导入时记录的来源文件，用于重复导入时识别同一篇稿件。",
+    )
+    source_checksum = models.CharField("来源校验和", max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
+        editable=False,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["page", "order"], name="article_page_order")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        parsed = parse_byline(self.byline)
+        self.byline = parsed.raw
+        self.byline_role = parsed.role
+        self.author_title = parsed.title
+        self.author_names = AUTHOR_SEPARATOR.join(parsed.names)
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        """Return kicker, headline and subtitle as one line."""
+        return " ".join(part for part in (self.kicker, self.headline, self.subtitle) if part) or "（无标题）"
+
+    @property
+    def authors(self) -> list[str]:
+        return [n for n in self.author_names.split(AUTHOR_SEPARATOR) if n]
+
+    @property
+    def date(self):
+        return self.page.issue.date
+
+    @property
+    def citation(self) -> str:
+        """Return the citation line: 《职工天地》(2023年01月01日 第A34版)."""
+        return self.page.citation
+
+    @property
+    def has_area(self) -> bool:
+        return None not in (self.area_left, self.area_top, self.area_width, self.area_height)
+
+    @property
+    def plain_text(self) -> str:
+        """Return the body without markup (for snippets, feeds and search)."""
+        return strip_tags(self.body).replace("&nbsp;", " ").strip()
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"pk": self.pk})
+
+
+class ArticleImage(models.Model):
+    """A photo printed with an article, with its caption."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images", verbose_name="稿件")
+    image = models.ImageField(
+        "图片",
+        upload_to=GeneratedName("photos"),
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+    )
+    width = models.PositiveIntegerField("宽", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("高", null=True, blank=True, editable=False)
+    caption = models.CharField("图片说明", max_length=300, blank=True)
+    credit = models.CharField("摄影", max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "稿件图片"
+        verbose_name_plural = "稿件图片"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.caption or f"图片 {self.pk}"

@@ -1,0 +1,194 @@
+"""Issues (期) and their pages (版)."""
+import io
+import re
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models
+from django.urls import reverse
+from PIL import Image
+
+from unionpaper.dates import date_zh, weekday_zh
+from unionpaper.publishing import Publishable, published_q
+from unionpaper.uploads import GeneratedName, validate_image_upload, validate_pdf_upload
+
+THUMBNAIL_SIZE = (240, 360)
+
+_CODE_RE = re.compile(r"^([A-Z]*)0*(\d+)([A-Z]*)$")
+
+
+def normalize_page_code(raw: str) -> str:
+    """Return the canonical form of a page code: ``第3版`` → ``3``, ``a03`` → ``A03``."""
+    code = (raw or "").strip().upper().replace(" ", "")
+    if code.startswith("第"):
+        code = code[1:]
+    if code.endswith("版"):
+        code = code[:-1]
+    return code
+
+
+def page_sort_key(code: str) -> str:
+    """Return a key that sorts page codes naturally (A2 before A10; A03 same as A3)."""
+    code = normalize_page_code(code)
+    match = _CODE_RE.match(code)
+    if not match:
+        return code
+    prefix, number, suffix = match.groups()
+    return f"{prefix}{int(number):05d}{suffix}"
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Return the issues the public may see now."""
+        return self.filter(published_q())
+
+    def latest_published(self):
+        """Return the newest public issue, or None."""
+        return self.published().order_by("-date").first()
+
+
+class Issue(Publishable):
+    """One day's paper (一期)."""
+
+    date = models.DateField("出版日期", unique=True)
+    number = models.PositiveIntegerField(
+        "期号", null=True, blank=True, help_text="当年第几期；导入的往期可留空。"
+    )
+    serial = models.PositiveIntegerField("总期号", null=True, blank=True, help_text="创刊以来的总第几期（可选）。")
+    note = models.CharField("备注", max_length=200, blank=True, help_text="仅编辑部可见。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{date_zh(self.date)}{self.number_display}"
+
+    @property
+    def number_display(self) -> str:
+        parts = []
+        if self.number:
+            parts.append(f"第{self.number}期")
+        if self.serial:
+            parts.append(f"总第{self.serial}期")
+        return f"（{'，'.join(parts)}）" if parts else ""
+
+    @property
+    def weekday(self) -> str:
+        """Return the weekday as printed on the masthead (derived, never stored)."""
+        return weekday_zh(self.date)
+
+    @property
+    def date_display(self) -> str:
+        return date_zh(self.date)
+
+    def get_absolute_url(self):
+        return reverse("issues:issue", kwargs={"date": self.date.isoformat()})
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """Return pages of public issues."""
+        return self.filter(published_q("issue__"))
+
+    def in_order(self):
+        return self.order_by("sort_key")
+
+
+class Page(models.Model):
+    """One page (版) of an issue, with its scan and PDF."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
+    code = models.CharField("版次", max_length=12, help_text="如 A01、A34、B2；同一期内不可重复。")
+    sort_key = models.CharField("排序键", max_length=24, editable=False, db_index=True)
+    name = models.CharField("版名", max_length=40, blank=True, help_text="如 要闻、工会动态、法治。")
+    editor = models.CharField("责任编辑", max_length=60, blank=True)
+    image = models.ImageField(
+        "版面图",
+        upload_to=GeneratedName("pages"),
+        width_field="image_width",
+        height_field="image_height",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="整版扫描图（JPEG/PNG/TIFF）。上传后自动生成缩略图。",
+    )
+    image_width = models.PositiveIntegerField("图宽", null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField("图高", null=True, blank=True, editable=False)
+    thumbnail = models.ImageField("缩略图", upload_to=GeneratedName("pages/thumbs"), blank=True, editable=False)
+    pdf = models.FileField(
+        "版面 PDF",
+        upload_to=GeneratedName("pages/pdf", kind="pdf"),
+        blank=True,
+        validators=[validate_pdf_upload],
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "sort_key"], name="page_code_unique_in_issue"),
+        ]
+
+    def __str__(self):
+        label = f"第{self.code}版"
+        if self.name:
+            label += f" {self.name}"
+        return f"{self.issue.date_display} {label}" if self.issue_id else label
+
+    def clean(self):
+        self.code = normalize_page_code(self.code)
+        if self.issue_id and self.code:
+            clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
+            if clash.exists():
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"code": f"本期已有第{clash.first().code}版。"})
+
+    def save(self, *args, **kwargs):
+        self.code = normalize_page_code(self.code)
+        self.sort_key = page_sort_key(self.code)
+        image_changed = self._image_changed()
+        if image_changed:
+            self._make_thumbnail()
+        super().save(*args, **kwargs)
+
+    def _image_changed(self) -> bool:
+        if not self.image:
+            if self.thumbnail:
+                self.thumbnail = None
+            return False
+        if not self.thumbnail:
+            return True
+        file = getattr(self.image, "file", None)
+        return not getattr(self.image, "_committed", True) or (file is not None and self.pk is None)
+
+    def _make_thumbnail(self):
+        self.image.seek(0)
+        with Image.open(self.image) as img:
+            img.thumbnail(THUMBNAIL_SIZE)
+            out = io.BytesIO()
+            img.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+        self.image.seek(0)
+        self.thumbnail.save("thumb.jpg", ContentFile(out.getvalue()), save=False)
+
+    @property
+    def label(self) -> str:
+        return f"第{self.code}版" + (f" {self.name}" if self.name else "")
+
+    @property
+    def citation(self) -> str:
+        """Return the citation line: 《职工天地》(2023年01月01日 第A34版)."""
+        return f"《{settings.PAPER_NAME}》({self.issue.date_display} 第{self.code}版)"
+
+    def get_absolute_url(self):
+        return reverse("issues:page", kwargs={"date": self.issue.date.isoformat(), "code": self.code})

@@ -1,0 +1,24 @@
+"""URL configuration: the admin, the editor's uploads, and the public site."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from .converters import DateConverter
+
+register_converter(DateConverter, "date")
+
+admin.site.site_header = f"《{settings.PAPER_NAME}》编辑部"
+admin.site.site_title = f"{settings.PAPER_NAME} 编辑系统"
+admin.site.index_title = "采编管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("", include("issues.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
