@@ -148,6 +148,10 @@ class Article(Publishable):
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
         ordering = ["order", "id"]
+        permissions = [
+            ("publish_article", "可以发布、撤回和定时发布稿件"),
+            ("edit_others_articles", "可以编辑他人的稿件"),
+        ]
         indexes = [models.Index(fields=["page", "order"], name="article_page_order")]
 
     def __str__(self):

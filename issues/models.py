@@ -65,6 +65,7 @@ class Issue(Publishable):
         verbose_name = "期"
         verbose_name_plural = "期"
         ordering = ["-date"]
+        permissions = [("publish_issue", "可以发布、撤回和定时发布整期")]
 
     def __str__(self):
         return f"{date_zh(self.date)}{self.number_display}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("", include("issues.urls")),
     path("", include("articles.urls")),
+    path("", include("articles.search.urls")),
 ]
 
 if settings.DEBUG:

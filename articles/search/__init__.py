@@ -1,0 +1,1 @@
+"""Archive search: exact-recall Chinese full-text search (see docs/search.md)."""

@@ -1,0 +1,1 @@
+"""Keep the search index current (connected from ArticlesConfig.ready)."""

@@ -1,0 +1,4 @@
+"""URLs of archive search."""
+app_name = "search"
+
+urlpatterns = []
