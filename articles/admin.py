@@ -26,7 +26,7 @@ class ArticleImageInline(admin.TabularInline):
 class ThemeWidget(forms.TextInput):
     """Text input for themes that suggests existing themes as the editor types."""
 
-    template_name = "admin/articles/theme_widget.html"
+    template_name = "articles/widgets/theme.html"
 
     class Media:
         js = ("articles/theme_autocomplete.js",)
