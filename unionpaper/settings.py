@@ -5,8 +5,12 @@ One module for every deployment. Development needs no variables beyond
 the site refuses to start until every production variable is set.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, MEDIA_ROOT,
-PAPER_NAME, CSRF_TRUSTED_ORIGINS, CACHE_URL, TIME_ZONE.
+PAPER_NAME, CSRF_TRUSTED_ORIGINS, CACHE_URL, TIME_ZONE; in production also
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_PRELOAD,
+SECURE_PROXY_SSL_HEADER, AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES,
+SESSION_COOKIE_AGE (see docs/security.md).
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "taggit",
     "reversion",
+    "axes",
+    "csp",
     "issues",
     "articles",
 ]
@@ -69,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "unionpaper.urls"
@@ -116,6 +125,74 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes checks every login attempt first and refuses locked-out
+# clients before the password is even compared.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Lock the account name and, separately, the address guessing at many names.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client address
+# comes from X-Forwarded-For and not from the proxy itself.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+
+# Sessions: a working day, gone when idle that long, never readable by script.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Transport and browser security -------------------------------------------
+# Development runs on plain http://localhost; everything below is on whenever
+# DEBUG is off, so `check --deploy` is clean by default in production.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    # Only when a proxy in front sets this header and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4). Reader pages load only our own
+# scripts, styles and images: no inline code, no other hosts. The admin's
+# article form relaxes style-src for CKEditor on that view alone
+# (articles.admin.ArticleAdmin); the upload browser of django-ckeditor is
+# staff-only and written with inline scripts, so it is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/ckeditor/browse/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+if not DEBUG:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
 # --- Language and time -------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -142,7 +219,12 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # is cleaned by articles.sanitize.clean_html before it is stored and before it
 # is shown, so the editor is never the only guard.
 CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
+# Our backend applies the same checks as every other image upload (real
+# format, byte and pixel limits); the generator gives every file a random
+# name with the extension of its real format.
+CKEDITOR_IMAGE_BACKEND = "unionpaper.uploads.CKEditorImageBackend"
+CKEDITOR_FILENAME_GENERATOR = "unionpaper.uploads.ckeditor_filename"
+CKEDITOR_RESTRICT_BY_DATE = True
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_RESTRICT_BY_USER = False
 CKEDITOR_BROWSE_SHOW_DIRS = True
@@ -160,6 +242,9 @@ CKEDITOR_CONFIGS = {
         "width": "100%",
         "language": "zh-cn",
         "removePlugins": "exportpdf",
+        # Upload through XHR with a JSON answer, never the old form post
+        # whose answer is an inline script in a frame.
+        "filebrowserUploadMethod": "xhr",
     },
 }
 SILENCED_SYSTEM_CHECKS = []  # ckeditor.W001 stays visible on purpose: see README.
