@@ -1,0 +1,62 @@
+"""Run inside a process configured with a primary and a streaming replica.
+
+Writes through the ORM and the admin, reads through public pages, and prints
+which database served what, as JSON, for tests/deploy/test_replica.py.
+"""
+import datetime
+import json
+import os
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionpaper.settings")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from issues.models import Issue, Page  # noqa: E402
+from unionpaper.publishing import Status  # noqa: E402
+
+
+def wait_for_replica(check, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+result = {}
+with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
+    issue = Issue.objects.create(date=datetime.date(2024, 5, 1), status=Status.PUBLISHED)
+    page = Page.objects.create(issue=issue, code="A01", name="要闻")
+    article = Article.objects.create(page=page, headline="复制测试稿件", status=Status.PUBLISHED, body="<p>正文</p>")
+    result["writes_on_primary"] = sum(q["sql"].startswith("INSERT") for q in primary.captured_queries)
+    result["writes_on_replica"] = sum(q["sql"].startswith("INSERT") for q in replica.captured_queries)
+
+result["replicated"] = wait_for_replica(lambda: Article.objects.using("replica").filter(pk=article.pk).exists())
+
+client = Client()
+for name, url in [("article", f"/articles/{article.pk}/"), ("page", "/issues/2024-05-01/A01/"), ("home", "/")]:
+    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
+        response = client.get(url)
+    result[name] = {
+        "status": response.status_code,
+        "primary": len(primary.captured_queries),
+        "replica": len(replica.captured_queries),
+        "shows_headline": "复制测试稿件" in response.content.decode(),
+    }
+
+User = get_user_model()
+User.objects.create_superuser("replica-admin", "r@example.org", "a-long-password-for-tests")
+client.force_login(User.objects.get(username="replica-admin"))
+with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+result["admin"] = {"status": response.status_code, "primary": len(primary.captured_queries), "replica": len(replica.captured_queries)}
+print(json.dumps(result))
