@@ -115,6 +115,18 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
+# A streaming read replica, when there is one: public GET/HEAD requests read
+# from it, the admin and every write use the primary (unionpaper/db_routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Tests create their database on the primary only; the replica alias then
+    # points at the same test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["unionpaper.db_routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "unionpaper.db_routers.ReplicaReadsMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords and accounts --------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from .converters import DateConverter
+from .health import health
 
 register_converter(DateConverter, "date")
 
@@ -14,6 +15,7 @@ admin.site.index_title = "采编管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("health/", health, name="health"),
     path("", include("issues.urls")),
     path("", include("articles.urls")),
     path("", include("articles.search.urls")),

@@ -43,6 +43,7 @@ def test_public_pages_read_from_the_replica_and_writes_go_to_the_primary(replica
         "DATABASE_URL": f"{PRIMARY}/{replicated_database}",
         "DATABASE_REPLICA_URL": f"{REPLICA}/{replicated_database}",
         "MEDIA_ROOT": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
     }
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True
