@@ -27,6 +27,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache: cached pages must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Keep uploaded files of each test run out of the project's media folder."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

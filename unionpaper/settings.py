@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so that cached pages are answered with 304 too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "unionpaper.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -267,7 +270,11 @@ TAGGIT_TAGS_FROM_STRING = "articles.themes.parse_themes"
 TAGGIT_STRING_FROM_TAGS = "articles.themes.format_themes"
 
 # --- Cache -------------------------------------------------------------------
+# Production sets CACHE_URL=redis://…: the public page cache must be shared by
+# every process, or a change seen by one worker stays unseen by the others.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://unionpaper")}
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=24 * 3600)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,107 @@
+"""Public pages come from the cache until something they show changes."""
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.factories import make_article, make_issue, make_page
+from unionpaper.publishing import Status
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2024, 5, 1, 4, 0, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def article():
+    return make_article(make_page(make_issue(datetime.date(2024, 5, 1)), "A01"), headline="第一稿", themes=["法律援助"])
+
+
+def get(client, url, **headers):
+    return client.get(url, headers=headers)
+
+
+def test_second_visit_is_served_from_the_cache(client, article):
+    first = get(client, article.get_absolute_url())
+    second = get(client, article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert first.content == second.content
+
+
+def test_editing_an_article_shows_at_once(client, article):
+    get(client, article.get_absolute_url())
+    article.headline = "改过的标题"
+    article.save()
+    response = get(client, article.get_absolute_url())
+    assert "改过的标题" in response.content.decode()
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_unpublishing_removes_the_cached_page(client, article):
+    assert get(client, article.get_absolute_url()).status_code == 200
+    article.status = Status.DRAFT
+    article.save()
+    assert get(client, article.get_absolute_url()).status_code == 404
+
+
+def test_unpublishing_the_issue_removes_its_cached_pages(client, article):
+    assert get(client, article.get_absolute_url()).status_code == 200
+    issue = article.page.issue
+    issue.status = Status.DRAFT
+    issue.save()
+    assert get(client, article.get_absolute_url()).status_code == 404
+
+
+def test_renaming_a_page_shows_at_once(client, article):
+    url = article.page.get_absolute_url()
+    get(client, url)
+    article.page.name = "新版名"
+    article.page.save()
+    assert "新版名" in get(client, url).content.decode()
+
+
+def test_changing_an_articles_themes_starts_its_pages_afresh(client, article):
+    get(client, article.get_absolute_url())
+    before = get(client, article.get_absolute_url())
+    assert before["X-Page-Cache"] == "hit"
+    article.themes.add("技能竞赛")
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_scheduled_article_appears_when_its_time_passes_without_any_save(client):
+    with time_machine.travel(NOON, tick=False):
+        page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
+        make_article(page, headline="早已发布的稿件")
+        make_article(page, headline="定时稿件", publish_at=timezone.now() + datetime.timedelta(hours=1))
+        url = page.get_absolute_url()
+        assert "定时稿件" not in get(client, url).content.decode()
+        cached = get(client, url)
+        assert cached["X-Page-Cache"] == "hit" and "定时稿件" not in cached.content.decode()
+    with time_machine.travel(NOON + datetime.timedelta(hours=1, seconds=1), tick=False):
+        response = get(client, url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "定时稿件" in response.content.decode()
+
+
+def test_revalidation_gets_304_until_the_content_changes(client, article):
+    url = article.get_absolute_url()
+    first = get(client, url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert get(client, url, if_none_match=etag).status_code == 304
+    assert get(client, url, if_modified_since=modified).status_code == 304
+    article.body = "<p>更正后的正文</p>"
+    article.save()
+    fresh = get(client, url, if_none_match=etag)
+    assert fresh.status_code == 200 and "更正后的正文" in fresh.content.decode()
+
+
+def test_signed_in_staff_are_never_served_a_shared_page(admin_client, client, article):
+    get(client, article.get_absolute_url())
+    response = admin_client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in response
+
+
+def test_admin_pages_are_never_cached(admin_client, article):
+    response = admin_client.get("/admin/articles/article/")
+    assert "X-Page-Cache" not in response

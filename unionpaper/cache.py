@@ -1,0 +1,151 @@
+"""Whole-page caching of the public site, invalidated when content changes.
+
+Every public page depends on a single *content generation*: the time of the
+last change to any issue, page, article, photo or theme. Saving, deleting,
+publishing or unpublishing any of them moves the generation on, so no page is
+ever served stale; a newspaper changes a few hundred times a day and is read
+far more often, so starting every page afresh after a change costs little.
+
+A scheduled publication changes what pages show without any save: the time
+of the next scheduled publication is kept beside the generation, and the first
+request after it moves the generation on. No cron job or worker is needed.
+
+Readers' browsers revalidate with ``If-None-Match``/``If-Modified-Since`` and
+get ``304 Not Modified`` while the generation stands.
+
+The cache must be shared by every process that serves the site (Redis via
+``CACHE_URL=redis://…`` in production); Django's local-memory cache is only
+right for a single process such as ``runserver``.
+"""
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.http import http_date
+
+GENERATION_KEY = "unionpaper:content-generation"
+NEXT_DUE_KEY = "unionpaper:next-publication"
+PAGE_KEY_PREFIX = "unionpaper:page"
+NEVER = "never"
+
+# Paths that are never cached: editors' pages, uploads, health checks, files.
+UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
+
+
+def content_generation() -> float:
+    """Return the time of the last content change (creating it if unknown)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time()
+        cache.add(GENERATION_KEY, value, timeout=None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def bump_generation(**_signal_kwargs) -> None:
+    """Start every public page afresh: something it may show has changed."""
+    cache.set(GENERATION_KEY, time.time(), timeout=None)
+    cache.delete(NEXT_DUE_KEY)
+
+
+def _next_publication_time() -> float | None:
+    """Return the epoch time of the next scheduled publication, or None."""
+    from django.utils import timezone
+
+    from articles.models import Article
+    from issues.models import Issue
+    from unionpaper.publishing import Status
+
+    now = timezone.now()
+    times = [
+        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now).order_by("publish_at").values_list(
+            "publish_at", flat=True
+        ).first()
+        for model in (Issue, Article)
+    ]
+    times = [t for t in times if t is not None]
+    return min(times).timestamp() if times else None
+
+
+def current_generation() -> float:
+    """Return the generation, first moving it on if a scheduled publication has come due."""
+    due = cache.get(NEXT_DUE_KEY)
+    if due is None:
+        upcoming = _next_publication_time()
+        cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
+    elif due != NEVER and time.time() >= due:
+        bump_generation()
+        upcoming = _next_publication_time()
+        cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
+    return content_generation()
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        # Signed-in staff may be previewing unpublished pages: never share those.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _cacheable_response(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in control for word in ("private", "no-cache", "no-store"))
+    )
+
+
+def _key(request, generation: float) -> str:
+    raw = f"{generation}|{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
+    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve public pages from the shared cache; answer revalidations with 304."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        key = _key(request, generation)
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if _cacheable_response(response):
+                self._mark(response, generation)
+                cache.set(key, response, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        else:
+            response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def _mark(response, generation: float):
+        if not response.has_header("ETag"):
+            digest = hashlib.sha256(response.content).hexdigest()[:32]
+            response["ETag"] = f'"{digest}"'
+        response["Last-Modified"] = http_date(generation)
+        # Browsers and proxies revalidate every time; the answer is usually 304.
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        response["X-Page-Cache"] = "miss"
+
+
+def connect_signals():
+    """Move the generation on whenever content a public page may show changes."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from articles.models import Article, ArticleImage, Theme, ThemedArticle
+    from issues.models import Issue, Page
+
+    for model in (Issue, Page, Article, ArticleImage, Theme, ThemedArticle):
+        post_save.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+    m2m_changed.connect(bump_generation, sender=ThemedArticle, dispatch_uid="page-cache-themes")
