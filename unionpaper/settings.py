@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so that cached pages are answered with 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
     "unionpaper.cache.PublicPageCacheMiddleware",
@@ -217,11 +218,41 @@ USE_TZ = True
 
 # --- Static and media files --------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+# Static files: WhiteNoise serves them from the app servers, compressed and
+# under content-hashed names with a one-year cache lifetime. Development and
+# tests use plain names so no collectstatic is needed there.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Media in object storage (S3 or compatible) when several machines serve the
+# site: set MEDIA_S3_BUCKET (and the AWS_* variables django-storages reads).
+if env.str("MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("MEDIA_S3_REGION", default=None),
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # Stored names are generated and never reused, so they may be cached for a year.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+MEDIA_ON_APP_SERVER = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+WHITENOISE_MAX_AGE = 31536000
 
 # Uploads larger than this are refused before they reach a view (page PDFs
 # of a broadsheet are a few MB; a generous cap still stops abuse).

@@ -21,7 +21,9 @@ urlpatterns = [
     path("", include("articles.search.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.MEDIA_ON_APP_SERVER:
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from .media import serve_media
+
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve_media, name="media"))
