@@ -1,13 +1,163 @@
-"""Admin for articles and themes: where editors write and arrange copy."""
+"""Admin for articles and themes: where editors write and arrange copy.
+
+What each newsroom role (issues migration 0002) may do is enforced here:
+a 记者 sees and changes only own drafts and can submit them; a 编辑 changes
+any article but cannot publish; only the 总编 publishes, unpublishes and
+schedules. The rules themselves live in ``articles.services``.
+"""
+import difflib
+
+import reversion
+from csp.decorators import csp_update
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import JsonResponse
-from django.urls import path
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from .models import Article, ArticleImage, Theme
+from unionpaper.publishing import Status
+
+from . import services
+from .models import Article, ArticleImage, Theme, ThemedArticle
+
+# History of an article includes its photos and its themes (through rows), so
+# a restore brings both back. Registered here, before any admin class is
+# built, because VersionAdmin would otherwise register Article without them.
+if not reversion.is_registered(Article):
+    reversion.register(ArticleImage)
+    reversion.register(ThemedArticle)
+    reversion.register(Article, follow=("images", "themedarticle_set"))
+
+# CKEditor 4 writes inline styles into the page and its editing frame; allow
+# them on the views that show the editor, and nowhere else.
+CKEDITOR_CSP = {"style-src": ["'unsafe-inline'"], "img-src": ["data:", "blob:"]}
+
+
+class HistoryCompareMixin:
+    """Add "compare two versions" to django-reversion's history page."""
+
+    object_history_template = "admin/history/object_history.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="%s_%s_compare" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        versions = list(
+            self._reversion_order_version_queryset(
+                Version.objects.get_for_object(obj).select_related("revision__user")
+            )
+        )
+        info = self.admin_site.name, self.model._meta.app_label, self.model._meta.model_name
+        for version in versions:
+            version.revert_url = reverse("%s:%s_%s_revision" % info, args=[quote(version.object_id), version.pk])
+        context = {
+            "versions": versions,
+            "compare_url": reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_{self.model._meta.model_name}_compare",
+                args=[object_id],
+            ),
+        }
+        context.update(extra_context or {})
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        """Show two versions of one object side by side, field by field."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
+        try:
+            ids = sorted(int(request.GET[k]) for k in ("a", "b"))
+        except (KeyError, ValueError):
+            messages.error(request, "请在历史记录中选择两个版本再对比。")
+            return self.history_view(request, object_id)
+        old = get_object_or_404(versions, pk=ids[0])
+        new = get_object_or_404(versions, pk=ids[1])
+        rows = compare_versions(self.model, old, new)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": obj,
+            "title": f"对比版本：{obj}",
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "changed": [r for r in rows if r["changed"]],
+            "history_url": reverse(
+                f"{self.admin_site.name}:{self.model._meta.app_label}_{self.model._meta.model_name}_history",
+                args=[object_id],
+            ),
+        }
+        return TemplateResponse(request, "admin/history/compare.html", context)
+
+
+def _related_summary(version, model, fk_name, describe):
+    """Return a sorted text list of the ``model`` rows saved with ``version``."""
+    items = []
+    for v in version.revision.version_set.all():
+        if v.content_type.model_class() is not model:
+            continue
+        data = v.field_dict
+        if str(data.get(fk_name)) == str(version.object_id):
+            items.append(describe(data))
+    return "\n".join(sorted(items))
+
+
+def compare_versions(model, old, new) -> list[dict]:
+    """Return one row per field: its label, both values and whether it changed."""
+    rows = []
+    old_fields, new_fields = old.field_dict, new.field_dict
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in {"updated_at", "created_at", "sort_key"}:
+            continue
+        a, b = old_fields.get(field.attname), new_fields.get(field.attname)
+        if field.choices:
+            labels = dict(field.flatchoices)
+            a, b = labels.get(a, a), labels.get(b, b)
+        rows.append(_row(str(field.verbose_name), a, b))
+    if model is Article:
+        def theme_name(data):
+            theme = Theme.objects.filter(pk=data.get("tag_id")).first()
+            return theme.name if theme else f"（已删除的主题 {data.get('tag_id')}）"
+
+        def image_line(data):
+            return f"{data.get('caption') or '（无说明）'}　{data.get('credit') or ''}".strip()
+
+        rows.append(_row("主题", *(_related_summary(v, ThemedArticle, "content_object_id", theme_name) for v in (old, new))))
+        rows.append(_row("图片", *(_related_summary(v, ArticleImage, "article_id", image_line) for v in (old, new))))
+    return rows
+
+
+def _row(label, a, b) -> dict:
+    a = "" if a is None else str(a)
+    b = "" if b is None else str(b)
+    row = {"label": label, "old": a, "new": b, "changed": a != b, "diff": None}
+    if row["changed"] and ("\n" in a or "\n" in b or len(a) > 120 or len(b) > 120):
+        # Long text (the body): show a line diff instead of two walls of text.
+        split = lambda s: s.replace("</p>", "</p>\n").splitlines()  # noqa: E731
+        row["diff"] = [
+            line for line in difflib.ndiff(split(a), split(b)) if line[:1] in {"+", "-"}
+        ]
+    return row
 
 
 class ArticleImageInline(admin.TabularInline):
@@ -20,7 +170,16 @@ class ArticleImageInline(admin.TabularInline):
     def preview(self, image):
         if not image.pk or not image.image:
             return "—"
-        return format_html('<img src="{}" alt="{}" style="max-height:80px">', image.image.url, image.caption)
+        return format_html('<img src="{}" alt="{}" height="80">', image.image.url, image.caption)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
 
 
 class ThemeWidget(forms.TextInput):
@@ -44,6 +203,20 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"
         widgets = {"themes": ThemeWidget(attrs={"size": 60})}
+
+    #: Statuses the current user may choose; set by ArticleAdmin.get_form.
+    allowed_statuses = tuple(Status.values)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        if status not in self.allowed_statuses:
+            raise ValidationError("你无权把稿件设为“%s”。" % Status(status).label if status in Status.values else "无效的状态。")
+        return status
 
 
 class ThemeFilter(admin.SimpleListFilter):
@@ -79,7 +252,7 @@ class PageCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(HistoryCompareMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ("headline", "kicker", "issue_date", "page_code", "author_names", "status", "publish_at", "updated_at")
     list_display_links = ("headline",)
@@ -92,6 +265,7 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ("page",)
     inlines = [ArticleImageInline]
     readonly_fields = ("byline_parts", "citation", "created_by", "created_at", "updated_at")
+    actions = ["submit_for_review", "return_to_draft", "publish_now", "unpublish"]
     fieldsets = (
         (None, {"fields": ("page", "order", "kicker", "headline", "subtitle")}),
         ("署名", {"fields": ("byline", "byline_parts")}),
@@ -104,9 +278,105 @@ class ArticleAdmin(VersionAdmin):
                 "fields": (("area_left", "area_top"), ("area_width", "area_height")),
             },
         ),
-        ("发布", {"fields": ("status", "publish_at")}),
+        (
+            "发布",
+            {
+                "fields": ("status", "publish_at"),
+                "description": "记者写完后设为“待审”送审；只有总编可以发布、撤回和定时发布。",
+            },
+        ),
         ("记录", {"classes": ("collapse",), "fields": ("citation", "created_by", "created_at", "updated_at")}),
     )
+
+    # --- Who sees and changes what ------------------------------------------
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if not request.user.has_perm(services.EDIT_OTHERS_PERMISSION):
+            # A reporter works on own articles only.
+            qs = qs.filter(created_by=request.user)
+        return qs
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
+
+    def has_edit_others_permission(self, request):
+        return request.user.has_perm(services.EDIT_OTHERS_PERMISSION)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.can_publish(request.user):
+            fields.append("publish_at")
+            if obj is not None and obj.status == Status.PUBLISHED:
+                fields.append("status")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if services.can_publish(request.user):
+            allowed = tuple(Status.values)
+        else:
+            allowed = (Status.DRAFT, Status.REVIEW)
+        return type(form.__name__, (form,), {"allowed_statuses": allowed})
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Themes are saved after the article; record the article again so the
+        # revision holds the themes as they are now.
+        if reversion.is_active():
+            reversion.add_to_revision(form.instance)
+
+    @csp_update(CKEDITOR_CSP)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # --- Actions ----------------------------------------------------------------
+
+    def _apply(self, request, queryset, move, done_label):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                move(article=article, user=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                refused.append(f"《{article.headline}》：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        if done:
+            self.message_user(request, f"已{done_label} {done} 篇稿件。", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, f"未{done_label}{line}", messages.WARNING)
+
+    @admin.action(description="送审所选稿件", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._apply(request, queryset, services.submit_article, "送审")
+
+    @admin.action(description="退回所选稿件为草稿", permissions=["edit_others"])
+    def return_to_draft(self, request, queryset):
+        self._apply(request, queryset, services.return_to_draft, "退回")
+
+    @admin.action(description="立即发布所选稿件", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self._apply(request, queryset, services.publish_article, "发布")
+
+    @admin.action(description="撤回所选已发布稿件", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._apply(request, queryset.filter(status=Status.PUBLISHED), services.unpublish_article, "撤回")
+
+    # --- Display ----------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
         from .bylines import normalize_name
@@ -115,13 +385,8 @@ class ArticleAdmin(VersionAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         compact = normalize_name(search_term)
         if compact and compact != search_term.strip():
-            queryset |= self.model.objects.filter(author_names__contains=compact)
+            queryset |= self.get_queryset(request).filter(author_names__contains=compact)
         return queryset, may_have_duplicates
-
-    def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article):

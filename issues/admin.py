@@ -1,12 +1,27 @@
-"""Admin for issues and pages: build an issue, its pages and their articles."""
-from django.contrib import admin
+"""Admin for issues and pages: build an issue, its pages and their articles.
+
+Only a 总编 publishes: the "发布整期" action shows what will go live and asks
+for confirmation (optionally with a time in the future) before
+``issues.services.publish_issue`` publishes everything in one transaction.
+"""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+# Imported first on purpose: it registers article history (photos, themes)
+# before the page admin below would register Article without them.
+from articles.admin import HistoryCompareMixin
 from articles.models import Article
+from articles.services import can_publish as can_publish_articles
+from unionpaper.publishing import Status
 
+from . import services
 from .models import Issue, Page
 
 
@@ -25,21 +40,80 @@ class PageInline(admin.TabularInline):
         return format_html('<a href="{}">编辑本版稿件</a>', url)
 
 
+class PublishForm(forms.Form):
+    """The one question of the confirmation page: now, or at a later time."""
+
+    publish_at = forms.DateTimeField(
+        label="定时发布",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="留空即立即发布；填写将来的时间即定时发布，到时自动上线。",
+    )
+
+
 @admin.register(Issue)
-class IssueAdmin(VersionAdmin):
+class IssueAdmin(HistoryCompareMixin, VersionAdmin):
     list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
     list_filter = ("status", ("date", admin.DateFieldListFilter))
     date_hierarchy = "date"
     search_fields = ("date", "note")
     ordering = ("-date",)
     inlines = [PageInline]
+    actions = ["publish_issues", "unpublish_issues"]
     fieldsets = (
         (None, {"fields": ("date", "number", "serial", "note")}),
-        ("发布", {"fields": ("status", "publish_at")}),
+        ("发布", {"fields": ("status", "publish_at"), "description": "整期发布请用列表页的“发布整期”操作。"}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_page_count=Count("pages"))
+
+    def has_publish_permission(self, request):
+        return services.can_publish_issue(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.can_publish_issue(request.user):
+            fields += ["status", "publish_at"]
+        return fields
+
+    @admin.action(description="发布整期（含全部稿件）…", permissions=["publish"])
+    def publish_issues(self, request, queryset):
+        """Ask for confirmation, listing what goes live; then publish each issue."""
+        form = PublishForm(request.POST if "confirm" in request.POST else None)
+        if "confirm" in request.POST and form.is_valid():
+            at = form.cleaned_data["publish_at"]
+            for issue in queryset.order_by("date"):
+                try:
+                    plan = services.publish_issue(issue=issue, user=request.user, at=at)
+                except PermissionDenied as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    return None
+                when = f"将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线" if at and at > timezone.now() else "已上线"
+                self.message_user(
+                    request, f"{issue}{when}，同时发布稿件 {len(plan.to_publish)} 篇。", messages.SUCCESS
+                )
+            return None
+        plans = [services.publish_plan(issue=issue) for issue in queryset.order_by("date")]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "确认发布整期",
+            "opts": self.model._meta,
+            "plans": plans,
+            "form": form,
+            "queryset": queryset,
+            "action_name": "publish_issues",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "status_draft": Status.DRAFT,
+        }
+        return TemplateResponse(request, "admin/issues/issue/publish_confirmation.html", context)
+
+    @admin.action(description="撤回整期", permissions=["publish"])
+    def unpublish_issues(self, request, queryset):
+        for issue in queryset:
+            services.unpublish_issue(issue=issue, user=request.user)
+        self.message_user(request, f"已撤回 {queryset.count()} 期，读者将看不到它们。", messages.SUCCESS)
 
     @admin.display(description="出版日期", ordering="date")
     def date_label(self, issue):
@@ -67,9 +141,22 @@ class ArticleInline(admin.TabularInline):
             return "保存后可编辑正文"
         return format_html('<a href="{}">编辑正文与主题</a>', reverse("admin:articles_article_change", args=[article.pk]))
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish_articles(request.user):
+            # Arranging a page must not become a back door to publishing.
+            fields.append("status")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and request.user.has_perm("articles.edit_others_articles")
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and request.user.has_perm("articles.edit_others_articles")
+
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(HistoryCompareMixin, VersionAdmin):
     list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
     list_select_related = ("issue",)
     list_filter = (("issue__date", admin.DateFieldListFilter),)
@@ -95,7 +182,7 @@ class PageAdmin(VersionAdmin):
     def scan_thumbnail(self, page):
         if not page.thumbnail:
             return "—"
-        return format_html('<img src="{}" alt="{}" style="height:60px">', page.thumbnail.url, page.label)
+        return format_html('<img src="{}" alt="{}" height="60">', page.thumbnail.url, page.label)
 
     @admin.display(description="版面预览")
     def scan_preview(self, page):
@@ -103,7 +190,7 @@ class PageAdmin(VersionAdmin):
             return "尚未上传版面图"
         src = page.thumbnail.url if page.thumbnail else page.image.url
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" style="max-width:240px;border:1px solid #ccc"></a>',
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240"></a>',
             page.image.url,
             src,
             page.label,

@@ -2,7 +2,10 @@
 
 Nothing an uploader types reaches a path: every stored file gets a generated
 name, and its extension comes from what the file really is, not from what it
-claims to be.
+claims to be. Images are checked by Pillow (real format on an allow-list,
+byte and pixel limits against decompression bombs, a full decode so a
+truncated or forged file is refused); PDFs by signature, size, a parse with
+pypdf, and the absence of scripts and automatic actions.
 """
 import os
 import uuid
@@ -18,7 +21,12 @@ MAX_IMAGE_BYTES = 40 * 1024 * 1024
 # A broadsheet scanned at 300 dpi is about 4,000 x 6,000 pixels; allow twice
 # that and refuse more, which is what a decompression bomb looks like.
 MAX_IMAGE_PIXELS = 50_000_000
+# An animated GIF or multi-page TIFF is decoded frame by frame by whoever
+# shows it; a photo needs few.
+MAX_IMAGE_FRAMES = 200
 MAX_PDF_BYTES = 60 * 1024 * 1024
+# A PDF may start with a little junk before its header; readers look this far.
+PDF_HEADER_WINDOW = 1024
 
 # Pillow's own guard raises DecompressionBombError at twice this figure and
 # warns above it; we check explicitly below, so make its threshold ours.
@@ -29,35 +37,55 @@ def _size_mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+def _size_of(fileobj) -> int | None:
+    size = getattr(fileobj, "size", None)
+    if size is None and hasattr(fileobj, "seek"):
+        pos = fileobj.tell()
+        fileobj.seek(0, os.SEEK_END)
+        size = fileobj.tell()
+        fileobj.seek(pos)
+    return size
+
+
 def inspect_image(fileobj) -> str:
     """Return the Pillow format of an uploaded image, or raise ValidationError.
 
-    Reads only the header for format and size, then verifies the data, so a
-    file that lies about its type or is a decompression bomb is refused
-    before anything decodes it in full.
+    Reads only the header for format and size first, so a file that lies
+    about its type or is a decompression bomb is refused before anything
+    decodes it; then decodes it once, so a damaged file is refused too.
     """
-    size = getattr(fileobj, "size", None)
+    size = _size_of(fileobj)
     if size is not None and size > MAX_IMAGE_BYTES:
         raise ValidationError(f"图片文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_IMAGE_BYTES)}。", code="too_large")
+    if size == 0:
+        raise ValidationError("图片文件是空的。", code="empty")
     pos = fileobj.tell() if hasattr(fileobj, "tell") else None
     try:
         fileobj.seek(0)
-        with Image.open(fileobj) as img:
+        with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
             fmt = img.format
             width, height = img.size
-            if fmt not in IMAGE_FORMATS:
-                raise ValidationError(
-                    f"不支持的图片格式 {fmt}；请上传 JPEG、PNG、TIFF、WebP 或 GIF。", code="bad_format"
-                )
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValidationError(
                     f"图片像素过多（{width}×{height}），上限为 {MAX_IMAGE_PIXELS:,} 像素。", code="too_many_pixels"
                 )
+            if getattr(img, "n_frames", 1) > MAX_IMAGE_FRAMES:
+                raise ValidationError(f"图片帧数过多（{img.n_frames}），上限为 {MAX_IMAGE_FRAMES}。", code="too_many_frames")
             img.verify()
+        fileobj.seek(0)
+        with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
+            img.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(f"文件不是有效的图片：{exc}", code="invalid_image") from exc
+    except UnidentifiedImageError as exc:
+        raise ValidationError(
+            "文件不是可接受的图片：只接受 JPEG、PNG、TIFF、WebP 或 GIF（按文件内容判断，不看扩展名）。",
+            code="bad_format",
+        ) from exc
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(f"图片像素过多，上限为 {MAX_IMAGE_PIXELS:,} 像素。", code="too_many_pixels") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(f"图片文件已损坏或不完整：{exc}", code="invalid_image") from exc
     finally:
         if pos is not None:
             fileobj.seek(pos)
@@ -69,21 +97,77 @@ def validate_image_upload(fieldfile):
     inspect_image(getattr(fieldfile, "file", fieldfile))
 
 
-def validate_pdf_upload(fieldfile):
-    """Validate an uploaded PDF by its signature and size."""
-    f = getattr(fieldfile, "file", fieldfile)
-    size = getattr(f, "size", None)
+def inspect_pdf(fileobj) -> int:
+    """Return the number of pages of an uploaded PDF, or raise ValidationError."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    size = _size_of(fileobj)
     if size is not None and size > MAX_PDF_BYTES:
         raise ValidationError(f"PDF 文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_PDF_BYTES)}。", code="too_large")
-    pos = f.tell() if hasattr(f, "tell") else None
+    pos = fileobj.tell() if hasattr(fileobj, "tell") else None
     try:
-        f.seek(0)
-        head = f.read(1024)
+        fileobj.seek(0)
+        head = fileobj.read(PDF_HEADER_WINDOW)
+        if b"%PDF-" not in head:
+            raise ValidationError("文件不是 PDF（缺少 %PDF- 文件头）。", code="not_pdf")
+        fileobj.seek(0)
+        try:
+            reader = PdfReader(fileobj, strict=False)
+            if reader.is_encrypted:
+                raise ValidationError("PDF 已加密，无法检查，请上传未加密的版面 PDF。", code="encrypted")
+            pages = len(reader.pages)
+            root = reader.trailer["/Root"]
+            names = root.get("/Names")
+            active = "/OpenAction" in root or "/AA" in root or (names is not None and "/JavaScript" in names.get_object())
+            active = active or any("/AA" in page for page in reader.pages)
+        except ValidationError:
+            raise
+        except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
+            raise ValidationError(f"PDF 文件已损坏，无法读取：{exc}", code="invalid_pdf") from exc
+        if pages < 1:
+            raise ValidationError("PDF 没有页面。", code="invalid_pdf")
+        if active:
+            raise ValidationError("PDF 含有脚本或打开时自动执行的动作，出于安全不予接受。", code="active_pdf")
     finally:
         if pos is not None:
-            f.seek(pos)
-    if b"%PDF-" not in head[:1024]:
-        raise ValidationError("文件不是 PDF（缺少 %PDF- 文件头）。", code="not_pdf")
+            fileobj.seek(pos)
+    return pages
+
+
+def validate_pdf_upload(fieldfile):
+    """Validate an uploaded PDF by its signature, size and structure."""
+    inspect_pdf(getattr(fieldfile, "file", fieldfile))
+
+
+def real_extension(fileobj, claimed_name: str = "") -> str:
+    """Return the extension for what ``fileobj`` really is (``bin`` if not an allowed image).
+
+    Reads the header only: the validators have already checked the file.
+    """
+    if fileobj is not None:
+        pos = fileobj.tell()
+        try:
+            fileobj.seek(0)
+            with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
+                return IMAGE_FORMATS[img.format]
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+            return "bin"
+        finally:
+            fileobj.seek(pos)
+    ext = os.path.splitext(claimed_name)[1].lstrip(".").lower()
+    ext = {"jpeg": "jpg", "tiff": "tif"}.get(ext, ext)
+    return ext if ext in IMAGE_FORMATS.values() else "bin"
+
+
+def _pending_file(instance, upload_to):
+    """Return the not yet stored file of the field of ``instance`` using ``upload_to``."""
+    for field in instance._meta.get_fields():
+        if getattr(field, "upload_to", None) is upload_to:
+            fieldfile = getattr(instance, field.attname, None)
+            if fieldfile and not getattr(fieldfile, "_committed", True):
+                return getattr(fieldfile, "file", None)
+    return None
 
 
 @deconstructible
@@ -98,12 +182,49 @@ class GeneratedName:
         if self.kind == "pdf":
             ext = "pdf"
         else:
-            ext = os.path.splitext(filename)[1].lstrip(".").lower()
-            ext = {"jpeg": "jpg", "tiff": "tif"}.get(ext, ext)
-            if ext not in IMAGE_FORMATS.values():
-                ext = "bin"
+            try:
+                pending = _pending_file(instance, self)
+            except Exception:  # noqa: BLE001 - the name is a convenience; the validator is the guard
+                pending = None
+            ext = real_extension(pending, filename)
         today = timezone.localdate()
         return f"{self.prefix}/{today:%Y/%m}/{uuid.uuid4().hex}.{ext}"
 
     def __eq__(self, other):
         return isinstance(other, GeneratedName) and (self.prefix, self.kind) == (other.prefix, other.kind)
+
+
+# --- django-ckeditor's uploader (/ckeditor/upload/) --------------------------
+# django-ckeditor only asks Pillow whether the file opens: any Pillow format,
+# no byte or pixel limit, and the uploader's own file name and extension are
+# kept, so a GIF that is also HTML could be stored as page.html. These two
+# hooks (settings CKEDITOR_IMAGE_BACKEND and CKEDITOR_FILENAME_GENERATOR)
+# apply the checks above instead.
+from ckeditor_uploader.backends.pillow_backend import PillowBackend  # noqa: E402
+
+
+class CKEditorImageBackend(PillowBackend):
+    """PillowBackend that accepts only images passing ``inspect_image``."""
+
+    @property
+    def is_image(self):
+        if not hasattr(self, "_checked"):
+            try:
+                inspect_image(self.file_object)
+                self._checked = True
+            except ValidationError:
+                self._checked = False
+            self.file_object.seek(0)
+        return self._checked
+
+    def save_as(self, filepath):
+        if not self.is_image:
+            raise ValidationError("只接受图片。")
+        return super().save_as(filepath)
+
+
+def ckeditor_filename(filename: str, request) -> str:
+    """Return a random name with the extension of the uploaded file's real format."""
+    upload = request.FILES.get("upload") if request is not None else None
+    ext = real_extension(upload if upload is not None else None, filename)
+    return f"{uuid.uuid4().hex}.{ext}"
