@@ -49,13 +49,13 @@ def test_production_serves_hashed_compressed_static_files_for_a_year(tmp_path):
     code = (
         "import django; django.setup(); from django.test import Client; c = Client();"
         f"r = c.get('/static/{hashed}', headers={{'accept-encoding': 'gzip, br'}}, secure=True);"
-        "print(r.status_code, r['Cache-Control'], r.get('Content-Encoding', ''))"
+        "print(r.status_code, r.get('Content-Encoding', '-'), r['Cache-Control'])"
     )
     env["DJANGO_SETTINGS_MODULE"] = "unionpaper.settings"
     env["PYTHONPATH"] = str(ROOT)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    status, cache_control, encoding = out.stdout.split(" ", 2)
+    status, encoding, cache_control = out.stdout.strip().split(" ", 2)
     assert status == "200"
     assert "max-age=31536000" in cache_control
     assert encoding.strip() in {"gzip", "br"}
