@@ -1,0 +1,251 @@
+"""Serving benchmark: gunicorn on loopback, load from wrk.
+
+    .venv/bin/python bench/serve/run.py [--issues 300] [--duration 10] [--connections 8]
+
+Builds (once, then reuses) a PostgreSQL database of synthetic issues, starts
+gunicorn with production settings and Redis as the cache, and measures
+requests per second and latency percentiles with wrk for the home page, a
+page view, an article view, a theme page and a search, each uncached and
+cached, beside a trivial Django view served the same way. Writes the table to
+docs/performance.md between the ``bench:serve`` markers.
+
+Needs: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, ``wrk``
+(``apt-get install wrk``).
+"""
+import argparse
+import datetime
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/up_bench_serve"
+PORT = 8123
+
+
+def sh(*args, env=None, check=True):
+    return subprocess.run(args, cwd=ROOT, env=env, check=check, capture_output=True, text=True)
+
+
+def ensure_database(url):
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("select 1 from pg_database where datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'create database "{name}"')
+    conn.close()
+
+
+def populate(env, issues):
+    """Create synthetic issues once; later runs reuse them."""
+    code = f"""
+import datetime, random, html
+import django; django.setup()
+from django.db import transaction
+from django.utils import timezone
+from articles.models import Article, Theme, ThemedArticle
+from issues.models import Issue, Page, page_sort_key
+from issues.demo import content
+from unionpaper.publishing import Status
+if Issue.objects.count() >= {issues}:
+    print("reuse", Issue.objects.count(), Article.objects.count()); raise SystemExit
+from django.core.management import call_command
+call_command("seed_demo")
+rng = random.Random(7)
+paragraphs = [p for a in content.ARTICLES.values() for p in a["paragraphs"]]
+headlines = [a["headline"] for a in content.ARTICLES.values()]
+bylines = [a["byline"] for a in content.ARTICLES.values()]
+themes = [Theme.objects.get_or_create(name=n, defaults={{"slug": n}})[0] for n in ["法律援助", "技能竞赛", "劳模工匠", "职工维权", "困难帮扶", "工会建设", "职工文化", "安全生产"]]
+start = datetime.date(2010, 1, 4)
+existing = set(Issue.objects.values_list("date", flat=True))
+made = 0
+day = start
+while Issue.objects.count() < {issues}:
+    day += datetime.timedelta(days=7)
+    if day in existing:
+        continue
+    with transaction.atomic():
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(6)))
+        issue = Issue.objects.create(date=day, number=made + 1, status=Status.PUBLISHED, publish_at=at)
+        pages = Page.objects.bulk_create([Page(issue=issue, code=f"A{{n:02d}}", sort_key=page_sort_key(f"A{{n:02d}}"), name="要闻") for n in range(1, 9)])
+        for page in pages:
+            for order in range(1, 7):
+                body = "".join(f"<p>{{html.escape(p)}}</p>" for p in rng.sample(paragraphs, 5))
+                a = Article(page=page, order=order, headline=rng.choice(headlines) + f"（{{order}}）", byline=rng.choice(bylines),
+                            body=body, status=Status.PUBLISHED, publish_at=at,
+                            area_left=5, area_top=10 + 14 * (order - 1), area_width=90, area_height=12)
+                a.save()
+                ThemedArticle.objects.create(content_object=a, tag=rng.choice(themes))
+    made += 1
+print("made", made, Article.objects.count())
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr)
+    print(out.stdout.strip())
+
+
+def pick_urls(env):
+    code = """
+import django; django.setup()
+from articles.models import Article, Theme
+from issues.models import Issue
+issue = Issue.objects.published().order_by("-date").first()
+page = issue.pages.in_order().first()
+article = Article.objects.published().filter(page=page).first()
+theme = Theme.objects.order_by("name").first()
+from urllib.parse import quote
+print(page.get_absolute_url()); print(article.get_absolute_url()); print(quote("/themes/" + theme.slug + "/"))
+"""
+    out = sh(sys.executable, "-c", code, env=env)
+    page_url, article_url, theme_url = out.stdout.split()
+    return [
+        ("trivial Django view", "/_bench/trivial/"),
+        ("home /", "/"),
+        ("page view", page_url),
+        ("article view", article_url),
+        ("theme page", theme_url),
+        ("search 工会", "/search/?q=%E5%B7%A5%E4%BC%9A"),
+    ]
+
+
+def start_gunicorn(env, workers):
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "unionpaper.wsgi", "-c", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+def stop(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def to_ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url, duration, connections):
+    # Warm up (fills the cache where caching is on), then measure.
+    sh("wrk", "-t1", "-c2", "-d2s", url)
+    out = sh("wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.platform()}, Python {platform.python_version()}"
+
+
+def write_results(table, args, articles):
+    doc = ROOT / "docs" / "performance.md"
+    text = doc.read_text()
+    body = (
+        f"Run on {datetime.date.today():%Y-%m-%d}: `{' '.join(['.venv/bin/python', 'bench/serve/run.py', *sys.argv[1:]])}`\n\n"
+        f"Machine: {machine()}. gunicorn with {args.workers} sync workers, production settings, PostgreSQL 15, "
+        f"Redis cache; wrk (1 thread, {args.connections} connections, {args.duration} s per row after a 2 s warm-up) "
+        f"on the same machine, so load generator and server share the two cores. Archive: {articles}.\n\n"
+        "| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|\n"
+        + "\n".join(table)
+        + "\n\nTargets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
+        "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores.\n"
+    )
+    text = re.sub(r"(<!-- bench:serve -->\n).*?(<!-- /bench:serve -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
+    doc.write_text(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--issues", type=int, default=300)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": args.database_url,
+        "CACHE_URL": "redis://127.0.0.1:6379/5",
+        "STATIC_ROOT": static_root,
+        "MEDIA_ROOT": str(ROOT / "bench" / "data" / "serve-media"),
+        "DJANGO_SETTINGS_MODULE": "bench.serve.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    ensure_database(args.database_url)
+    sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
+    populate(env, args.issues)
+    sh(sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    articles = sh(sys.executable, "-c", "import django; django.setup(); from articles.models import Article; "
+                  "from issues.models import Issue; print(f'{Issue.objects.count()} issues, {Article.objects.count()} articles')",
+                  env=env).stdout.strip()
+    urls = pick_urls(env)
+
+    results = {}
+    for cached in (False, True):
+        run_env = {**env, "PUBLIC_PAGE_CACHE": "true" if cached else "false"}
+        sh("redis-cli", "-n", "5", "flushdb")
+        proc = start_gunicorn(run_env, args.workers)
+        try:
+            for name, path in urls:
+                results[(name, cached)] = wrk(f"http://127.0.0.1:{PORT}{path}", args.duration, args.connections)
+                print(name, "cached" if cached else "uncached", results[(name, cached)], flush=True)
+        finally:
+            stop(proc)
+
+    table = []
+    for cached in (False, True):
+        trivial = results[("trivial Django view", cached)][0]
+        for name, path in urls:
+            rps, p50, p99, errors = results[(name, cached)]
+            table.append(
+                f"| {name} | {'cached' if cached else 'uncached'} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {errors} |"
+            )
+    print("\n".join(table))
+    if not args.no_write:
+        write_results(table, args, articles)
+    shutil.rmtree(static_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""gunicorn settings for production: ``gunicorn unionpaper.wsgi`` reads this file.
+
+Every value can be overridden from the environment (GUNICORN_BIND,
+WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT) or the command line.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Django views are mostly CPU-bound here (rendering) with short database waits:
+# two processes per core keeps both cores busy while one waits.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that a slow leak never grows without bound.
+max_requests = 5000
+max_requests_jitter = 500
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
