@@ -1,0 +1,46 @@
+"""Newsroom people: one user per role, created as the roles' migration defines them."""
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import Client
+
+PASSWORD = "Zhigong-tiandi-2023!"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_staff(username: str, role: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    return make_staff("wangxm", "记者")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return make_staff("lihua", "记者")
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("linping", "编辑")
+
+
+@pytest.fixture
+def chief(db):
+    return make_staff("zhoumin", "总编")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
