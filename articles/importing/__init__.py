@@ -1,0 +1,1 @@
+"""Import of archive files: decoding, the article text grammar, and the import service."""

@@ -1,0 +1,288 @@
+"""Read scraped e-paper text into articles (pure Python, no Django).
+
+Grammar
+=======
+
+Every line (stripped of surrounding white space) is first given one class:
+
+``MASTHEAD``  ``职工天地 2023年01月01日 星期日`` – paper name, date, optional weekday.
+``CITATION``  ``《职工天地》(2023年01月01日 第A34版)`` – paper, date and page code
+              (``A34``, ``A03``, ``第3版``, ``03``; full- or half-width brackets).
+``BYLINE``    a short line (no sentence punctuation) that begins with a role
+              such as 文, 本报记者, 通讯员, 文/图 (see ``articles.bylines.ROLES``).
+``BLANK``     an empty line.
+``TEXT``      anything else.
+
+A file is then read by a small state machine::
+
+    file     := prelude article+
+    prelude  := (BYLINE | TEXT | BLANK)*      the copy the scrape shows before the masthead
+    article  := MASTHEAD heading CITATION section
+    heading  := TEXT{1,3}                     headline line, optional kicker / subtitle
+    section  := (BYLINE | TEXT | BLANK)*      up to the next MASTHEAD or the end
+
+States: ``PRELUDE`` → (MASTHEAD) → ``HEADING`` → (CITATION) → ``SECTION`` →
+(MASTHEAD) → ``HEADING`` …  Anything else is an error naming the line.
+
+Body and byline of an article come from its section; when the section is
+empty (the scrape printed the body only once, before the masthead), the
+prelude is used instead. When both hold text the scrape repeated the body and
+it is kept once (the section's copy; a prelude that differs is reported in
+``Article.warnings``). The byline is the first non-blank line of that block
+when it is a BYLINE; every other non-blank line is a body paragraph.
+
+Heading: lines starting with a dash (``——``) are the subtitle. One remaining
+line is the headline line, split by :func:`split_kicker`; two are kicker and
+headline.
+
+Kicker rule (:func:`split_kicker`): the scrape runs the kicker and headline
+together, ``全面学习 全面把握 全面落实推动…落地见效``. The kicker is taken to be
+parallel phrases of equal length separated by spaces. The line is split only
+when at least two space-separated phrases come before the last one, all of
+the same length ``n``, and the last part is longer than ``n + 3``; then the
+kicker is those phrases plus the first ``n`` characters of the last part, and
+the headline is the rest. Otherwise the whole line is the headline and the
+kicker is empty, so nothing is ever lost.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+ROLES = (
+    "本报特约通讯员", "本报特约记者", "本报通讯员", "本报记者", "特约通讯员", "特约记者", "见习记者",
+    "通讯员", "实习生", "记者", "文/图", "图/文", "文图", "摄影", "摄", "文", "图",
+)
+_ROLE_RE = re.compile("^(?P<role>" + "|".join(re.escape(r) for r in sorted(ROLES, key=len, reverse=True)) + ")")
+_SENTENCE_PUNCT = re.compile(r"[。！？；!?;，,“”\"]")
+_DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+_MASTHEAD_TEMPLATE = r"^(?P<paper>{papers})\s*{date}(?:\s*(?P<weekday>(?:星期|周)[一二三四五六日天]))?$"
+DEFAULT_PAPERS = ("职工天地",)
+_CITATION_RE = re.compile(
+    rf"^《(?P<paper>[^》]+)》\s*[(（]\s*{_DATE}\s*(?P<page>第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?)\s*[)）]$"
+)
+_DASHES = ("——", "--", "—", "──", "－－")
+MAX_BYLINE_CHARS = 80
+_WEEKDAYS = "一二三四五六日"
+
+
+class ParseError(ValueError):
+    """A file that does not follow the grammar; ``line`` is 1-based."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(f"第 {line} 行：{reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class ParsedArticle:
+    """One article read from a file; ``ordinal`` counts from 1 within the file."""
+
+    ordinal: int
+    line: int
+    paper: str
+    date: datetime.date
+    page_code: str
+    kicker: str
+    headline: str
+    subtitle: str
+    byline: str
+    paragraphs: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body_html(self) -> str:
+        """Return the paragraphs as ``<p>`` elements, text HTML-escaped."""
+        return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.paragraphs)
+
+    @property
+    def checksum(self) -> str:
+        """Return a sha256 of everything the import writes, to detect changes."""
+        data = asdict(self)
+        data.pop("warnings")
+        data.pop("line")
+        data["date"] = self.date.isoformat()
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    kind: str
+    match: re.Match | None = None
+
+
+def _clean(text: str) -> str:
+    return text.replace("\u200b", "").replace("\ufeff", "").strip()
+
+
+def _fold(text: str) -> str:
+    # For recognising lines only: NFKC folds full-width letters and digits (Ａ３４)
+    # and ideographic spaces. Stored text keeps its own punctuation (，not ,).
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+def _single_spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def is_byline(text: str) -> bool:
+    """Return True for a short line that starts with a byline role and is not a sentence."""
+    m = _ROLE_RE.match(text)
+    if not m or len(text) > MAX_BYLINE_CHARS or _SENTENCE_PUNCT.search(text):
+        return False
+    rest = text[len(m["role"]):]
+    # 文, 图 and 摄 may begin an ordinary word (文化, 图片), so they must stand alone.
+    return len(m["role"]) > 1 or not rest or rest[0] == " "
+
+
+def masthead_re(papers=DEFAULT_PAPERS) -> re.Pattern:
+    """Return the masthead pattern for the given paper names."""
+    names = "|".join(re.escape(p) for p in papers)
+    return re.compile(_MASTHEAD_TEMPLATE.format(papers=names, date=_DATE))
+
+
+def classify(text: str, masthead: re.Pattern | None = None) -> tuple[str, re.Match | None]:
+    """Return the class of one cleaned line and its match, if any."""
+    if not text:
+        return "BLANK", None
+    if m := (masthead or masthead_re()).match(text):
+        return "MASTHEAD", m
+    if m := _CITATION_RE.match(text):
+        return "CITATION", m
+    if is_byline(text):
+        return "BYLINE", None
+    return "TEXT", None
+
+
+def _date(m: re.Match, line: int) -> datetime.date:
+    try:
+        return datetime.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        raise ParseError(line, f"日期不存在：{m['y']}年{m['m']}月{m['d']}日") from None
+
+
+def normalize_code(raw: str) -> str:
+    """Return a page code without 第/版 and spaces, upper-cased (``第3版`` → ``3``)."""
+    code = raw.replace(" ", "").upper()
+    return code.removeprefix("第").removesuffix("版")
+
+
+def split_kicker(line: str) -> tuple[str, str]:
+    """Split a run-together heading line into (kicker, headline); see the module docstring."""
+    parts = line.split(" ")
+    if len(parts) >= 3:
+        *phrases, last = parts
+        n = len(phrases[0])
+        if all(len(p) == n for p in phrases) and len(last) > n + 3:
+            return " ".join([*phrases, last[:n]]), last[n:]
+    return "", line
+
+
+def _heading(lines: list[_Line], masthead: _Line) -> tuple[str, str, str]:
+    if not lines:
+        raise ParseError(masthead.number, "报头行后缺少标题行")
+    subtitle_lines = [ln for ln in lines if ln.text.startswith(_DASHES)]
+    title_lines = [ln for ln in lines if ln not in subtitle_lines]
+    subtitle = " ".join(_single_spaced(ln.text.lstrip("—-─－ ").strip()) for ln in subtitle_lines)
+    if len(lines) > 3 or len(title_lines) > 2 or not title_lines:
+        raise ParseError(lines[0].number, f"无法识别标题：报头行与出处行之间有 {len(lines)} 行，应为 1 至 3 行")
+    if len(title_lines) == 2:
+        return _single_spaced(title_lines[0].text), _single_spaced(title_lines[1].text), subtitle
+    kicker, headline = split_kicker(_single_spaced(title_lines[0].text))
+    return kicker, headline, subtitle
+
+
+def _content(lines: list[_Line]) -> tuple[str, list[str]]:
+    body = [ln for ln in lines if ln.kind != "BLANK"]
+    byline = ""
+    if body and body[0].kind == "BYLINE":
+        byline = _single_spaced(body.pop(0).text)
+    return byline, [ln.text for ln in body]
+
+
+def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
+    """Return the articles in ``text`` (a whole decoded file), or raise ParseError.
+
+    ``papers`` are the paper names a masthead may carry; only they make a
+    masthead, so a body line such as ``截至 2023年01月01日`` stays text.
+    """
+    masthead_pattern = masthead_re(papers)
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        cleaned = _clean(raw)
+        kind, match = classify(_fold(cleaned), masthead_pattern)
+        lines.append(_Line(number, cleaned, kind, match))
+
+    prelude: list[_Line] = []
+    blocks: list[dict] = []  # one per article: masthead, heading lines, citation, section lines
+    state = "PRELUDE"
+    for ln in lines:
+        if ln.kind == "MASTHEAD":
+            if state == "HEADING":
+                raise ParseError(ln.number, "上一个报头行之后没有出处行（如《职工天地》(2023年01月01日 第A34版)）")
+            blocks.append({"masthead": ln, "heading": [], "citation": None, "section": []})
+            state = "HEADING"
+        elif ln.kind == "CITATION":
+            if state != "HEADING":
+                raise ParseError(ln.number, "出处行前缺少报头行（如“职工天地 2023年01月01日 星期日”）")
+            blocks[-1]["citation"] = ln
+            state = "SECTION"
+        elif state == "PRELUDE":
+            prelude.append(ln)
+        elif state == "HEADING":
+            if ln.kind != "BLANK":
+                blocks[-1]["heading"].append(ln)
+        else:
+            blocks[-1]["section"].append(ln)
+    if not blocks:
+        last = next((ln.number for ln in reversed(lines) if ln.kind != "BLANK"), 1)
+        raise ParseError(last, "找不到报头行（如“职工天地 2023年01月01日 星期日”），不是可导入的稿件文件")
+    if state == "HEADING":
+        m = blocks[-1]["masthead"]
+        raise ParseError(m.number, "报头行之后直到文件结尾都没有出处行")
+
+    articles = []
+    for ordinal, block in enumerate(blocks, start=1):
+        masthead, citation = block["masthead"], block["citation"]
+        date = _date(masthead.match, masthead.number)
+        cited = _date(citation.match, citation.number)
+        if cited != date:
+            raise ParseError(citation.number, f"出处行日期 {cited.isoformat()} 与报头日期 {date.isoformat()} 不一致")
+        weekday = masthead.match["weekday"]
+        warnings = []
+        if weekday and weekday[-1] not in ("日天" if date.weekday() == 6 else _WEEKDAYS[date.weekday()]):
+            warnings.append(f"第 {masthead.number} 行：报头星期（{weekday}）与日期不符，以日期为准")
+        kicker, headline, subtitle = _heading(block["heading"], masthead)
+        byline, paragraphs = _content(block["section"])
+        if ordinal == 1:
+            pre_byline, pre_paragraphs = _content(prelude)
+            if not paragraphs and not byline:
+                byline, paragraphs = pre_byline, pre_paragraphs
+            elif pre_paragraphs and (pre_paragraphs, pre_byline) != (paragraphs, byline):
+                warnings.append("报头前的正文与出处行后的正文不同；保留出处行后的正文")
+        if not paragraphs:
+            raise ParseError(citation.number, "出处行之后（或报头之前）没有正文")
+        articles.append(
+            ParsedArticle(
+                ordinal=ordinal,
+                line=masthead.number,
+                paper=masthead.match["paper"],
+                date=date,
+                page_code=normalize_code(citation.match["page"]),
+                kicker=kicker,
+                headline=headline,
+                subtitle=subtitle,
+                byline=byline,
+                paragraphs=paragraphs,
+                warnings=warnings,
+            )
+        )
+    return articles

@@ -1,0 +1,346 @@
+"""Import archive files (article text, page scans, page PDFs) into the paper.
+
+One file is one transaction: a file either imports whole or leaves nothing.
+An :class:`ImportRun` keeps the issues and pages it has seen, so a run over
+thousands of files looks each one up once, not once per article.
+
+Identity: an imported article's ``source_key`` is
+``<date>/<file name>#<n>`` — the issue date from the masthead, the file's
+name without its folder, and the article's position in the file. It stays
+the same when a corrected copy of the file is imported again from any
+folder, so the article is updated in place (same id, same URL). The
+``source_checksum`` is a sha256 of everything the import writes; an equal
+checksum means "unchanged" and nothing is written.
+"""
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+import io
+import re
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from articles.sanitize import clean_html
+from issues.models import Issue, Page, normalize_page_code, page_sort_key
+from unionpaper.publishing import Status
+from unionpaper.uploads import inspect_image, validate_pdf_upload
+
+from .decoding import DecodeError, decode
+from .parser import ParsedArticle, ParseError, parse
+
+TEXT_SUFFIXES = {".txt", ".text"}
+SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+PDF_SUFFIXES = {".pdf"}
+_DATE_FOLDER = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PAGE_CODE = re.compile(r"^[A-Z]*\d+[A-Z]*$")
+
+CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
+STATUS_ZH = {CREATED: "新导入", UPDATED: "更新", UNCHANGED: "未变", FAILED: "失败", SKIPPED: "跳过"}
+_FIELD_LABELS = {
+    "kicker": "引题", "headline": "主标题", "subtitle": "副标题", "byline": "署名", "body": "正文", "page": "版面",
+}
+
+
+class ImportFailure(Exception):
+    """A file that cannot be imported; the message names the reason (and line)."""
+
+
+class _DryRun(Exception):
+    """Raised to roll back a dry run's transaction."""
+
+
+@dataclass
+class Row:
+    """One line of the report: what happened to one article or page file."""
+
+    status: str
+    article: str = ""
+    message: str = ""
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return "；".join(r.message for r in self.rows if r.message)
+
+
+def collect(paths) -> list[Path]:
+    """Return the files under ``paths`` (files or folders), sorted, each once."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    found.setdefault(child, None)
+        else:
+            found.setdefault(path, None)
+    return list(found)
+
+
+def folder_date(path: Path) -> datetime.date | None:
+    """Return the date of an issue folder ``<YYYY-MM-DD>/`` holding ``path``, if it is one."""
+    m = _DATE_FOLDER.match(path.parent.name)
+    if not m:
+        return None
+    try:
+        return datetime.date(*map(int, m.groups()))
+    except ValueError:
+        return None
+
+
+def source_key(path: Path, parsed: ParsedArticle) -> str:
+    return f"{parsed.date.isoformat()}/{path.name}#{parsed.ordinal}"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _describe_body_change(old_html: str, new_paragraphs: list[str]) -> str:
+    old = [p for p in re.split(r"</p>\s*<p>|</?p>", old_html or "") if p.strip()]
+    new = [clean_html(f"<p>{p}</p>")[3:-4] for p in new_paragraphs]
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "replace":
+            parts.append(f"改第 {j1 + 1}{f'–{j2}' if j2 - j1 > 1 else ''} 段")
+        elif op == "insert":
+            parts.append(f"增第 {j1 + 1}{f'–{j2}' if j2 - j1 > 1 else ''} 段")
+        elif op == "delete":
+            parts.append(f"删原第 {i1 + 1}{f'–{i2}' if i2 - i1 > 1 else ''} 段")
+    return "、".join(parts) or "格式"
+
+
+class ImportRun:
+    """Import files one transaction each, remembering issues and pages across files."""
+
+    def __init__(self, *, draft: bool = False, dry_run: bool = False, encoding: str | None = None, user=None):
+        self.draft = draft
+        self.dry_run = dry_run
+        self.encoding = encoding
+        self.user = user
+        self.papers = tuple({settings.PAPER_NAME, "职工天地"})
+        self._issues: dict[datetime.date, Issue] = {}
+        self._pages: dict[tuple[int, str], Page] = {}
+        self._next_order: dict[int, int] = {}
+        self._media_seen: dict[tuple[datetime.date, str, str], Path] = {}
+
+    # --- the one entry point -------------------------------------------------
+    def import_file(self, path: Path) -> FileResult:
+        """Import one file in one transaction; never raise for bad input."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if not path.exists():
+            return FileResult(path, FAILED, [Row(FAILED, message="文件或文件夹不存在")])
+        if suffix in TEXT_SUFFIXES:
+            handler = self._import_text
+        elif suffix in SCAN_SUFFIXES or suffix in PDF_SUFFIXES:
+            handler = self._import_media
+        else:
+            return FileResult(path, SKIPPED, [Row(SKIPPED, message=f"不是稿件文本、版面扫描图或 PDF（{suffix or '无扩展名'}），未处理")])
+        try:
+            with transaction.atomic():
+                rows = handler(path)
+                if self.dry_run:
+                    raise _DryRun(rows)
+        except _DryRun as done:
+            self._forget()
+            rows = done.args[0]
+        except _Skip:
+            message = "扫描图和 PDF 应放在 <YYYY-MM-DD>/ 期文件夹中，以版次命名（如 2023-01-01/A01.jpg），未处理"
+            return FileResult(path, SKIPPED, [Row(SKIPPED, message=message)])
+        except (ImportFailure, ParseError, DecodeError, ValidationError, OSError) as exc:
+            self._forget()
+            message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            return FileResult(path, FAILED, [Row(FAILED, message=message)])
+        except Exception:
+            self._forget()
+            raise
+        statuses = {r.status for r in rows}
+        status = next((s for s in (CREATED, UPDATED, SKIPPED) if s in statuses), UNCHANGED)
+        return FileResult(path, status, rows)
+
+    # --- issues and pages, cached across files ------------------------------
+    def _forget(self):
+        # Rows created in a rolled-back transaction are gone; so is what we cached.
+        self._issues.clear()
+        self._pages.clear()
+        self._next_order.clear()
+
+    def _publish_at(self, date: datetime.date) -> datetime.datetime:
+        # A back issue was public from the day it was printed.
+        return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+
+    def _issue(self, date: datetime.date) -> Issue:
+        issue = self._issues.get(date)
+        if issue is None:
+            issue = Issue.objects.filter(date=date).first()
+            if issue is None:
+                status = Status.DRAFT if self.draft else Status.PUBLISHED
+                issue = Issue(date=date, status=status, publish_at=None if self.draft else self._publish_at(date))
+                issue.save()
+            self._issues[date] = issue
+        return issue
+
+    def _page(self, issue: Issue, code: str) -> Page:
+        code = normalize_page_code(code)
+        key = (issue.pk, page_sort_key(code))
+        page = self._pages.get(key)
+        if page is None:
+            page = Page.objects.filter(issue=issue, sort_key=key[1]).first()
+            if page is None:
+                page = Page(issue=issue, code=code)
+                page.save()
+            page.issue = issue
+            self._pages[key] = page
+        return page
+
+    def _order(self, page: Page) -> int:
+        if page.pk not in self._next_order:
+            last = Article.objects.filter(page=page).order_by("-order").values_list("order", flat=True).first()
+            self._next_order[page.pk] = 0 if last is None else last + 1
+        order = self._next_order[page.pk]
+        self._next_order[page.pk] = order + 1
+        return order
+
+    # --- article text ---------------------------------------------------------
+    def _import_text(self, path: Path) -> list[Row]:
+        text, _encoding = decode(path.read_bytes(), self.encoding)
+        parsed_articles = parse(text, self.papers)
+        expected = folder_date(path)
+        rows = []
+        for parsed in parsed_articles:
+            if expected and expected != parsed.date:
+                parsed.warnings.append(f"文件在 {expected.isoformat()} 文件夹中，报头日期却是 {parsed.date.isoformat()}；以报头为准")
+            self._check_lengths(parsed)
+            rows.append(self._save_article(path, parsed))
+        return rows
+
+    def _check_lengths(self, parsed: ParsedArticle):
+        for name in ("kicker", "headline", "subtitle", "byline"):
+            limit = Article._meta.get_field(name).max_length
+            if len(getattr(parsed, name)) > limit:
+                label = _FIELD_LABELS[name]
+                raise ImportFailure(f"第 {parsed.line} 行起的稿件：{label}有 {len(getattr(parsed, name))} 字，超过 {limit} 字上限")
+
+    def _save_article(self, path: Path, parsed: ParsedArticle) -> Row:
+        key = source_key(path, parsed)
+        checksum = parsed.checksum
+        warnings = "；".join(parsed.warnings)
+        existing = Article.objects.filter(source_key=key).first()
+        if existing is not None and existing.source_checksum == checksum:
+            return Row(UNCHANGED, self._label(existing), warnings)
+        page = self._page(self._issue(parsed.date), parsed.page_code)
+        values = {
+            "kicker": parsed.kicker,
+            "headline": parsed.headline,
+            "subtitle": parsed.subtitle,
+            "byline": parsed.byline,
+            "body": parsed.body_html,
+        }
+        if existing is None:
+            article = Article(page=page, order=self._order(page), source_key=key, source_checksum=checksum, **values)
+            article.created_by = self.user
+            if self.draft:
+                article.status = Status.DRAFT
+            else:
+                article.status, article.publish_at = Status.PUBLISHED, self._publish_at(parsed.date)
+            article.save()
+            return Row(CREATED, self._label(article), warnings)
+        return self._update(existing, page, values, checksum, path, parsed, warnings)
+
+    def _update(self, article, page, values, checksum, path, parsed, warnings) -> Row:
+        changed = [name for name, value in values.items() if name != "body" and getattr(article, name) != value]
+        if clean_html(values["body"]) != article.body:
+            changed.append("body")
+        if article.page_id != page.pk:
+            changed.append("page")
+            article.page, article.order = page, self._order(page)
+        labels = "、".join(_FIELD_LABELS[c] for c in changed) or "无可见改动（来源文件格式变化）"
+        comment = f"由 import_articles 从 {path.name} 更新：{labels}"
+        if "body" in changed:
+            comment += f"（正文：{_describe_body_change(article.body, parsed.paragraphs)}）"
+        track = reversion.is_registered(Article) and not self.dry_run
+        if track and article.status == Status.PUBLISHED and "body" in changed:
+            from reversion.models import Version
+
+            if not Version.objects.get_for_object(article).exists():
+                # Keep the text as it was before this import, so the history can compare.
+                with reversion.create_revision(atomic=False):
+                    reversion.add_to_revision(Article.objects.get(pk=article.pk))
+                    reversion.set_comment("导入更新前的内容")
+                    reversion.set_user(self.user)
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.source_checksum = checksum
+        with reversion.create_revision(atomic=False) if track else nullcontext():
+            article.save()
+            if track:
+                reversion.set_comment(comment)
+                reversion.set_user(self.user)
+        return Row(UPDATED, self._label(article), "；".join(filter(None, [comment, warnings])))
+
+    @staticmethod
+    def _label(article: Article) -> str:
+        return f"{article.pk} {article.headline}" if article.pk else article.headline
+
+    # --- page scans and PDFs ---------------------------------------------------
+    def _import_media(self, path: Path) -> list[Row]:
+        date = folder_date(path)
+        code = normalize_page_code(path.stem)
+        if date is None or not _PAGE_CODE.match(code):
+            raise _Skip(path)
+        kind = "pdf" if path.suffix.lower() in PDF_SUFFIXES else "image"
+        other = self._media_seen.setdefault((date, page_sort_key(code), kind), path)
+        if other != path:
+            raise ImportFailure(f"第 {code} 版已有文件 {other.name}；同一版只能有一个{'PDF' if kind == 'pdf' else '扫描图'}")
+        data = path.read_bytes()
+        if kind == "image":
+            fmt = inspect_image(io.BytesIO(data))
+            name = f"{code}.{ {'JPEG': 'jpg', 'PNG': 'png', 'TIFF': 'tif'}.get(fmt, fmt.lower())}"
+        else:
+            stream = io.BytesIO(data)
+            stream.size = len(data)
+            validate_pdf_upload(stream)
+            name = f"{code}.pdf"
+        page = self._page(self._issue(date), code)
+        current = getattr(page, kind)
+        label = f"第{page.code}版{'PDF' if kind == 'pdf' else '扫描图'}"
+        if current and self._stored_sha256(current) == sha256_bytes(data):
+            return [Row(UNCHANGED, label)]
+        status = UPDATED if current else CREATED
+        if not self.dry_run:
+            setattr(page, kind, File(io.BytesIO(data), name=name))
+            page.save()
+        return [Row(status, label)]
+
+    @staticmethod
+    def _stored_sha256(fieldfile) -> str | None:
+        try:
+            with fieldfile.storage.open(fieldfile.name, "rb") as fh:
+                digest = hashlib.sha256()
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+                return digest.hexdigest()
+        except OSError:
+            return None
+
+
+class _Skip(Exception):
+    pass

@@ -1,0 +1,86 @@
+"""``manage.py import_articles PATH [PATH ...]``: import archive text files, scans and PDFs."""
+import csv
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.importing.decoding import DecodeError, check_encoding
+from articles.importing.service import (
+    CREATED, FAILED, SKIPPED, STATUS_ZH, UNCHANGED, UPDATED, ImportRun, collect,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "导入往期稿件文本（职工天地 报头、标题、出处行、署名、正文）以及期文件夹 <YYYY-MM-DD>/ 中的"
+        "版面扫描图（A01.jpg|png|tif）和 PDF（A01.pdf）。每个文件一个事务；可重复运行。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹（递归）")
+        parser.add_argument("--draft", action="store_true", help="新建的期和稿件为草稿（默认已发布）")
+        parser.add_argument("--dry-run", action="store_true", help="只报告将新建、更新或不变的内容，不写入")
+        parser.add_argument("--encoding", help="强制使用的文本编码，如 gb18030（默认自动识别 UTF-8 / GB18030）")
+        parser.add_argument("--report", metavar="FILE", help="写出逐文件 CSV 报告（file, status, article, message）")
+        parser.add_argument("--user", metavar="USERNAME", help="记入修订历史的操作人用户名")
+        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+
+    def handle(self, *args, paths, draft, dry_run, encoding, report, user, no_progress, verbosity, **options):
+        if encoding:
+            try:
+                encoding = check_encoding(encoding)
+            except DecodeError as exc:
+                raise CommandError(str(exc)) from None
+        account = None
+        if user:
+            User = get_user_model()
+            account = User.objects.filter(**{User.USERNAME_FIELD: user}).first()
+            if account is None:
+                raise CommandError(f"用户 {user} 不存在（--user）")
+        files = collect(paths)
+        run = ImportRun(draft=draft, dry_run=dry_run, encoding=encoding, user=account)
+        files_by_status = Counter()
+        articles_by_status = Counter()
+        results = []
+        bar = tqdm(files, unit="文件", disable=True if no_progress else None, file=self.stderr._out, dynamic_ncols=True)
+        for path in bar:
+            result = run.import_file(path)
+            results.append(result)
+            files_by_status[result.status] += 1
+            for row in result.rows:
+                articles_by_status[row.status] += 1
+            if result.status == FAILED:
+                bar.write(f"失败 {path}: {result.message}", file=self.stderr._out)
+            elif verbosity >= 2 or (verbosity >= 1 and result.status == SKIPPED):
+                bar.write(f"{STATUS_ZH[result.status]} {path}" + (f": {result.message}" if result.message else ""),
+                          file=self.stdout._out)
+        bar.close()
+        if report:
+            self._write_report(report, results)
+        prefix = "试运行（未写入）" if dry_run else "完成"
+        counts = [files_by_status[s] for s in (CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED)]
+        self.stdout.write(
+            f"{prefix}：{len(files)} 个文件 — 新导入 {counts[0]}，更新 {counts[1]}，未变 {counts[2]}，"
+            f"失败 {counts[3]}，跳过 {counts[4]}；稿件与版面文件：新导入 {articles_by_status[CREATED]}，"
+            f"更新 {articles_by_status[UPDATED]}，未变 {articles_by_status[UNCHANGED]}。"
+        )
+        self.stdout.write(
+            f"imported={counts[0]} updated={counts[1]} unchanged={counts[2]} failed={counts[3]} skipped={counts[4]}"
+            + (" (dry run)" if dry_run else "")
+        )
+        if counts[3]:
+            raise CommandError(f"{counts[3]} 个文件导入失败（见上方各行：文件、行号和原因）")
+
+    @staticmethod
+    def _write_report(filename, results):
+        with open(filename, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["file", "status", "article", "message"])
+            for result in results:
+                for row in result.rows or [None]:
+                    if row is None:
+                        writer.writerow([str(result.path), result.status, "", ""])
+                    else:
+                        writer.writerow([str(result.path), row.status, row.article, row.message])
