@@ -49,6 +49,19 @@ def bump_generation(**_signal_kwargs) -> None:
     cache.delete(NEXT_DUE_KEY)
 
 
+def bump_generation_now_and_on_commit(**_signal_kwargs) -> None:
+    """Bump now, and again once the change is committed.
+
+    A page rendered between the change and its commit still shows the old
+    content; the second bump keeps it from being served under the new
+    generation.
+    """
+    from django.db import transaction
+
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
 def _next_publication_time() -> float | None:
     """Return the epoch time of the next scheduled publication, or None."""
     from django.utils import timezone
@@ -146,6 +159,8 @@ def connect_signals():
     from issues.models import Issue, Page
 
     for model in (Issue, Page, Article, ArticleImage, Theme, ThemedArticle):
-        post_save.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
-        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
-    m2m_changed.connect(bump_generation, sender=ThemedArticle, dispatch_uid="page-cache-themes")
+        post_save.connect(bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_delete.connect(
+            bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
+        )
+    m2m_changed.connect(bump_generation_now_and_on_commit, sender=ThemedArticle, dispatch_uid="page-cache-themes")

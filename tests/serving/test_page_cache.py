@@ -105,3 +105,16 @@ def test_signed_in_staff_are_never_served_a_shared_page(admin_client, client, ar
 def test_admin_pages_are_never_cached(admin_client, article):
     response = admin_client.get("/admin/articles/article/")
     assert "X-Page-Cache" not in response
+
+
+def test_a_page_rendered_before_a_change_commits_is_not_kept_under_the_new_generation(client, article, django_capture_on_commit_callbacks):
+    from unionpaper import cache as page_cache
+
+    url = article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "提交中的标题"
+        article.save()
+        generation_during_transaction = page_cache.content_generation()
+    # Once committed the generation moves on again, so anything cached meanwhile is never served.
+    assert page_cache.content_generation() > generation_during_transaction
+    assert "提交中的标题" in get(client, url).content.decode()
