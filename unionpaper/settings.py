@@ -68,7 +68,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so that cached pages are answered with 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
     "unionpaper.cache.PublicPageCacheMiddleware",
@@ -253,6 +252,9 @@ if env.str("MEDIA_S3_BUCKET", default=""):
     }
 MEDIA_ON_APP_SERVER = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 WHITENOISE_MAX_AGE = 31536000
+if not DEBUG:
+    # In development runserver serves static files from the app folders itself.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # Uploads larger than this are refused before they reach a view (page PDFs
 # of a broadsheet are a few MB; a generous cap still stops abuse).
