@@ -79,6 +79,30 @@ class HistoryCompareMixin:
         context.update(extra_context or {})
         return super().history_view(request, object_id, context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion reverts first and keeps the revert whenever the
+        # change form answers with a redirect, which the admin also does for
+        # an object outside the user's queryset. Check before anything moves.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        allowed = self.has_change_permission if request.method == "POST" else self.has_view_or_change_permission
+        if not allowed(request, obj):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering a deleted row re-creates it: only for those who may delete
+        # (and so also re-create) rows of this kind outright.
+        if not (self.has_add_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not (self.has_add_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
     def compare_view(self, request, object_id):
         """Show two versions of one object side by side, field by field."""
         obj = self.get_object(request, unquote(object_id))

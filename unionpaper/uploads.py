@@ -92,8 +92,16 @@ def inspect_image(fileobj) -> str:
     return fmt
 
 
+def _is_stored(fieldfile) -> bool:
+    # A file already in storage was checked when it was uploaded; re-reading
+    # (and decoding) every stored scan on each save of its row would be slow.
+    return getattr(fieldfile, "_committed", False) is True
+
+
 def validate_image_upload(fieldfile):
     """Validate an uploaded image (form and model field validator)."""
+    if _is_stored(fieldfile):
+        return
     inspect_image(getattr(fieldfile, "file", fieldfile))
 
 
@@ -137,6 +145,8 @@ def inspect_pdf(fileobj) -> int:
 
 def validate_pdf_upload(fieldfile):
     """Validate an uploaded PDF by its signature, size and structure."""
+    if _is_stored(fieldfile):
+        return
     inspect_pdf(getattr(fieldfile, "file", fieldfile))
 
 

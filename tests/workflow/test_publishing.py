@@ -1,0 +1,154 @@
+"""Publishing: the issue action with its confirmation, scheduling, and all-or-nothing."""
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services as article_services
+from articles.models import Article
+from issues import services
+from issues.models import Issue
+from tests.factories import make_article, make_issue, make_page
+from unionpaper.publishing import Status
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+TZ = timezone.get_fixed_timezone(8 * 60)
+
+
+def unpublished_issue_with_articles():
+    issue = make_issue(datetime.date(2023, 1, 1), published=False)
+    a1 = make_page(issue, "A01", name="要闻")
+    a2 = make_page(issue, "A02", name="工会动态")
+    articles = [
+        make_article(a1, headline="市总工会召开全委会", published=False, status=Status.REVIEW),
+        make_article(a1, headline="技能大赛落幕", published=False, status=Status.REVIEW, order=1),
+        make_article(a2, headline="职工书屋开进车间", published=False),  # still a draft
+    ]
+    return issue, articles
+
+
+def test_publish_action_first_shows_what_will_go_live_and_changes_nothing(chief):
+    issue, articles = unpublished_issue_with_articles()
+    response = client_for(chief).post(
+        reverse("admin:issues_issue_changelist"), {"action": "publish_issues", "_selected_action": [issue.pk]}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "确认发布整期" in html
+    for article in articles:
+        assert article.headline in html
+    assert "将上线稿件 3 篇" in html
+    assert "其中 1 篇仍是草稿" in html
+    issue.refresh_from_db()
+    assert issue.status == Status.DRAFT
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+def test_confirming_publishes_the_issue_and_every_article_and_readers_see_them(chief, client):
+    issue, articles = unpublished_issue_with_articles()
+    assert client.get(articles[0].get_absolute_url()).status_code == 404
+    response = client_for(chief).post(
+        reverse("admin:issues_issue_changelist"),
+        {"action": "publish_issues", "confirm": "yes", "publish_at": "", "_selected_action": [issue.pk]},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.is_public
+    assert Article.objects.published().count() == 3
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    for article in articles:
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_scheduled_issue_is_hidden_until_its_time_then_appears_without_any_job(chief, client):
+    issue, articles = unpublished_issue_with_articles()
+    with time_machine.travel(datetime.datetime(2023, 1, 1, 6, 0, tzinfo=TZ), tick=False):
+        response = client_for(chief).post(
+            reverse("admin:issues_issue_changelist"),
+            {"action": "publish_issues", "confirm": "yes", "publish_at": "2023-01-01T08:00", "_selected_action": [issue.pk]},
+        )
+        assert response.status_code == 302
+        issue.refresh_from_db()
+        assert issue.status == Status.PUBLISHED
+        assert issue.publish_at == datetime.datetime(2023, 1, 1, 8, 0, tzinfo=TZ)
+        assert not Issue.objects.published().exists()
+        assert client.get(articles[0].get_absolute_url()).status_code == 404
+    with time_machine.travel(datetime.datetime(2023, 1, 1, 7, 59, tzinfo=TZ), tick=False):
+        assert client.get(issue.get_absolute_url()).status_code == 404
+    with time_machine.travel(datetime.datetime(2023, 1, 1, 8, 0, 1, tzinfo=TZ), tick=False):
+        assert client.get(issue.get_absolute_url()).status_code == 200
+        assert client.get(articles[0].get_absolute_url()).status_code == 200
+        assert Article.objects.published().count() == 3
+
+
+def test_a_scheduled_article_appears_at_its_time(chief, client):
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 9, 0, tzinfo=TZ), tick=False):
+        article = make_article(make_page(make_issue()), published=False)
+        article_services.publish_article(
+            article=article, user=chief, at=datetime.datetime(2024, 3, 1, 10, 0, tzinfo=TZ)
+        )
+        assert client.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel(datetime.datetime(2024, 3, 1, 10, 0, 0, tzinfo=TZ), tick=False):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_failure_half_way_publishes_nothing(chief, monkeypatch):
+    issue, articles = unpublished_issue_with_articles()
+    real_save = Article.save
+    calls = []
+
+    def failing_second_save(self, *args, **kwargs):
+        calls.append(self.pk)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Article, "save", failing_second_save)
+    with pytest.raises(RuntimeError):
+        services.publish_issue(issue=issue, user=chief)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    issue.refresh_from_db()
+    assert issue.status == Status.DRAFT
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+def test_already_published_articles_keep_their_own_time(chief):
+    issue, articles = unpublished_issue_with_articles()
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    Article.objects.filter(pk=articles[0].pk).update(status=Status.PUBLISHED, publish_at=earlier)
+    plan = services.publish_issue(issue=issue, user=chief)
+    assert len(plan.to_publish) == 2
+    articles[0].refresh_from_db()
+    assert articles[0].publish_at == earlier
+
+
+def test_only_the_chief_editor_may_publish_an_issue(editor, reporter):
+    issue, _ = unpublished_issue_with_articles()
+    for user in (editor, reporter):
+        with pytest.raises(PermissionDenied):
+            services.publish_issue(issue=issue, user=user)
+    issue.refresh_from_db()
+    assert issue.status == Status.DRAFT
+
+
+def test_an_article_goes_draft_review_published_and_back(reporter, editor, chief):
+    article = make_article(make_page(make_issue()), published=False, created_by=reporter)
+    article_services.submit_article(article=article, user=reporter)
+    assert article.status == Status.REVIEW
+    article_services.return_to_draft(article=article, user=editor)
+    assert article.status == Status.DRAFT
+    article_services.submit_article(article=article, user=reporter)
+    article_services.publish_article(article=article, user=chief)
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    article_services.unpublish_article(article=article, user=chief)
+    assert article.status == Status.REVIEW
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    with pytest.raises(PermissionDenied):
+        article_services.publish_article(article=article, user=editor)
