@@ -65,6 +65,9 @@ def _clean_style(value: str) -> str | None:
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         return _clean_style(value)
+    if attr in {"title", "alt"}:
+        # Plain text; angle brackets in them only ever serve markup tricks.
+        return value.replace("<", "").replace(">", "")
     if attr == "target":
         # A link may open a new tab and nothing else (no named or parent frames).
         return "_blank" if value.strip().lower() == "_blank" else None
