@@ -3,23 +3,46 @@
 The reader's article view calls these two when a reader arrives from a
 search (``?q=…``); search owns how they work.
 """
-import re
+from urllib.parse import urlencode
 
-from django.utils.html import escape
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+from . import highlight
+from .query import QueryError, parse
+from .results import neighbours, search_params
 
 
 def highlight_html(html: str, query: str) -> str:
-    """Return sanitized ``html`` with the query's terms wrapped in ``<mark>``."""
-    terms = [t for t in re.split(r"\s+", query or "") if len(t) >= 1 and not t.startswith("-")]
+    """Return sanitized ``html`` with the query's terms wrapped in ``<mark>``.
+
+    Only text between tags is marked, so tags and entities stay whole; a
+    query that cannot be read marks nothing.
+    """
+    try:
+        terms = parse(query or "").highlight_terms()
+    except QueryError:
+        terms = []
     if not terms:
         return mark_safe(html)
-    pattern = re.compile("|".join(re.escape(escape(t.strip('"'))) for t in terms if t.strip('"')))
-    parts = re.split(r"(<[^>]*>)", html)
-    out = [p if p.startswith("<") else pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", p) for p in parts]
-    return mark_safe("".join(out))
+    return highlight.mark_html(html, terms)
 
 
 def result_neighbours(params, article):
-    """Return (previous, next) article URLs within the search ``params`` came from."""
-    return None, None
+    """Return (previous, next) article URLs within the search ``params`` came from.
+
+    The URLs carry the search parameters and the result number ``n``, so
+    上一条/下一条 chain through the results in the order the search page showed.
+    """
+    if not (params.get("q") or any(params.get(k) for k in ("start", "end", "page_code", "theme", "author"))):
+        return None, None
+    (prev_id, next_id), n = neighbours(params, article)
+    base = search_params(params)
+
+    def url(article_id, number):
+        if article_id is None:
+            return None
+        query = {**base, "n": number} if number is not None else base
+        return reverse("articles:article", kwargs={"pk": article_id}) + "?" + urlencode(query)
+
+    return url(prev_id, None if n is None else n - 1), url(next_id, None if n is None else n + 1)

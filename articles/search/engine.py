@@ -1,0 +1,373 @@
+"""Run a parsed query against the index: matches, count, order, facets.
+
+Orders: ``newest`` (issue date, then page and position: reading order),
+``oldest``, and ``relevance``: the newest RANK_WINDOW matches ranked by the
+engine (``ts_rank_cd`` / ``bm25``, headline, kicker, subtitle and authors
+weighted ten times the body), then the remaining matches newest first. The
+window keeps ranking bounded for terms found in half the archive.
+
+PostgreSQL counts exactly up to EXACT_LIMIT matches; past that the count
+and the facets are estimates (shown as 约…条) and results are read year by
+year from the newest (or oldest), so a page costs the same for any term.
+"""
+import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import index
+from .query import Query
+
+EXACT_LIMIT = 2000
+RANK_WINDOW = 1000
+MAX_RESULTS = 10_000  # deepest result one can page or export to
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class Filters:
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    page_code: str = ""
+    theme_id: int | None = None
+    author: str = ""  # normalized name
+
+    @property
+    def any(self) -> bool:
+        return bool(self.start or self.end or self.page_code or self.theme_id or self.author)
+
+
+@dataclass
+class Matches:
+    """One page of article ids in order, with the total and facets."""
+
+    ids: list
+    total: int
+    approximate: bool = False
+    years: list = field(default_factory=list)  # [(year, count)] newest first
+    themes: list = field(default_factory=list)  # [(theme_id, count)] most first
+
+
+def _now_value():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _date_value(d):
+    return connection.ops.adapt_datefield_value(d)
+
+
+def _newest_key(row):
+    # row: (id, issue_date, sort_key, position)
+    return (-_ordinal(row[1]), row[2], row[3], row[0])
+
+
+def _oldest_key(row):
+    return (_ordinal(row[1]), row[2], row[3], row[0])
+
+
+def _ordinal(value):
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    return value.toordinal()
+
+
+def _year(value):
+    return int(str(value)[:4])
+
+
+def _entry_filters(filters: Filters, alias="e"):
+    """Return SQL conditions and params for the filters kept as entry columns."""
+    sql, params = [f"{alias}.visible_from <= %s"], [_now_value()]
+    if filters.start:
+        sql.append(f"{alias}.issue_date >= %s")
+        params.append(_date_value(filters.start))
+    if filters.end:
+        sql.append(f"{alias}.issue_date <= %s")
+        params.append(_date_value(filters.end))
+    if filters.page_code:
+        sql.append(f"{alias}.page_code = %s")
+        params.append(filters.page_code)
+    return sql, params
+
+
+def _theme_facets(ids):
+    from articles.models import ThemedArticle
+    from django.db.models import Count
+
+    rows = (
+        ThemedArticle.objects.filter(content_object_id__in=ids)
+        .values("tag_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "tag_id")
+    )
+    return [(r["tag_id"], r["n"]) for r in rows]
+
+
+def _chunks(seq, size=900):
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+class Backend:
+    def __init__(self, query: Query, filters: Filters):
+        self.query = query
+        self.filters = filters
+
+    def page(self, sort, offset, limit, *, facets=True) -> Matches:
+        raise NotImplementedError
+
+    def ordered_ids(self, sort, limit=MAX_RESULTS) -> list:
+        return self.page(sort, 0, limit, facets=False).ids
+
+
+# --- SQLite: FTS5 fed the same bigrams -----------------------------------------
+
+
+def fts_phrase(part: str) -> str:
+    if len(part) == 1:
+        return f'"{part}" *'
+    return '"' + " ".join(part[i : i + 2] for i in range(len(part) - 1)) + '"'
+
+
+def fts_match(query: Query) -> str:
+    """Return the FTS5 MATCH expression (every part quoted: no operator gets through)."""
+    def term(t):
+        return "(" + " AND ".join(fts_phrase(p) for p in t.parts) + ")"
+
+    expr = " AND ".join(term(t) for t in query.required)
+    for t in query.excluded:
+        expr += f" NOT {term(t)}"
+    return expr
+
+
+class SQLiteBackend(Backend):
+    def _base(self):
+        where, params = _entry_filters(self.filters)
+        if self.filters.author:
+            where.append("e.authors LIKE %s ESCAPE '\\'")
+            params.append("%、" + _like_escape(self.filters.author) + "、%")
+        if self.filters.theme_id:
+            where.append(
+                "EXISTS (SELECT 1 FROM articles_themedarticle t WHERE t.content_object_id = e.article_id AND t.tag_id = %s)"
+            )
+            params.append(self.filters.theme_id)
+        if self.query.required:
+            source = f"{index.FTS} f JOIN {index.ENTRY} e ON e.article_id = f.rowid"
+            where.insert(0, f"{index.FTS} MATCH %s")
+            params.insert(0, fts_match(self.query))
+            rank = f"bm25({index.FTS}, 10.0, 1.0)"
+        else:
+            source, rank = f"{index.ENTRY} e", "0"
+        return source, " AND ".join(where), params, rank
+
+    def page(self, sort, offset, limit, *, facets=True):
+        source, where, params, rank = self._base()
+        cols = "e.article_id, e.issue_date, e.sort_key, e.position"
+        newest = "e.issue_date DESC, e.sort_key, e.position, e.article_id"
+        oldest = "e.issue_date ASC, e.sort_key, e.position, e.article_id"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params)
+            total = cursor.fetchone()[0]
+            if sort == "relevance" and offset < RANK_WINDOW and self.query.required:
+                cursor.execute(
+                    f"SELECT {cols}, {rank} FROM {source} WHERE {where} ORDER BY {newest} LIMIT %s", params + [RANK_WINDOW]
+                )
+                window = cursor.fetchall()
+                window.sort(key=lambda r: (r[4],) + _newest_key(r))  # bm25: lower is better
+                ids = [r[0] for r in window[offset : offset + limit]]
+                if offset + limit > len(window) and total > len(window):
+                    cursor.execute(
+                        f"SELECT e.article_id FROM {source} WHERE {where} ORDER BY {newest} LIMIT %s OFFSET %s",
+                        params + [offset + limit - len(window), len(window)],
+                    )
+                    ids += [r[0] for r in cursor.fetchall()]
+            else:
+                cursor.execute(
+                    f"SELECT e.article_id FROM {source} WHERE {where} ORDER BY {oldest if sort == 'oldest' else newest}"
+                    " LIMIT %s OFFSET %s",
+                    params + [limit, offset],
+                )
+                ids = [r[0] for r in cursor.fetchall()]
+            years, themes = [], []
+            if facets and total:
+                cursor.execute(
+                    f"SELECT substr(e.issue_date, 1, 4) AS y, count(*) FROM {source} WHERE {where} GROUP BY y ORDER BY y DESC",
+                    params,
+                )
+                years = [(int(y), n) for y, n in cursor.fetchall()]
+                cursor.execute(
+                    f"SELECT t.tag_id, count(*) AS n FROM articles_themedarticle t WHERE t.content_object_id IN"
+                    f" (SELECT e.article_id FROM {source} WHERE {where}) GROUP BY t.tag_id ORDER BY n DESC, t.tag_id",
+                    params,
+                )
+                themes = list(cursor.fetchall())
+        return Matches(ids=ids, total=total, years=years, themes=themes)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- PostgreSQL: bigram tsvector with a GIN index --------------------------------
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def ts_part(part: str, *, phrase: bool) -> str:
+    if len(part) == 1:
+        return _lexeme(part) + ":*"
+    bigrams = [_lexeme(part[i : i + 2]) for i in range(len(part) - 1)]
+    return "(" + (" <-> " if phrase else " & ").join(bigrams) + ")"
+
+
+class PostgreSQLBackend(Backend):
+    def __init__(self, query, filters):
+        super().__init__(query, filters)
+        tags = []
+        if filters.author:
+            tags.append(_lexeme(index.author_tag(filters.author)))
+        if filters.theme_id:
+            tags.append(_lexeme(index.theme_tag(filters.theme_id)))
+        required = [ts_part(p, phrase=False) for t in query.required for p in t.parts]
+        self.loose = " & ".join(required + tags)  # what GIN answers without reading vectors
+        exact = [ts_part(p, phrase=True) for t in query.required for p in t.parts]
+        self.rank_query = " & ".join(exact)
+        for t in query.excluded:
+            exact.append("!(" + " & ".join(ts_part(p, phrase=True) for p in t.parts) + ")")
+        self.exact = " & ".join(exact + tags)
+        self.recheck = self.exact != self.loose
+
+    def _where(self, extra_tag=None):
+        where, params = _entry_filters(self.filters)
+        if self.loose:
+            q = self.loose + (f" & {_lexeme(extra_tag)}" if extra_tag else "")
+            where.insert(0, "e.tokens @@ %s::tsquery")
+            params.insert(0, q)
+        elif extra_tag:
+            year = int(extra_tag[2:])
+            where += ["e.issue_date >= %s", "e.issue_date < %s"]
+            params += [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
+        return " AND ".join(where), params
+
+    def _exact(self, cursor, ids):
+        """Keep the ids whose vectors match the exact query (phrases, exclusions)."""
+        if not self.recheck or not ids:
+            return ids
+        cursor.execute(
+            f"SELECT article_id FROM {index.ENTRY} WHERE article_id = ANY(%s) AND tokens @@ %s::tsquery",
+            [list(ids), self.exact],
+        )
+        keep = {r[0] for r in cursor.fetchall()}
+        return [i for i in ids if i in keep]
+
+    def _rank(self, cursor, rows):
+        if not self.rank_query or not rows:
+            return rows
+        cursor.execute(
+            f"SELECT article_id, ts_rank_cd('{{0.1, 0.1, 0.1, 1.0}}', tokens, %s::tsquery, 1) FROM {index.ENTRY}"
+            " WHERE article_id = ANY(%s)",
+            [self.rank_query, [r[0] for r in rows]],
+        )
+        score = dict(cursor.fetchall())
+        return sorted(rows, key=lambda r: (-score.get(r[0], 0),) + _newest_key(r))
+
+    def page(self, sort, offset, limit, *, facets=True):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if self.loose:
+                # Stay on the GIN index: the vectors are out of line, so the
+                # planner thinks a scan is cheap and reads every one of them.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_indexscan = off")
+            where, params = self._where()
+            cursor.execute(
+                f"SELECT e.article_id, e.issue_date, e.sort_key, e.position FROM {index.ENTRY} e WHERE {where} LIMIT %s",
+                params + [EXACT_LIMIT + 1],
+            )
+            sample = cursor.fetchall()
+            if len(sample) <= EXACT_LIMIT:
+                return self._small(cursor, sample, sort, offset, limit, facets)
+            return self._large(cursor, sample, sort, offset, limit, facets)
+
+    def _small(self, cursor, rows, sort, offset, limit, facets):
+        keep = set(self._exact(cursor, [r[0] for r in rows]))
+        rows = sorted((r for r in rows if r[0] in keep), key=_oldest_key if sort == "oldest" else _newest_key)
+        if sort == "relevance" and self.rank_query:
+            rows = self._rank(cursor, rows[:RANK_WINDOW]) + rows[RANK_WINDOW:]
+        ids = [r[0] for r in rows]
+        years, themes = [], []
+        if facets and ids:
+            years = sorted(Counter(_year(r[1]) for r in rows).items(), reverse=True)
+            themes = _theme_facets(ids)
+        return Matches(ids=ids[offset : offset + limit], total=len(ids), years=years, themes=themes)
+
+    def _years(self, cursor):
+        cursor.execute(f"SELECT min(issue_date), max(issue_date) FROM {index.ENTRY}")
+        first, last = cursor.fetchone()
+        if first is None:
+            return []
+        lo = max(first.year, self.filters.start.year if self.filters.start else first.year)
+        hi = min(last.year, self.filters.end.year if self.filters.end else last.year)
+        return list(range(lo, hi + 1))
+
+    def _walk(self, cursor, sort, need):
+        """Return the first ``need`` exact matches in date order, reading a year at a time."""
+        years = self._years(cursor)
+        if sort != "oldest":
+            years.reverse()
+        order = "e.issue_date ASC" if sort == "oldest" else "e.issue_date DESC"
+        out = []
+        for year in years:
+            where, params = self._where(extra_tag=index.year_tag(year))
+            fetch = max(need - len(out), 20)
+            while True:
+                cursor.execute(
+                    f"SELECT e.article_id, e.issue_date, e.sort_key, e.position FROM {index.ENTRY} e WHERE {where}"
+                    f" ORDER BY {order}, e.sort_key, e.position, e.article_id LIMIT %s",
+                    params + [fetch],
+                )
+                rows = cursor.fetchall()
+                keep = set(self._exact(cursor, [r[0] for r in rows]))
+                got = [r for r in rows if r[0] in keep]
+                if len(got) >= need - len(out) or len(rows) < fetch:
+                    out += got[: need - len(out)]
+                    break
+                fetch *= 4
+            if len(out) >= need:
+                break
+        return out
+
+    def _estimate(self, cursor):
+        where, params = self._where()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {index.ENTRY} e WHERE {where}", params)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def _large(self, cursor, sample, sort, offset, limit, facets):
+        total = max(self._estimate(cursor), EXACT_LIMIT + 1)
+        if sort == "relevance" and self.rank_query and offset < RANK_WINDOW:
+            window = self._rank(cursor, self._walk(cursor, "newest", RANK_WINDOW))
+            ids = [r[0] for r in window[offset : offset + limit]]
+            if offset + limit > len(window):
+                more = self._walk(cursor, "newest", offset + limit)
+                ids += [r[0] for r in more[len(window) :]][: offset + limit - len(window)]
+        else:
+            rows = self._walk(cursor, "oldest" if sort == "oldest" else "newest", offset + limit)
+            ids = [r[0] for r in rows[offset : offset + limit]]
+        years, themes = [], []
+        if facets:
+            # Facets of a large set are scaled from the sample the count read.
+            scale = total / len(sample)
+            years = sorted(((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True)
+            themes = [(t, round(n * scale)) for t, n in _theme_facets([r[0] for r in sample])]
+        return Matches(ids=ids, total=total, approximate=True, years=years, themes=themes)
+
+
+def backend(query: Query, filters: Filters) -> Backend:
+    cls = PostgreSQLBackend if connection.vendor == "postgresql" else SQLiteBackend
+    return cls(query, filters)

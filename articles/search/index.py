@@ -1,0 +1,286 @@
+"""The search index: one entry per article, kept beside the articles table.
+
+PostgreSQL: ``articles_search_entry`` holds the filter and order columns and
+a ``tsvector`` built here in Python (cast from its literal, never
+``to_tsvector``, whose parser depends on the locale) with a GIN index.
+SQLite: the same entry table without the vector, and an FTS5 table
+``articles_search_fts`` (rowid = article id) fed the same tokens.
+The tables are created by migration 0002; see docs/search.md.
+"""
+import html
+import re
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils.html import strip_tags
+
+from unionpaper.publishing import Status
+
+from .text import normalize, positioned_tokens
+
+ENTRY = "articles_search_entry"
+FTS = "articles_search_fts"
+MAX_POSITION = 16383  # PostgreSQL keeps positions up to here; see docs/search.md
+FIELD_GAP = 10
+
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|figure|figcaption|hr)\b[^>]*>", re.I)
+
+
+def body_text(body_html: str) -> str:
+    """Return the body as plain text, one line per paragraph."""
+    return html.unescape(strip_tags(_BLOCK_TAG.sub("\n", body_html or ""))).replace("\xa0", " ")
+
+
+def searchable_fields(row: dict) -> tuple[str, str]:
+    """Return (title text, body text): what the index holds for an article row."""
+    title = "\n".join(row[f] for f in ("kicker", "headline", "subtitle") if row.get(f))
+    authors = (row.get("author_names") or "").replace("、", "\n")
+    return "\n".join(p for p in (title, authors, row.get("byline") or "") if p), body_text(row.get("body"))
+
+
+def visible_from(row: dict):
+    """Return when the article becomes public, or None if it is not to be.
+
+    This is ``ArticleQuerySet.published_q`` with its time test left for query
+    time (``visible_from <= now``), so scheduled articles appear without a
+    rebuild; tests/search/test_visibility.py holds the two to the same answer.
+    """
+    if row["status"] != Status.PUBLISHED or row["page__issue__status"] != Status.PUBLISHED:
+        return None
+    if row["publish_at"] is None or row["page__issue__publish_at"] is None:
+        return None
+    return max(row["publish_at"], row["page__issue__publish_at"])
+
+
+def author_tag(name: str) -> str:
+    return "au" + normalize(name).encode().hex()
+
+
+def theme_tag(theme_id: int) -> str:
+    return f"th{theme_id}"
+
+
+def year_tag(year: int) -> str:
+    return f"yr{year}"
+
+
+def _tokens(row: dict):
+    """Yield (token, position, is_title) for the row's title then body."""
+    title, body = searchable_fields(row)
+    pos = 1
+    for text, is_title in ((title, True), (body, False)):
+        last = pos
+        for token, position in positioned_tokens(normalize(text), start=pos):
+            last = position
+            yield token, position, is_title
+        pos = last + FIELD_GAP
+
+
+def tsvector_literal(row: dict, theme_ids=()) -> str:
+    """Return the ``tsvector`` literal for a row (title positions weighted A)."""
+    positions = defaultdict(list)
+    for token, position, is_title in _tokens(row):
+        p = min(position, MAX_POSITION)
+        positions[token].append(f"{p}A" if is_title else str(p))
+    parts = [f"'{token}':{','.join(ps[:256])}" for token, ps in positions.items()]
+    tags = {year_tag(row["page__issue__date"].year)}
+    tags.update(author_tag(n) for n in (row.get("author_names") or "").split("、") if n)
+    tags.update(theme_tag(t) for t in theme_ids)
+    parts += [f"'{t}'" for t in sorted(tags)]
+    return " ".join(parts)
+
+
+def fts_columns(row: dict) -> tuple[str, str]:
+    """Return the FTS5 (title, body) columns: tokens in position order."""
+    title, body = [], []
+    for token, _, is_title in _tokens(row):
+        (title if is_title else body).append(token)
+    return " ".join(title), " ".join(body)
+
+
+ROW_FIELDS = (
+    "id", "kicker", "headline", "subtitle", "byline", "author_names", "body", "status", "publish_at", "order",
+    "page__code", "page__sort_key", "page__issue__date", "page__issue__status", "page__issue__publish_at",
+)
+
+
+def _rows(article_ids):
+    from articles.models import Article, ThemedArticle
+
+    rows = list(Article.objects.filter(id__in=article_ids).order_by().values(*ROW_FIELDS))
+    themes = defaultdict(list)
+    for article_id, tag_id in ThemedArticle.objects.filter(content_object_id__in=article_ids).values_list(
+        "content_object_id", "tag_id"
+    ):
+        themes[article_id].append(tag_id)
+    return rows, themes
+
+
+def _meta(row):
+    ops = connection.ops
+    return (
+        row["id"], ops.adapt_datefield_value(row["page__issue__date"]), row["page__sort_key"], row["page__code"], row["order"],
+        ops.adapt_datetimefield_value(visible_from(row)),
+        "、" + "、".join(n for n in (row.get("author_names") or "").split("、") if n) + "、",
+    )
+
+
+def entry_values(row, theme_ids):
+    """Return the values of one entry row for this engine (used by rebuild too)."""
+    meta = _meta(row)
+    if connection.vendor == "postgresql":
+        return meta + (tsvector_literal(row, theme_ids),)
+    return meta + fts_columns(row)
+
+
+META_COLUMNS = "article_id, issue_date, sort_key, page_code, position, visible_from, authors"
+
+
+def write(values_list, *, replace=True):
+    """Store prepared entry values (from ``entry_values``)."""
+    if not values_list:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {ENTRY} ({META_COLUMNS}, tokens) VALUES %s"
+                + (
+                    " ON CONFLICT (article_id) DO UPDATE SET issue_date = EXCLUDED.issue_date, sort_key = EXCLUDED.sort_key,"
+                    " page_code = EXCLUDED.page_code, position = EXCLUDED.position, visible_from = EXCLUDED.visible_from,"
+                    " authors = EXCLUDED.authors, tokens = EXCLUDED.tokens"
+                    if replace
+                    else ""
+                )
+            )
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, sql, values_list, template="(%s, %s, %s, %s, %s, %s, %s, %s::tsvector)", page_size=500)
+        else:
+            ids = [(v[0],) for v in values_list]
+            if replace:
+                cursor.executemany(f"DELETE FROM {FTS} WHERE rowid = %s", ids)
+            cursor.executemany(
+                f"INSERT OR REPLACE INTO {ENTRY} ({META_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [v[:7] for v in values_list],
+            )
+            cursor.executemany(f"INSERT INTO {FTS} (rowid, title, body) VALUES (%s, %s, %s)", [(v[0], v[7], v[8]) for v in values_list])
+
+
+def update(article_ids):
+    """Index these articles again (deleted ones are dropped)."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return
+    with transaction.atomic():
+        rows, themes = _rows(article_ids)
+        remove(set(article_ids) - {r["id"] for r in rows})
+        write([entry_values(r, themes.get(r["id"], ())) for r in rows])
+
+
+def remove(article_ids):
+    """Drop these articles from the index."""
+    ids = [(i,) for i in article_ids]
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {ENTRY} WHERE article_id = %s", ids)
+        if connection.vendor != "postgresql":
+            cursor.executemany(f"DELETE FROM {FTS} WHERE rowid = %s", ids)
+
+
+def refresh_meta(article_ids):
+    """Update date, page and visibility of these entries (their text is unchanged)."""
+    from articles.models import Article
+
+    article_ids = list(article_ids)
+    rows = Article.objects.filter(id__in=article_ids).order_by().values(*(f for f in ROW_FIELDS if f != "body"))
+    values = [_meta(r)[1:6] + (r["id"],) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {ENTRY} SET issue_date = %s, sort_key = %s, page_code = %s, position = %s, visible_from = %s"
+            " WHERE article_id = %s",
+            values,
+        )
+    if connection.vendor == "postgresql":
+        # The year tag lives in the vector: an issue moved to another year needs new tokens.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {ENTRY} WHERE article_id = ANY(%s)"
+                " AND NOT tokens @@ ('yr' || extract(year FROM issue_date)::int)::tsquery",
+                [article_ids],
+            )
+            stale = [r[0] for r in cursor.fetchall()]
+        update(stale)
+
+
+def indexed_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {ENTRY}")
+        return cursor.fetchone()[0]
+
+
+def _prepare(batch):
+    """Return entry values for a batch of article ids (runs in worker processes)."""
+    rows, themes = _rows(batch)
+    return [entry_values(r, themes.get(r["id"], ())) for r in rows]
+
+
+def _worker_init():
+    import django
+
+    django.setup()
+
+
+def rebuild(*, missing_only=False, batch_size=1000, workers=1, progress=None):
+    """Index every article (or only those not yet indexed); return the count.
+
+    On an empty PostgreSQL table the GIN index is dropped while loading and
+    built once at the end, which is several times faster than keeping it.
+    """
+    from articles.models import Article
+
+    progress = progress or (lambda message: None)
+    if not missing_only:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {ENTRY}")
+            if connection.vendor != "postgresql":
+                cursor.execute(f"DELETE FROM {FTS}")
+    ids = Article.objects.order_by("id").values_list("id", flat=True)
+    if missing_only:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id FROM {ENTRY}")
+            done = {r[0] for r in cursor.fetchall()}
+        ids = [i for i in ids if i not in done]
+    else:
+        ids = list(ids)
+    total = len(ids)
+    bulk = connection.vendor == "postgresql" and indexed_count() == 0 and total > 10_000
+    if bulk:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS articles_search_entry_tokens")
+    batches = [ids[i : i + batch_size] for i in range(0, total, batch_size)]
+    done = 0
+    if workers > 1:
+        import multiprocessing
+
+        connection.close()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for values in pool.imap(_prepare, batches):
+                write(values, replace=missing_only)
+                done += len(values)
+                progress(f"indexed {done:,} / {total:,}")
+    else:
+        for batch in batches:
+            values = _prepare(batch)
+            with transaction.atomic():
+                write(values, replace=missing_only)
+            done += len(values)
+            progress(f"indexed {done:,} / {total:,}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if bulk:
+                progress("building the GIN index …")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS articles_search_entry_tokens ON {ENTRY} USING gin (tokens)")
+            cursor.execute(f"ANALYZE {ENTRY}")
+    return done

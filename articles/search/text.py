@@ -1,0 +1,103 @@
+"""One normalizer and one tokenizer for both the index and the query.
+
+Whatever is done to the printed text is done to the query in the same way,
+so a match in the index means the query is printed in the article:
+
+1. NFKC folds full-width forms to half-width (``１０００件`` → ``1000件``).
+2. Lower case (``5G`` = ``5g``).
+3. Traditional → simplified (OpenCC ``t2s``).
+4. Whitespace between two Han characters is dropped, because names are
+   printed with a space for layout (``刘 飞`` is 刘飞).
+5. Runs of letters, digits and Han characters become overlapping character
+   bigrams; any other character (punctuation, space) ends a run, and the
+   next run starts two positions later so a phrase never crosses it. The
+   last character of every run is also kept on its own, so a one-character
+   query can be answered by a prefix match.
+"""
+import functools
+import os
+import re
+import unicodedata
+
+import opencc
+
+# Han ideographs (URO, extension A, compatibility) and the CJK number 〇.
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
+_RUN = re.compile(r"[^\W_]+")
+_SPACES = re.compile(r"\s+")
+
+# Positions PostgreSQL keeps in a tsvector stop at 16,383; see docs/search.md.
+RUN_GAP = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_triggers() -> frozenset:
+    """Return the characters whose presence means ``t2s`` may change the text.
+
+    Converting is slow (pure Python); most archive text is simplified and
+    would come back unchanged, so we convert only when one of these occurs.
+    """
+    folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+    triggers = set()
+    with open(os.path.join(folder, "TSCharacters.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if key and values.split(" ")[0] != key:
+                triggers.add(key)
+    with open(os.path.join(folder, "TSPhrases.txt"), encoding="utf-8") as lines:
+        for line in lines:
+            key, _, values = line.rstrip("\n").partition("\t")
+            value = values.split(" ")[0]
+            if key == value or set(key) & triggers:
+                continue
+            if len(key) == len(value):
+                triggers.update(k for k, v in zip(key, value) if k != v)
+            else:
+                triggers.update(key)
+    return frozenset(triggers)
+
+
+def to_simplified(text: str) -> str:
+    """Return ``text`` with traditional characters made simplified."""
+    if not _traditional_triggers().intersection(text):
+        return text
+    return _converter().convert(text)
+
+
+def normalize(text: str) -> str:
+    """Return the searchable form of ``text`` (steps 1–4 above)."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = to_simplified(text)
+    text = _SPACE_BETWEEN_HAN.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def runs(normalized: str) -> list[str]:
+    """Return the runs of letters, digits and Han characters."""
+    return _RUN.findall(normalized)
+
+
+def run_bigrams(run: str) -> list[str]:
+    """Return the overlapping bigrams of one run (``法律援助`` → 法律 律援 援助)."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def positioned_tokens(normalized: str, start: int = 1):
+    """Yield ``(token, position)`` for the index (step 5 above)."""
+    pos = start
+    for run in runs(normalized):
+        for i in range(len(run) - 1):
+            yield run[i : i + 2], pos + i
+        yield run[-1], pos + len(run) - 1
+        pos += len(run) - 1 + RUN_GAP
+
+
+def index_text(*parts: str) -> str:
+    """Return the normalized text of several fields, kept apart like punctuation."""
+    return " | ".join(normalize(p) for p in parts if p)

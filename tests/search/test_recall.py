@@ -1,0 +1,73 @@
+"""Every article in which the query is printed is found, and only those."""
+import pytest
+
+from articles.search import results
+
+
+def found(q, **params):
+    search = results.run({"q": q, **params}, per_page=100)
+    assert not search.errors, search.errors
+    return {hit.article.headline for hit in search.hits}
+
+
+def test_two_character_run_inside_a_word_is_found(archive):
+    assert found("援助") == {"法律援助进车间", "职代会审议集体合同"}
+
+
+def test_four_character_term_is_found_and_not_its_scattered_characters(archive):
+    # 职代会 article has 法律 … 援助 apart: not a match for the phrase 法律援助.
+    assert found("法律援助") == {"法律援助进车间"}
+
+
+def test_three_character_term(archive):
+    assert found("职代会") == {"职代会审议集体合同"}
+
+
+def test_name_printed_with_a_space_is_found_by_the_name(archive):
+    assert found("刘飞") == {"弘扬工匠精神", "职代会审议集体合同"}
+
+
+def test_name_typed_with_a_space_as_printed(archive):
+    assert found("刘 飞") == {"弘扬工匠精神", "职代会审议集体合同"}
+
+
+def test_traditional_query_finds_simplified_text(archive):
+    assert found("勞動保障") == {"勞動保障宣傳月"}
+    assert found("法律援助") == found("法律援助")
+
+
+def test_simplified_query_finds_traditional_text(archive):
+    assert found("劳动保障") == {"勞動保障宣傳月"}
+    assert found("服务职工") == {"勞動保障宣傳月"}
+
+
+def test_full_width_digits_match_half_width(archive):
+    assert found("1000人次") == {"勞動保障宣傳月"}
+    assert found("１０００件") == {"法律援助进车间"}
+
+
+@pytest.mark.parametrize("q", ["1000件", "5G", "5g", "５Ｇ基站"])
+def test_mixed_digits_latin_and_chinese(archive, q):
+    expected = {"1000件": "法律援助进车间"}.get(q, "弘扬工匠精神")
+    assert found(q) == {expected}
+
+
+def test_single_character_searches_too(archive):
+    assert found("匠") == {"弘扬工匠精神"}
+    assert found("勞") == {"勞動保障宣傳月"}
+
+
+def test_kicker_and_author_names_are_searched(archive):
+    assert found("民主管理") == {"职代会审议集体合同"}
+    assert found("王晓明") == {"法律援助进车间"}
+
+
+def test_phrase_does_not_cross_punctuation(archive):
+    # "（职代会）通过" has a bracket between 会 and 通.
+    assert found("会通过") == set()
+    assert found("职代会") == {"职代会审议集体合同"}
+
+
+def test_unpublished_article_is_never_found(archive):
+    assert "法律援助草稿" not in found("法律援助")
+    assert "法律援助草稿" not in found("尚未发布")
