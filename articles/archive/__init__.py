@@ -1,0 +1,1 @@
+"""Export of the whole paper to an open archive folder, and its exact restore."""

@@ -1,0 +1,278 @@
+"""Export the whole paper to an open archive folder, and restore it exactly.
+
+The format is described for people in ``docs/archive-format.md``: one JSON
+Lines file per table (Django's ``jsonl`` serialization: ``model``, ``pk``,
+``fields``), the media files under ``media/`` at their storage names, and
+``manifest.json`` listing every file with its size and sha256.
+"""
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import uuid
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+FORMAT = "unionpaper-archive"
+VERSION = 1
+MANIFEST = "manifest.json"
+MEDIA_DIR = "media"
+# Parents before children, so a restore never meets a missing foreign key.
+TABLES = [
+    ("themes.jsonl", "articles.Theme"),
+    ("issues.jsonl", "issues.Issue"),
+    ("pages.jsonl", "issues.Page"),
+    ("articles.jsonl", "articles.Article"),
+    ("article_themes.jsonl", "articles.ThemedArticle"),
+    ("article_images.jsonl", "articles.ArticleImage"),
+]
+
+
+class ArchiveError(Exception):
+    """The archive cannot be written or restored; the message says why."""
+
+
+@dataclass
+class Summary:
+    records: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _models():
+    return [(name, apps.get_model(label)) for name, label in TABLES]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _media_names() -> list[str]:
+    """Return every stored file the archive needs: file fields and uploads linked from bodies."""
+    names: set[str] = set()
+    for _, model in _models():
+        file_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if file_fields:
+            for row in model.objects.values_list(*file_fields):
+                names.update(n for n in row if n)
+    media_url = settings.MEDIA_URL
+    if media_url:
+        link = re.compile(r'(?:src|href)="' + re.escape(media_url) + r'([^"?#]+)"')
+        Article = apps.get_model("articles.Article")
+        for body in Article.objects.exclude(body="").values_list("body", flat=True).iterator():
+            names.update(link.findall(body))
+    return sorted(names)
+
+
+class _Encoder(json.JSONEncoder):
+    # Unlike DjangoJSONEncoder, keep microseconds: a restore must be exact.
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.date, datetime.time)):
+            return o.isoformat()
+        if isinstance(o, (decimal.Decimal, uuid.UUID)):
+            return str(o)
+        return super().default(o)
+
+
+def _records(model, usernames: dict):
+    """Yield one JSON Lines record per row, read as stored (no model code runs on the values)."""
+    fields = [f for f in model._meta.concrete_fields if f.serialize]
+    label = model._meta.label_lower
+    pk_name = model._meta.pk.attname
+    for row in model.objects.order_by("pk").values_list(pk_name, *(f.attname for f in fields)).iterator(chunk_size=2000):
+        values = dict(zip((f.name for f in fields), row[1:]))
+        # A user is named by username: ids differ between databases.
+        if values.get("created_by") is not None and model._meta.label == "articles.Article":
+            values["created_by"] = [usernames[values["created_by"]]]
+        yield json.dumps({"model": label, "pk": row[0], "fields": values}, cls=_Encoder, ensure_ascii=False, sort_keys=True)
+
+
+def export_archive(*, outdir: Path) -> Summary:
+    """Write every issue, page, article, theme and media file to ``outdir`` (new or empty)."""
+    outdir = Path(outdir)
+    if outdir.exists() and any(outdir.iterdir()):
+        raise ArchiveError(f"{outdir} 不是空文件夹；请指定新的或空的文件夹")
+    outdir.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    entries = []
+    User = get_user_model()
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            # One consistent snapshot of all tables, even while editors work.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        usernames = dict(User.objects.values_list("pk", User.USERNAME_FIELD))
+        for name, model in _models():
+            path = outdir / name
+            count = model.objects.count()
+            with open(path, "w", encoding="utf-8") as fh:
+                for record in _records(model, usernames):
+                    fh.write(record + "\n")
+            summary.records[name] = count
+            entries.append({"path": name, "bytes": path.stat().st_size, "sha256": _sha256(path), "records": count})
+        for media_name in _media_names():
+            target = outdir / MEDIA_DIR / media_name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with default_storage.open(media_name, "rb") as src, open(target, "wb") as dst:
+                    for chunk in iter(lambda: src.read(1 << 20), b""):
+                        dst.write(chunk)
+            except OSError:
+                summary.notes.append(f"媒体文件缺失，未导出：{media_name}")
+                target.unlink(missing_ok=True)
+                continue
+            rel = f"{MEDIA_DIR}/{media_name}"
+            entries.append({"path": rel, "bytes": target.stat().st_size, "sha256": _sha256(target)})
+            summary.files += 1
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created": timezone.now().isoformat(),
+        "paper": settings.PAPER_NAME,
+        "tables": {name: label for name, label in TABLES},
+        "files": entries,
+    }
+    (outdir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+def read_manifest(indir: Path) -> dict:
+    """Return the manifest after checking every file against it; refuse anything tampered."""
+    indir = Path(indir)
+    try:
+        manifest = json.loads((indir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArchiveError(f"{indir} 中没有 {MANIFEST}，不是 unionpaper 归档") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"{MANIFEST} 无法读取：{exc}") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise ArchiveError(f"不支持的归档格式：{manifest.get('format')} 版本 {manifest.get('version')}")
+    listed = {}
+    for entry in manifest.get("files", []):
+        rel = entry["path"]
+        if rel.startswith("/") or ".." in Path(rel).parts:
+            raise ArchiveError(f"归档清单中的路径不安全：{rel}")
+        listed[rel] = entry
+    problems = []
+    for rel, entry in listed.items():
+        path = indir / rel
+        if not path.is_file():
+            problems.append(f"缺少文件 {rel}")
+        elif path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+            problems.append(f"{rel} 的校验和与清单不符")
+    for path in sorted(indir.rglob("*")):
+        rel = path.relative_to(indir).as_posix()
+        if path.is_file() and rel != MANIFEST and rel not in listed:
+            problems.append(f"清单外的文件 {rel}")
+    for name, _label in TABLES:
+        if name not in listed:
+            problems.append(f"清单中缺少数据表 {name}")
+    if problems:
+        raise ArchiveError("归档已被改动或不完整，拒绝恢复：" + "；".join(problems[:20]))
+    return manifest
+
+
+def _ensure_empty():
+    filled = [model._meta.verbose_name for _, model in _models() if model.objects.exists()]
+    if filled:
+        raise ArchiveError(f"数据库不是空的（已有{'、'.join(map(str, filled))}）；归档只能恢复到空数据库")
+
+
+def _objects(path: Path, missing_users: set, summary: Summary):
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            data = json.loads(line)
+            creator = data["fields"].get("created_by")
+            if creator and tuple(creator) in missing_users:
+                summary.notes.append(f"{data['model']} {data['pk']}：创建人 {creator[0]} 不在本数据库，已留空")
+                data["fields"]["created_by"] = None
+            yield data
+
+
+def _keep_dimensions(instance, fields: dict):
+    # Building the instance lets ImageField fill missing width/height from the file;
+    # a restore must give back what was stored, so put the archived values back.
+    for f in instance._meta.concrete_fields:
+        if isinstance(f, models.ImageField):
+            for dim in (f.width_field, f.height_field):
+                if dim:
+                    setattr(instance, dim, fields.get(dim))
+
+
+def import_archive(*, indir: Path) -> Summary:
+    """Restore an archive written by :func:`export_archive` into an empty database."""
+    indir = Path(indir)
+    manifest = read_manifest(indir)
+    _ensure_empty()
+    summary = Summary()
+    User = get_user_model()
+    # Users are not part of the archive; an article's creator is matched by username.
+    wanted = set()
+    with open(indir / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and (creator := json.loads(line)["fields"].get("created_by")):
+                wanted.add(tuple(creator))
+    existing = {(u,) for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": [w[0] for w in wanted]})
+                .values_list(User.USERNAME_FIELD, flat=True)}
+    missing_users = wanted - existing
+
+    media = [e for e in manifest["files"] if e["path"].startswith(f"{MEDIA_DIR}/")]
+    to_write = []
+    for entry in media:
+        name = entry["path"][len(MEDIA_DIR) + 1:]
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as fh:
+                if hashlib.sha256(fh.read()).hexdigest() != entry["sha256"]:
+                    raise ArchiveError(f"媒体存储中已有不同内容的同名文件 {name}；不覆盖，拒绝恢复")
+        else:
+            to_write.append(name)
+    written = []
+    try:
+        for name in to_write:
+            with open(indir / MEDIA_DIR / name, "rb") as fh:
+                saved = default_storage.save(name, File(fh, name=name))
+            written.append(saved)
+            if saved != name:
+                raise ArchiveError(f"媒体存储把 {name} 存成了 {saved}，无法保持原名")
+        with transaction.atomic():
+            _ensure_empty()
+            for name, model in _models():
+                count = 0
+                for data in _objects(indir / name, missing_users, summary):
+                    [obj] = serializers.deserialize("python", [data])
+                    _keep_dimensions(obj.object, data["fields"])
+                    obj.save()
+                    count += 1
+                expected = next(e.get("records") for e in manifest["files"] if e["path"] == name)
+                if expected is not None and count != expected:
+                    raise ArchiveError(f"{name} 有 {count} 条记录，清单写的是 {expected} 条")
+                summary.records[name] = count
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [m for _, m in _models()]):
+                    cursor.execute(sql)
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    summary.files = len(media)
+    return summary
