@@ -12,8 +12,14 @@ PER_PAGE = 20
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="检索词", required=False, strip=False)
-    start = forms.DateField(label="起始日期", required=False, input_formats=["%Y-%m-%d"])
-    end = forms.DateField(label="截止日期", required=False, input_formats=["%Y-%m-%d"])
+    start = forms.DateField(
+        label="起始日期", required=False, input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "起始日期应写成 2023-01-01 的形式。"},
+    )
+    end = forms.DateField(
+        label="截止日期", required=False, input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "截止日期应写成 2023-01-01 的形式。"},
+    )
     page_code = forms.CharField(label="版次", required=False, max_length=12)
     theme = forms.CharField(label="主题", required=False, max_length=100)
     author = forms.CharField(label="作者", required=False, max_length=60)
@@ -21,17 +27,16 @@ class SearchForm(forms.Form):
         label="排序",
         required=False,
         choices=[("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")],
+        error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"},
     )
-    page = forms.IntegerField(label="页码", required=False, min_value=1, max_value=10_000)
-    format = forms.ChoiceField(label="导出格式", required=False, choices=[(f, f.upper()) for f in FORMATS])
-
-    error_messages = {
-        "start": "起始日期应写成 2023-01-01 的形式。",
-        "end": "截止日期应写成 2023-01-01 的形式。",
-        "sort": "排序只能是 relevance、newest 或 oldest。",
-        "page": "页码应是 1 到 10000 之间的整数。",
-        "format": "导出格式只能是 csv、json 或 ris。",
-    }
+    page = forms.IntegerField(
+        label="页码", required=False, min_value=1, max_value=10_000,
+        error_messages={k: "页码应是 1 到 10000 之间的整数。" for k in ("invalid", "min_value", "max_value")},
+    )
+    format = forms.ChoiceField(
+        label="导出格式", required=False, choices=[(f, f.upper()) for f in FORMATS],
+        error_messages={"invalid_choice": "导出格式只能是 csv、json 或 ris。"},
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -60,4 +65,5 @@ class SearchForm(forms.Form):
 
     def problems(self) -> list[str]:
         """Return the errors as sentences a reader understands."""
-        return [self.error_messages.get(name) or "；".join(errors) for name, errors in self.errors.items()]
+        return [f"{self.fields[name].label}：{error}" if name in self.fields and self.fields[name].label not in error else error
+                for name, errors in self.errors.items() for error in errors]

@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 
 from unionpaper.publishing import Status
 
-from .text import normalize, positioned_tokens
+from .text import RUN_GAP, normalize, positioned_tokens, runs
 
 ENTRY = "articles_search_entry"
 FTS = "articles_search_fts"
@@ -78,11 +78,24 @@ def _tokens(row: dict):
 
 def tsvector_literal(row: dict, theme_ids=()) -> str:
     """Return the ``tsvector`` literal for a row (title positions weighted A)."""
-    positions = defaultdict(list)
-    for token, position, is_title in _tokens(row):
-        p = min(position, MAX_POSITION)
-        positions[token].append(f"{p}A" if is_title else str(p))
-    parts = [f"'{token}':{','.join(ps[:256])}" for token, ps in positions.items()]
+    positions: dict = {}
+    title, body = searchable_fields(row)
+    pos = 1
+    for text, weight in ((title, "A"), (body, "")):
+        for run in runs(normalize(text)):
+            n = len(run)
+            for i in range(n):
+                token = run[i : i + 2] if i + 1 < n else run[i]
+                p = pos + i
+                entry = f"{p if p < MAX_POSITION else MAX_POSITION}{weight}"
+                found = positions.get(token)
+                if found is None:
+                    positions[token] = [entry]
+                elif len(found) < 256:
+                    found.append(entry)
+            pos += n - 1 + RUN_GAP
+        pos += FIELD_GAP
+    parts = [f"'{token}':{','.join(ps)}" for token, ps in positions.items()]
     tags = {year_tag(row["page__issue__date"].year)}
     tags.update(author_tag(n) for n in (row.get("author_names") or "").split("、") if n)
     tags.update(theme_tag(t) for t in theme_ids)

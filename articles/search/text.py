@@ -65,9 +65,12 @@ def _traditional_triggers() -> frozenset:
 
 def to_simplified(text: str) -> str:
     """Return ``text`` with traditional characters made simplified."""
-    if not _traditional_triggers().intersection(text):
+    triggers = _traditional_triggers()
+    if not triggers.intersection(text):
         return text
-    return _converter().convert(text)
+    convert = _converter().convert
+    # Convert only the runs that need it: OpenCC's phrases never span punctuation.
+    return _RUN.sub(lambda m: convert(m.group()) if triggers.intersection(m.group()) else m.group(), text)
 
 
 def normalize(text: str) -> str:
