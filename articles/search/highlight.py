@@ -19,6 +19,7 @@ from .text import HAN
 
 _IS_HAN = re.compile(f"[{HAN}]")
 _TAG = re.compile(r"(<[^>]*>)")
+_UNIT = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.S)
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,7 +124,25 @@ def mark_html(fragment: str, terms) -> str:
         if not part or part.startswith("<"):
             out.append(part)
             continue
-        text = html.unescape(part)
+        # Match on the text the entities stand for, but write the source back unchanged.
+        units = _UNIT.findall(part)
+        text, starts = "", []
+        for unit in units:
+            starts.append(len(text))
+            text += html.unescape(unit) if unit.startswith("&") else unit
+        starts.append(len(text))
         found = spans(text, terms)
-        out.append(mark_text(text, terms, found) if found else part)
+        if not found:
+            out.append(part)
+            continue
+        opens = {s for s, _ in found}
+        closes = {e for _, e in found}
+        for unit, at in zip(units, starts):
+            if at in closes:
+                out.append("</mark>")
+            if at in opens:
+                out.append("<mark>")
+            out.append(unit)
+        if starts[-1] in closes:
+            out.append("</mark>")
     return mark_safe("".join(out))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from ..models import Article, Theme
 from . import highlight
+from .index import body_text
 from .engine import MAX_RESULTS, Filters, Matches, backend
 from .forms import PER_PAGE, SearchForm
 from .query import Query, QueryError, parse
@@ -128,7 +129,7 @@ def run(data, *, per_page=PER_PAGE, facets=True) -> Search:
                 number=n,
                 url=url,
                 headline=highlight.mark_text(article.headline, terms),
-                snippet=highlight.snippet(article.plain_text, terms),
+                snippet=highlight.snippet(body_text(article.body), terms),
             )
         )
     return search

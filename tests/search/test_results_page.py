@@ -1,0 +1,81 @@
+"""What the reader sees on /search/: hits, highlighting, facets, citations."""
+import datetime
+
+from articles.search.api import highlight_html, result_neighbours
+from tests.factories import make_article, make_issue, make_page
+
+
+def test_results_show_headline_date_page_citation_and_marked_snippet(client, archive):
+    html = client.get("/search/", {"q": "法律援助"}).content.decode()
+    assert "共 1 条结果" in html
+    assert "<mark>法律援助</mark>进车间" in html
+    assert "2023年01月01日" in html
+    assert "第A34版" in html
+    assert "《职工天地》(2023年01月01日 第A34版)" in html
+    assert "市总工会开展<mark>法律援助</mark>服务" in html
+
+
+def test_every_matched_term_is_marked_including_spaced_and_traditional(client, archive):
+    html = client.get("/search/", {"q": "刘飞 落实"}).content.decode()
+    assert "<mark>刘 飞</mark>" in html
+    assert "<mark>落实</mark>" in html
+    html = client.get("/search/", {"q": "劳动保障"}).content.decode()
+    assert "<mark>勞動保障</mark>" in html
+
+
+def test_snippet_text_is_escaped(client, db):
+    make_article(headline="<b>加粗</b>标题", body="<p>a &lt;script&gt;alert(1)&lt;/script&gt; 安全生产月</p>")
+    html = client.get("/search/", {"q": "安全生产"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>安全生产</mark>月" in html
+    assert "&lt;b&gt;加粗&lt;/b&gt;" in html
+
+
+def test_facets_count_per_year_and_theme_and_narrow(client, archive):
+    response = client.get("/search/", {"q": "工"})
+    years = response.context["year_facets"]
+    assert [(y, n) for y, n, _ in years] == [(2023, 3), (2022, 1)]
+    url_2022 = [u for y, _, u in years if y == 2022][0]
+    narrowed = client.get("/search/" + url_2022)
+    assert [h.article.headline for h in narrowed.context["search"].hits] == ["弘扬工匠精神"]
+    response = client.get("/search/", {"q": "援助"})
+    themes = {t.name: (n, u) for t, n, u in response.context["theme_facets"]}
+    assert themes["法律援助"][0] == 1 and themes["职代会"][0] == 1
+    narrowed = client.get("/search/" + themes["职代会"][1])
+    assert [h.article.headline for h in narrowed.context["search"].hits] == ["职代会审议集体合同"]
+
+
+def test_highlight_html_keeps_tags_and_entities_whole(db):
+    html = '<p class="工会">工会 &amp; 职工&nbsp;书屋 <a href="/工会/">市总工会</a></p>'
+    out = highlight_html(html, "工会")
+    assert out == '<p class="工会"><mark>工会</mark> &amp; 职工&nbsp;书屋 <a href="/工会/">市总<mark>工会</mark></a></p>'
+    assert highlight_html(html, "") == html
+    assert highlight_html(html, '"未闭合') == html
+    assert "<mark>amp</mark>" not in highlight_html(html, "amp")
+    assert highlight_html("<p>a &lt;b&gt; c</p>", "b") == "<p>a &lt;<mark>b</mark>&gt; c</p>"
+
+
+def test_article_reached_by_search_chains_previous_and_next(client, db):
+    page = make_page(make_issue(datetime.date(2023, 3, 1)))
+    arts = [make_article(page, headline=f"第{i}篇", order=i, body="<p>职工书屋</p>") for i in range(3)]
+    from django.http import QueryDict
+
+    first = QueryDict("q=职工书屋&sort=newest&n=0")
+    prev_url, next_url = result_neighbours(first, arts[0])
+    assert prev_url is None
+    assert next_url.startswith(f"/articles/{arts[1].pk}/?") and "n=1" in next_url and "q=" in next_url
+    middle = QueryDict(next_url.split("?", 1)[1])
+    prev_url, next_url = result_neighbours(middle, arts[1])
+    assert prev_url.startswith(f"/articles/{arts[0].pk}/?")
+    assert next_url.startswith(f"/articles/{arts[2].pk}/?")
+    # Without the number the article is looked up in the results.
+    prev_url, next_url = result_neighbours(QueryDict("q=职工书屋&sort=newest"), arts[2])
+    assert prev_url.startswith(f"/articles/{arts[1].pk}/?") and next_url is None
+    assert result_neighbours(QueryDict(""), arts[0]) == (None, None)
+
+
+def test_search_hits_link_to_the_article_with_the_search(client, archive):
+    response = client.get("/search/", {"q": "法律援助", "sort": "newest"})
+    hit = response.context["search"].hits[0]
+    assert hit.url.startswith(f"/articles/{archive['legal'].pk}/?")
+    assert "n=0" in hit.url and "sort=newest" in hit.url
