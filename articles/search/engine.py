@@ -49,6 +49,8 @@ class Matches:
     approximate: bool = False
     years: list = field(default_factory=list)  # [(year, count)] newest first
     themes: list = field(default_factory=list)  # [(theme_id, count)] most first
+    has_more: bool | None = None  # known when the count is an estimate
+    facets_approximate: bool = False
 
 
 def _now_value():
@@ -349,23 +351,29 @@ class PostgreSQLBackend(Backend):
         return int(plan[0]["Plan"]["Plan Rows"])
 
     def _large(self, cursor, sample, sort, offset, limit, facets):
-        total = max(self._estimate(cursor), EXACT_LIMIT + 1)
+        need = offset + limit + 1  # one more tells whether a next page exists
         if sort == "relevance" and self.rank_query and offset < RANK_WINDOW:
-            window = self._rank(cursor, self._walk(cursor, "newest", RANK_WINDOW))
-            ids = [r[0] for r in window[offset : offset + limit]]
-            if offset + limit > len(window):
-                more = self._walk(cursor, "newest", offset + limit)
-                ids += [r[0] for r in more[len(window) :]][: offset + limit - len(window)]
+            newest = self._walk(cursor, "newest", max(RANK_WINDOW, need))
+            window = self._rank(cursor, newest[:RANK_WINDOW])
+            rows = window + newest[RANK_WINDOW:]
         else:
-            rows = self._walk(cursor, "oldest" if sort == "oldest" else "newest", offset + limit)
-            ids = [r[0] for r in rows[offset : offset + limit]]
+            rows = self._walk(cursor, "oldest" if sort == "oldest" else "newest", need)
+        ids = [r[0] for r in rows[offset : offset + limit]]
+        if len(rows) < need:
+            # The walk reached the end: the count is known exactly after all.
+            total, approximate = len(rows), False
+        else:
+            total, approximate = max(self._estimate(cursor), EXACT_LIMIT + 1, need), True
         years, themes = [], []
         if facets:
             # Facets of a large set are scaled from the sample the count read.
             scale = total / len(sample)
             years = sorted(((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True)
             themes = [(t, round(n * scale)) for t, n in _theme_facets([r[0] for r in sample])]
-        return Matches(ids=ids, total=total, approximate=True, years=years, themes=themes)
+        return Matches(
+            ids=ids, total=total, approximate=approximate, years=years, themes=themes, has_more=len(rows) >= need,
+            facets_approximate=True,
+        )
 
 
 def backend(query: Query, filters: Filters) -> Backend:

@@ -51,7 +51,11 @@ class Search:
     def pages(self) -> int:
         if not self.matches:
             return 0
-        return max(1, -(-min(self.matches.total, MAX_RESULTS) // self.per_page))
+        pages = max(1, -(-min(self.matches.total, MAX_RESULTS) // self.per_page))
+        if self.matches.has_more is not None:
+            # An estimated count must not promise or hide a page.
+            pages = max(pages, self.page + 1) if self.matches.has_more else self.page
+        return min(pages, -(-MAX_RESULTS // self.per_page))
 
     def url(self, **changes) -> str:
         """Return the /search/ query string with some parameters changed (None removes)."""
