@@ -1,9 +1,67 @@
-"""Public views of articles."""
+"""Public views of articles and themes."""
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from .models import Article
+from issues.views import preview_aware
+
+from . import selectors
+from .citations import gbt7714
+from .models import Theme
+from .search.api import highlight_html, result_neighbours
+from .sanitize import clean_html
+
+THEME_PAGE_SIZE = 20
 
 
+@require_safe
 def article_detail(request, pk):
-    article = get_object_or_404(Article.objects.published().with_page(), pk=pk)
-    return render(request, "articles/article_detail.html", {"article": article})
+    """Show one article; arriving from a search (``?q=``), mark the query's terms."""
+    article = selectors.article_for_reading(pk=pk, user=request.user)
+    if article is None:
+        raise Http404("没有这篇文章，或它尚未发布。")
+    previous_article, next_article = selectors.reading_neighbours(article, user=request.user)
+    query = request.GET.get("q", "").strip()
+    highlighted = highlight_html(clean_html(article.body), query) if query else None
+    search_previous, search_next = result_neighbours(request.GET, article)
+    preview = not (article.is_public and article.page.issue.is_public)
+    context = {
+        "article": article,
+        "page": article.page,
+        "issue": article.page.issue,
+        "highlighted": highlighted,
+        "query": query,
+        "themes": sorted(article.themes.all(), key=lambda theme: theme.name),
+        "images": list(article.images.all()),
+        "previous_article": previous_article,
+        "next_article": next_article,
+        "search_previous": search_previous,
+        "search_next": search_next,
+        "related": selectors.related_by_theme(article),
+        "gbt7714": gbt7714(article),
+        "preview": preview,
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+    }
+    return preview_aware(render(request, "articles/article_detail.html", context), preview)
+
+
+@require_safe
+def theme_list(request):
+    """Show every theme that has published articles, with how many."""
+    return render(request, "articles/theme_list.html", {"themes": list(selectors.themes_with_counts())})
+
+
+@require_safe
+def theme_detail(request, slug):
+    """Show one theme's published articles, newest first, paginated."""
+    theme = get_object_or_404(Theme, slug=slug)
+    paginator = Paginator(selectors.theme_articles(theme), THEME_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    context = {
+        "theme": theme,
+        "page_obj": page_obj,
+        "articles": list(page_obj.object_list),
+        "canonical_url": request.build_absolute_uri(request.path),
+    }
+    return render(request, "articles/theme_detail.html", context)

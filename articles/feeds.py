@@ -1,0 +1,70 @@
+"""RSS feeds of the newest articles, overall and per theme."""
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from . import selectors
+from .models import Theme
+
+FEED_SIZE = 30
+SUMMARY_CHARS = 160
+
+
+class LatestArticlesFeed(Feed):
+    """The articles of the newest issues."""
+
+    language = "zh-cn"
+
+    def title(self):
+        return f"《{settings.PAPER_NAME}》最新文章"
+
+    def description(self):
+        return f"《{settings.PAPER_NAME}》数字报最新一期的文章。"
+
+    def link(self):
+        return reverse("issues:latest")
+
+    def items(self):
+        return selectors.latest_articles(limit=FEED_SIZE)
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return Truncator(article.plain_text).chars(SUMMARY_CHARS)
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.author_names or None
+
+    def item_categories(self, article):
+        return [article.page.label]
+
+
+class ThemeFeed(LatestArticlesFeed):
+    """The newest articles of one theme."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme):
+        return f"《{settings.PAPER_NAME}》主题：{theme.name}"
+
+    def description(self, theme):
+        return theme.description or f"《{settings.PAPER_NAME}》中主题为“{theme.name}”的文章。"
+
+    def link(self, theme):
+        return reverse("articles:theme", kwargs={"slug": theme.slug})
+
+    def items(self, theme):
+        return list(selectors.theme_articles(theme)[:FEED_SIZE])

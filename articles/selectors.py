@@ -1,0 +1,105 @@
+"""What readers (and previewing staff) may see of articles and themes.
+
+Every public list starts from ``Article.objects.published()``; only the
+article view widens it, for staff with ``articles.view_article``, who open
+unpublished articles in the public template as a preview (issue 6).
+"""
+import datetime
+
+from django.db.models import Count, Prefetch, Q, Subquery
+
+from .models import Article, ArticleImage, Theme, ThemedArticle
+
+PREVIEW_PERMISSION = "articles.view_article"
+RELATED_LIMIT = 5
+ON_THIS_DAY_LIMIT = 6
+
+
+def can_preview_articles(user) -> bool:
+    """Return True when ``user`` may open unpublished articles."""
+    return bool(user and user.is_authenticated and user.is_staff and user.has_perm(PREVIEW_PERMISSION))
+
+
+def visible_articles(*, user=None):
+    """Return the articles ``user`` may open: published ones, or all for previewing staff."""
+    return Article.objects.all() if can_preview_articles(user) else Article.objects.published()
+
+
+def article_for_reading(*, pk: int, user=None) -> Article | None:
+    """Return the article with its page, issue, photos and themes (three queries), or None."""
+    return (
+        visible_articles(user=user)
+        .with_page()
+        .prefetch_related(
+            Prefetch("images", queryset=ArticleImage.objects.order_by("order", "id")),
+            "themes",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, Article | None]:
+    """Return the articles before and after ``article`` in its issue (上一篇/下一篇).
+
+    Reading order is page order, then position on the page, then id.
+    """
+    same_issue = visible_articles(user=user).filter(page__issue_id=article.page.issue_id).with_page()
+    key, order, pk = article.page.sort_key, article.order, article.pk
+    before = Q(page__sort_key__lt=key) | Q(page__sort_key=key, order__lt=order) | Q(page__sort_key=key, order=order, pk__lt=pk)
+    after = Q(page__sort_key__gt=key) | Q(page__sort_key=key, order__gt=order) | Q(page__sort_key=key, order=order, pk__gt=pk)
+    previous = same_issue.filter(before).order_by("-page__sort_key", "-order", "-id").first()
+    following = same_issue.filter(after).order_by("page__sort_key", "order", "id").first()
+    return previous, following
+
+
+def related_by_theme(article: Article, *, limit: int = RELATED_LIMIT) -> list[Article]:
+    """Return published articles sharing a theme with ``article``, newest first (one query)."""
+    its_themes = ThemedArticle.objects.filter(content_object_id=article.pk).values("tag_id")
+    sharing = ThemedArticle.objects.filter(tag_id__in=Subquery(its_themes)).values("content_object_id")
+    return list(
+        Article.objects.published()
+        .filter(pk__in=Subquery(sharing))
+        .exclude(pk=article.pk)
+        .with_page()
+        .in_reading_order()[:limit]
+    )
+
+
+def on_this_day(*, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list[Article]:
+    """Return published articles of issues printed on this month and day in earlier years (历史上的今天)."""
+    return list(
+        Article.objects.published()
+        .filter(
+            page__issue__date__month=today.month,
+            page__issue__date__day=today.day,
+            page__issue__date__year__lt=today.year,
+        )
+        .with_page()
+        .in_reading_order()[:limit]
+    )
+
+
+def themes_with_counts():
+    """Return the themes that have published articles, each with ``article_count``."""
+    return (
+        Theme.objects.annotate(
+            article_count=Count(
+                "tagged_articles",
+                filter=Article.objects.published_q("tagged_articles__content_object__"),
+            )
+        )
+        .filter(article_count__gt=0)
+        .order_by("-article_count", "name")
+    )
+
+
+def theme_articles(theme: Theme):
+    """Return the published articles of ``theme``, newest first."""
+    tagged = ThemedArticle.objects.filter(tag=theme).values("content_object_id")
+    return Article.objects.published().filter(pk__in=Subquery(tagged)).with_page().in_reading_order()
+
+
+def latest_articles(*, limit: int = 30) -> list[Article]:
+    """Return the articles of the newest published issues, in reading order (for the feed)."""
+    return list(Article.objects.published().with_page().in_reading_order()[:limit])
