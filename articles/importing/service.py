@@ -19,7 +19,8 @@ import difflib
 import hashlib
 import io
 import re
-from contextlib import nullcontext
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -50,6 +51,9 @@ STATUS_ZH = {CREATED: "新导入", UPDATED: "更新", UNCHANGED: "未变", FAILE
 _FIELD_LABELS = {
     "kicker": "引题", "headline": "主标题", "subtitle": "副标题", "byline": "署名", "body": "正文", "page": "版面",
 }
+
+
+_RACE = "数据库拒绝写入"
 
 
 class ImportFailure(Exception):
@@ -140,16 +144,61 @@ class ImportRun:
         self._pages: dict[tuple[int, str], Page] = {}
         self._next_order: dict[int, int] = {}
         self._media_seen: dict[tuple[datetime.date, str, str], Path] = {}
+        # source_key -> (id, headline, checksum) of articles known to exist, or None when known absent.
+        self._known: dict[str, tuple[int, str, str] | None] = {}
+        self._touched: list[str] = []
 
-    # --- the one entry point -------------------------------------------------
-    def import_file(self, path: Path) -> FileResult:
+    # --- entry points --------------------------------------------------------
+    def import_files(self, paths, *, chunk: int = 250):
+        """Yield a FileResult per path; files are read ahead in chunks to look up their articles at once."""
+        paths = [Path(p) for p in paths]
+        for start in range(0, len(paths), chunk):
+            batch = paths[start:start + chunk]
+            prepared = {p: self._prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
+            self._look_up(prepared)
+            for path in batch:
+                yield self.import_file(path, prepared.get(path))
+
+    def _prepare(self, path: Path):
+        """Return the parsed articles of a text file, or the error that stops it."""
+        try:
+            text, _encoding = decode(path.read_bytes(), self.encoding)
+            return parse(text, self.papers)
+        except (ParseError, DecodeError, OSError) as exc:
+            return exc
+
+    def _look_up(self, prepared: dict):
+        keys = {source_key(path, a) for path, result in prepared.items() if isinstance(result, list) for a in result}
+        keys -= self._known.keys()
+        if not keys:
+            return
+        self._known.update(dict.fromkeys(keys))
+        rows = Article.objects.filter(source_key__in=keys).values_list("source_key", "pk", "headline", "source_checksum")
+        for key, pk, headline, checksum in rows:
+            self._known[key] = (pk, headline, checksum)
+
+    def session(self):
+        """Return a context for the whole run (PostgreSQL: commits without waiting for the disk)."""
+        return _fast_commits()
+
+    def import_file(self, path: Path, prepared=None) -> FileResult:
         """Import one file in one transaction; never raise for bad input."""
-        path = Path(path)
+        for attempt in range(5):
+            result = self._import_file(Path(path), prepared)
+            # Another worker created the same issue or page a moment ago, or (SQLite)
+            # held the write lock: the file was rolled back whole, so try it again.
+            if result.status != FAILED or not result.rows[0].message.startswith(_RACE):
+                break
+            time.sleep(0.05 * (attempt + 1))
+        return result
+
+    def _import_file(self, path: Path, prepared=None) -> FileResult:
+        self._touched = []
         suffix = path.suffix.lower()
         if not path.exists():
             return FileResult(path, FAILED, [Row(FAILED, message="文件或文件夹不存在")])
         if suffix in TEXT_SUFFIXES:
-            handler = self._import_text
+            handler = lambda p: self._import_text(p, prepared)  # noqa: E731
         elif suffix in SCAN_SUFFIXES or suffix in PDF_SUFFIXES:
             handler = self._import_media
         else:
@@ -169,6 +218,15 @@ class ImportRun:
             self._forget()
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             return FileResult(path, FAILED, [Row(FAILED, message=message)])
+        except OperationalError as exc:
+            self._forget()
+            if "locked" not in str(exc):
+                raise
+            return FileResult(path, FAILED, [Row(FAILED, message=f"{_RACE}（数据库正被另一进程写入，重新运行即可）：{exc}")])
+        except IntegrityError as exc:
+            self._forget()
+            message = f"{_RACE}（可能另一个导入正同时处理同一文件，重新运行即可）：{exc}"
+            return FileResult(path, FAILED, [Row(FAILED, message=message)])
         except Exception:
             self._forget()
             raise
@@ -182,6 +240,9 @@ class ImportRun:
         self._issues.clear()
         self._pages.clear()
         self._next_order.clear()
+        for key in self._touched:
+            self._known.pop(key, None)
+        self._touched = []
 
     def _publish_at(self, date: datetime.date) -> datetime.datetime:
         # A back issue was public from the day it was printed.
@@ -207,6 +268,7 @@ class ImportRun:
             if page is None:
                 page = Page(issue=issue, code=code)
                 page.save()
+                self._next_order[page.pk] = 0
             page.issue = issue
             self._pages[key] = page
         return page
@@ -220,9 +282,10 @@ class ImportRun:
         return order
 
     # --- article text ---------------------------------------------------------
-    def _import_text(self, path: Path) -> list[Row]:
-        text, _encoding = decode(path.read_bytes(), self.encoding)
-        parsed_articles = parse(text, self.papers)
+    def _import_text(self, path: Path, prepared=None) -> list[Row]:
+        parsed_articles = self._prepare(path) if prepared is None else prepared
+        if isinstance(parsed_articles, Exception):
+            raise parsed_articles
         expected = folder_date(path)
         rows = []
         for parsed in parsed_articles:
@@ -243,9 +306,16 @@ class ImportRun:
         key = source_key(path, parsed)
         checksum = parsed.checksum
         warnings = "；".join(parsed.warnings)
-        existing = Article.objects.filter(source_key=key).first()
-        if existing is not None and existing.source_checksum == checksum:
-            return Row(UNCHANGED, self._label(existing), warnings)
+        if key in self._known:
+            known = self._known[key]
+            if known is not None and known[2] == checksum:
+                return Row(UNCHANGED, f"{known[0]} {known[1]}", warnings)
+            existing = None if known is None else Article.objects.get(pk=known[0])
+        else:
+            existing = Article.objects.filter(source_key=key).first()
+            if existing is not None and existing.source_checksum == checksum:
+                return Row(UNCHANGED, self._label(existing), warnings)
+        self._touched.append(key)
         page = self._page(self._issue(parsed.date), parsed.page_code)
         values = {
             "kicker": parsed.kicker,
@@ -262,6 +332,7 @@ class ImportRun:
             else:
                 article.status, article.publish_at = Status.PUBLISHED, self._publish_at(parsed.date)
             article.save()
+            self._known[key] = (article.pk, article.headline, checksum)
             return Row(CREATED, self._label(article), warnings)
         return self._update(existing, page, values, checksum, path, parsed, warnings)
 
@@ -294,6 +365,7 @@ class ImportRun:
             if track:
                 reversion.set_comment(comment)
                 reversion.set_user(self.user)
+        self._known[article.source_key] = (article.pk, article.headline, checksum)
         return Row(UPDATED, self._label(article), "；".join(filter(None, [comment, warnings])))
 
     @staticmethod
@@ -344,3 +416,20 @@ class ImportRun:
 
 class _Skip(Exception):
     pass
+
+
+@contextmanager
+def _fast_commits():
+    # Each file is still all-or-nothing; PostgreSQL just does not wait for the
+    # disk at every commit. A crash can lose the last fraction of a second of
+    # committed files, never half a file, and the idempotent re-run restores them.
+    fast = connection.vendor == "postgresql"
+    if fast:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        if fast and connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")

@@ -82,3 +82,30 @@ def test_killed_run_leaves_whole_files_only_and_rerun_completes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert f"imported={FILES - done_files} updated=0 unchanged={done_files} failed=0" in rerun.stdout
     assert len(_article_keys(env)) == 2 * FILES
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_import_every_file_once(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for n in range(40):
+        day = 1 + n % 4  # four issues, ten files each
+        text = samples.seed_shape(date=f"2023年03月{day:02d}日", weekday="", heading=f"第{n}号稿件",
+                                  page=f"第A0{1 + n % 3}版")
+        (folder / f"{n:04d}.txt").write_text(text, encoding="utf-8")
+    (folder / "bad.txt").write_text(samples.MALFORMED, encoding="utf-8")
+    url, migrate = _database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true", "MEDIA_ROOT": str(tmp_path / "media")}
+    if migrate:
+        assert _manage(env, "migrate", "--noinput", "-v", "0").returncode == 0
+    first = _manage(env, "import_articles", str(folder), "--workers", "2", "--no-progress",
+                    "--report", str(tmp_path / "r.csv"))
+    assert first.returncode == 1
+    assert "imported=40 updated=0 unchanged=0 failed=1" in first.stdout
+    assert "bad.txt" in first.stderr
+    keys = _article_keys(env)
+    assert len(keys) == len(set(keys)) == 40
+    again = _manage(env, "import_articles", str(folder / "0001.txt"), str(folder / "0002.txt"), "--workers", "2",
+                    "--no-progress")
+    assert "unchanged=2" in again.stdout

@@ -63,7 +63,7 @@ def test_report_has_one_row_per_article_with_file_status_article_message(run_imp
     assert "出处行" in by_file[str(bad)][0]["message"]
 
 
-def test_corrected_file_updates_the_article_in_place(run_import, write_file, client):
+def test_corrected_file_updates_the_article_in_place(run_import, write_file):
     path = write_file("2023-03-05/a.txt", samples.seed_shape())
     run_import(path)
     article = Article.objects.get()
@@ -76,7 +76,6 @@ def test_corrected_file_updates_the_article_in_place(run_import, write_file, cli
     assert again.pk == article.pk and again.get_absolute_url() == url
     assert again.body.endswith("<p>市总工会还联合人社部门，为获奖职工落实技能等级晋升政策。</p>")
     assert again.page.code == "A05"
-    assert client.get(url).status_code == 200
     assert "unchanged=1" in run_import(path).out
 
 

@@ -1,6 +1,7 @@
 """``manage.py import_articles PATH [PATH ...]``: import archive text files, scans and PDFs."""
 import csv
 from collections import Counter
+from contextlib import nullcontext
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -26,8 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE", help="写出逐文件 CSV 报告（file, status, article, message）")
         parser.add_argument("--user", metavar="USERNAME", help="记入修订历史的操作人用户名")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="并行进程数（按期分组，每个文件仍是一个事务；需 PostgreSQL 或 SQLite 文件库）")
 
-    def handle(self, *args, paths, draft, dry_run, encoding, report, user, no_progress, verbosity, **options):
+    def handle(self, *args, paths, draft, dry_run, encoding, report, user, no_progress, workers, verbosity, **options):
         if encoding:
             try:
                 encoding = check_encoding(encoding)
@@ -40,22 +43,29 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"用户 {user} 不存在（--user）")
         files = collect(paths)
-        run = ImportRun(draft=draft, dry_run=dry_run, encoding=encoding, user=account)
+        settings = dict(draft=draft, dry_run=dry_run, encoding=encoding, user=account)
+        if workers > 1:
+            from django.db import connection
+
+            if connection.vendor == "sqlite" and connection.is_in_memory_db():
+                raise CommandError("--workers 需要 PostgreSQL 或 SQLite 文件数据库（内存数据库无法在进程间共享）")
+            from articles.importing.parallel import import_in_parallel
+
+            results_iter = import_in_parallel(files, workers=workers, **settings)
+            session = nullcontext()
+        else:
+            run = ImportRun(**settings)
+            results_iter = run.import_files(files)
+            session = run.session()
         files_by_status = Counter()
         articles_by_status = Counter()
         results = []
-        bar = tqdm(files, unit="文件", disable=True if no_progress else None, file=self.stderr._out, dynamic_ncols=True)
-        for path in bar:
-            result = run.import_file(path)
-            results.append(result)
-            files_by_status[result.status] += 1
-            for row in result.rows:
-                articles_by_status[row.status] += 1
-            if result.status == FAILED:
-                bar.write(f"失败 {path}: {result.message}", file=self.stderr._out)
-            elif verbosity >= 2 or (verbosity >= 1 and result.status == SKIPPED):
-                bar.write(f"{STATUS_ZH[result.status]} {path}" + (f": {result.message}" if result.message else ""),
-                          file=self.stdout._out)
+        bar = tqdm(total=len(files), unit="文件", disable=True if no_progress else None, file=self.stderr._out,
+                   dynamic_ncols=True)
+        with session:
+            for result in results_iter:
+                bar.update(1)
+                self._record(result, results, files_by_status, articles_by_status, bar, verbosity)
         bar.close()
         if report:
             self._write_report(report, results)
@@ -73,12 +83,23 @@ class Command(BaseCommand):
         if counts[3]:
             raise CommandError(f"{counts[3]} 个文件导入失败（见上方各行：文件、行号和原因）")
 
+    def _record(self, result, results, files_by_status, articles_by_status, bar, verbosity):
+        results.append(result)
+        files_by_status[result.status] += 1
+        for row in result.rows:
+            articles_by_status[row.status] += 1
+        if result.status == FAILED:
+            bar.write(f"失败 {result.path}: {result.message}", file=self.stderr._out)
+        elif verbosity >= 2 or (verbosity >= 1 and result.status == SKIPPED):
+            line = f"{STATUS_ZH[result.status]} {result.path}" + (f": {result.message}" if result.message else "")
+            bar.write(line, file=self.stdout._out)
+
     @staticmethod
     def _write_report(filename, results):
         with open(filename, "w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
             writer.writerow(["file", "status", "article", "message"])
-            for result in results:
+            for result in sorted(results, key=lambda r: str(r.path)):
                 for row in result.rows or [None]:
                     if row is None:
                         writer.writerow([str(result.path), result.status, "", ""])
