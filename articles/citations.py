@@ -24,9 +24,9 @@ def ris_record(article, url: str = "") -> str:
     """Return one RIS record (type NEWS) for ``article``; Zotero and EndNote import it."""
     page = article.page
     date = page.issue.date
-    lines = ["TY  - NEWS", f"TI  - {_ris_escape(article.headline)}"]
-    if article.subtitle:
-        lines.append(f"T3  - {_ris_escape(article.subtitle)}")
+    # The subtitle belongs to the title, as in GB/T 7714 (T3 would be read as a series).
+    title = article.headline + (f": {article.subtitle}" if article.subtitle else "")
+    lines = ["TY  - NEWS", f"TI  - {_ris_escape(title)}"]
     lines += [f"AU  - {name}" for name in article.authors]
     lines += [
         f"T2  - {settings.PAPER_NAME}",

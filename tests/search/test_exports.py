@@ -84,3 +84,11 @@ def test_article_ris_route(client, archive):
     assert fields["UR"] == f"http://testserver/articles/{archive['legal'].pk}/"
     assert client.get(f"/articles/{archive['draft'].pk}/cite.ris").status_code == 404
     assert ris_record(archive["legal"]).endswith("ER  - \r\n")
+
+
+def test_ris_title_carries_the_subtitle(db):
+    a = make_article(headline="标题", subtitle="副题", byline="本报记者 张三 李四")
+    fields = parse_ris(ris_record(a))[0]
+    assert ("TI", "标题: 副题") in fields
+    assert [v for k, v in fields if k == "AU"] == ["张三", "李四"]
+    assert not any(k == "T3" for k, _ in fields)
