@@ -168,3 +168,15 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
     with pytest.raises(CommandError) as err:
         call_command("export_archive", str(tmp_path), stdout=io.StringIO())
     assert "不是空文件夹" in str(err.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restored_articles_can_be_searched(tmp_path, client):
+    make_article(make_page(make_issue(datetime.date(2023, 1, 1)), "A34"), headline="劳模工作室挂牌",
+                 body="<p>机械厂成立劳模创新工作室。</p>")
+    call_command("export_archive", str(tmp_path / "a"), stdout=io.StringIO())
+    _empty_database()
+    call_command("import_archive", str(tmp_path / "a"), stdout=io.StringIO())
+    response = client.get("/search/", {"q": "创新工作室"})
+    assert response.status_code == 200
+    assert "劳模工作室挂牌" in response.content.decode()

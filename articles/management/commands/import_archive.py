@@ -1,4 +1,5 @@
 """``manage.py import_archive INDIR``: restore an archive written by export_archive into an empty database."""
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.archive.service import ArchiveError, import_archive
@@ -19,3 +20,5 @@ class Command(BaseCommand):
             self.stderr.write(note)
         records = "，".join(f"{name} {count}" for name, count in summary.records.items())
         self.stdout.write(f"已从 {indir} 恢复：{records}；媒体文件 {summary.files} 个。")
+        # Rows were loaded as stored, without the save signals that index them.
+        call_command("rebuild_search_index", stdout=self.stdout._out, verbosity=0)
