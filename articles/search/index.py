@@ -226,6 +226,17 @@ def refresh_meta(article_ids):
         update(stale)
 
 
+def drop_orphans(conn=None):
+    """Delete entries whose article no longer exists (after a flush or raw SQL)."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {ENTRY} WHERE NOT EXISTS (SELECT 1 FROM articles_article a WHERE a.id = {ENTRY}.article_id)"
+        )
+        if conn.vendor != "postgresql":
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid NOT IN (SELECT article_id FROM {ENTRY})")
+
+
 def indexed_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {ENTRY}")
