@@ -36,7 +36,7 @@ def groups(paths, run: ImportRun) -> list[list[Path]]:
     for path in map(Path, paths):
         key = folder_date(path)
         if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
-            parsed = run._prepare(path)
+            parsed = run.prepare(path)
             key = parsed[0].date if isinstance(parsed, list) and parsed else key
         by_date[key].append(path)
     return list(by_date.values())

@@ -9,7 +9,7 @@ Every line (stripped of surrounding white space) is first given one class:
 ``CITATION``  ``《职工天地》(2023年01月01日 第A34版)`` – paper, date and page code
               (``A34``, ``A03``, ``第3版``, ``03``; full- or half-width brackets).
 ``BYLINE``    a short line (no sentence punctuation) that begins with a role
-              such as 文, 本报记者, 通讯员, 文/图 (see ``articles.bylines.ROLES``).
+              such as 文, 本报记者, 通讯员, 文/图 (``articles.bylines.ROLES``).
 ``BLANK``     an empty line.
 ``TEXT``      anything else.
 
@@ -54,10 +54,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-ROLES = (
-    "本报特约通讯员", "本报特约记者", "本报通讯员", "本报记者", "特约通讯员", "特约记者", "见习记者",
-    "通讯员", "实习生", "记者", "文/图", "图/文", "文图", "摄影", "摄", "文", "图",
-)
+from articles.bylines import ROLES  # pure Python too: the roles parse_byline knows
+
 _ROLE_RE = re.compile("^(?P<role>" + "|".join(re.escape(r) for r in sorted(ROLES, key=len, reverse=True)) + ")")
 _SENTENCE_PUNCT = re.compile(r"[。！？；!?;，,“”\"]")
 _DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"

@@ -154,12 +154,12 @@ class ImportRun:
         paths = [Path(p) for p in paths]
         for start in range(0, len(paths), chunk):
             batch = paths[start:start + chunk]
-            prepared = {p: self._prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
+            prepared = {p: self.prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
             self._look_up(prepared)
             for path in batch:
                 yield self.import_file(path, prepared.get(path))
 
-    def _prepare(self, path: Path):
+    def prepare(self, path: Path):
         """Return the parsed articles of a text file, or the error that stops it."""
         try:
             text, _encoding = decode(path.read_bytes(), self.encoding)
@@ -283,7 +283,7 @@ class ImportRun:
 
     # --- article text ---------------------------------------------------------
     def _import_text(self, path: Path, prepared=None) -> list[Row]:
-        parsed_articles = self._prepare(path) if prepared is None else prepared
+        parsed_articles = self.prepare(path) if prepared is None else prepared
         if isinstance(parsed_articles, Exception):
             raise parsed_articles
         expected = folder_date(path)

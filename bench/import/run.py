@@ -146,7 +146,10 @@ def main():
         f"| re-run, 1 process, all unchanged (nothing written) | {args.files} | {second:.1f} | {args.files / second:,.0f} |\n"
         + (f"| diagnosis: first import with the search-index signal disconnected | {args.files} | "
            f"{without_search:.1f} | {args.files / without_search:,.0f} |\n" if without_search else "")
-        + "\nTarget: 1,000 articles/s or better for the first import.\n"
+        + "\nTarget: 1,000 articles/s or better for the first import — "
+        + ("met.\n" if args.files / first >= 1000 else
+           "not met on this run. Each file is its own transaction and each article is indexed for search "
+           "as it is saved; the diagnosis row shows how much of the time that indexing takes.\n")
     )
     print(result)
     if not args.no_write:
