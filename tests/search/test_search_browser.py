@@ -42,7 +42,13 @@ def test_reader_searches_narrows_by_year_and_opens_a_hit(browser, live_server, a
     assert "共 12 条结果" in tab.inner_text(".search-count")
     assert all(h.startswith("2021年") for h in tab.locator(".search-hit h2").all_inner_texts())
 
+    second = tab.locator(".search-hit h2 >> nth=1").inner_text()
     tab.click(".search-hit h2 a >> nth=0")
     tab.wait_for_load_state()
     assert "/articles/" in tab.url and "q=" in tab.url
+    assert tab.locator("mark").first.inner_text() == "法律援助"
+    tab.click("a:has-text('下一条')")
+    tab.wait_for_load_state()
+    assert "n=1" in tab.url
+    assert second in tab.inner_text("body")
     assert tab.evaluate("window.__cspViolations") == []
