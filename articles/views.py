@@ -2,6 +2,9 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from issues.views import preview_aware
@@ -13,6 +16,7 @@ from .search.api import highlight_html, result_neighbours
 from .sanitize import clean_html
 
 THEME_PAGE_SIZE = 20
+SUMMARY_CHARS = 120
 
 
 @require_safe
@@ -23,14 +27,16 @@ def article_detail(request, pk):
         raise Http404("没有这篇文章，或它尚未发布。")
     previous_article, next_article = selectors.reading_neighbours(article, user=request.user)
     query = request.GET.get("q", "").strip()
-    highlighted = highlight_html(clean_html(article.body), query) if query else None
+    cleaned = clean_html(article.body)  # stored clean; cleaned again on the way out
+    body_html = highlight_html(cleaned, query) if query else mark_safe(cleaned)
     search_previous, search_next = result_neighbours(request.GET, article)
     preview = not (article.is_public and article.page.issue.is_public)
     context = {
         "article": article,
         "page": article.page,
         "issue": article.page.issue,
-        "highlighted": highlighted,
+        "body_html": body_html,
+        "summary": Truncator(" ".join(strip_tags(cleaned).replace("&nbsp;", " ").split())).chars(SUMMARY_CHARS),
         "query": query,
         "themes": sorted(article.themes.all(), key=lambda theme: theme.name),
         "images": list(article.images.all()),

@@ -43,6 +43,14 @@ def _target_size(width: int, height: int, wanted: int) -> tuple[int, int]:
     return wanted, max(1, round(height * wanted / width))
 
 
+def _source_size(page) -> tuple[int, int]:
+    if page.image_width and page.image_height:
+        return page.image_width, page.image_height
+    # Rows saved without their dimensions: read them from the file's header.
+    with page.image.open("rb") as file, Image.open(file) as img:
+        return img.size
+
+
 def _render(page, sizes: dict) -> dict:
     """Return ``{name: bytes}`` for the renditions in ``sizes`` (name -> (width, height, ext))."""
     out = {}
@@ -63,13 +71,14 @@ def page_renditions(page, *, storage=default_storage) -> dict[str, list[Renditio
     Missing ones are made now and kept; existing ones are never made again.
     Returns an empty dict when the page has no scan.
     """
-    if not page.image or not page.image_width or not page.image_height:
+    if not page.image:
         return {}
+    source_width, source_height = _source_size(page)
     planned = {}
     for ext in FORMATS:
         seen = set()
         for wanted in WIDTHS:
-            width, height = _target_size(page.image_width, page.image_height, wanted)
+            width, height = _target_size(source_width, source_height, wanted)
             if width in seen:
                 continue
             seen.add(width)

@@ -1,0 +1,114 @@
+"""An article as a reader sees it: text, citation, neighbours, related, search marks."""
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, ArticleImage
+from tests.factories import make_article, make_issue, make_page, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issue(no_page_cache):
+    issue = make_issue(datetime.date(2023, 1, 1))
+    a1, a2 = make_page(issue, "A01", name="要闻", image=True), make_page(issue, "A02", name="法治")
+    articles = {
+        "first": make_article(a1, headline="一版头条", order=1),
+        "main": make_article(
+            a1, headline="工会法律援助进园区", kicker="维护职工权益", subtitle="全年受理案件三百余件", order=2,
+            byline="文 市总工会主席 刘 飞", themes=["法律援助", "职工维权"],
+            body="<p>市总工会法律援助中心走进工业园区。</p><p>职工可以就近咨询。</p>",
+        ),
+        "draft_between": make_article(a1, headline="草稿", order=3, published=False),
+        "next_page": make_article(a2, headline="二版稿件", order=0),
+    }
+    older = make_page(make_issue(datetime.date(2022, 6, 1)), "A03")
+    articles["related"] = make_article(older, headline="旧年法律援助稿", themes=["法律援助"])
+    articles["unrelated"] = make_article(older, headline="无关稿件", themes=["技能竞赛"])
+    articles["related_draft"] = make_article(older, headline="相关草稿", themes=["职工维权"], published=False)
+    return articles
+
+
+def get(client, article, **params):
+    response = client.get(article.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_article_shows_kicker_headline_subtitle_byline_body_and_themes(client, issue):
+    html = get(client, issue["main"])
+    assert '<p class="kicker">维护职工权益</p>' in html
+    assert '<h1 id="article-title">工会法律援助进园区</h1>' in html
+    assert '<p class="subtitle">全年受理案件三百余件</p>' in html
+    assert '<p class="byline">文 市总工会主席 刘 飞</p>' in html
+    assert "<p>市总工会法律援助中心走进工业园区。</p>" in html
+    assert re.search(r'rel="tag">法律援助</a>、<a [^>]+rel="tag">职工维权</a>', html)
+
+
+def test_article_shows_the_citation_linking_back_to_its_page(client, issue):
+    html = get(client, issue["main"])
+    assert '<a href="/issues/2023-01-01/A01/">《职工天地》(2023年01月01日 第A01版)</a>' in html
+    assert "刘飞. 工会法律援助进园区: 全年受理案件三百余件[N]. 职工天地, 2023-01-01(A01)." in html
+    assert f'href="{reverse("search:article_ris", kwargs={"pk": issue["main"].pk})}"' in html
+
+
+def test_previous_and_next_follow_reading_order_within_the_issue(client, issue):
+    html = get(client, issue["main"])
+    assert re.search(rf'rel="prev" class="pager-prev" href="{issue["first"].get_absolute_url()}">上一篇', html)
+    assert re.search(rf'rel="next" class="pager-next" href="{issue["next_page"].get_absolute_url()}">下一篇', html)
+    assert 'rel="prev"' not in get(client, issue["first"])
+    assert 'rel="next"' not in get(client, issue["next_page"])
+
+
+def test_related_articles_share_a_theme_and_are_public(client, issue):
+    html = get(client, issue["main"])
+    related = html.split('id="related-title"', 1)[1]
+    assert "旧年法律援助稿" in related
+    assert "无关稿件" not in related and "相关草稿" not in related and "工会法律援助进园区" not in related
+
+
+def test_open_graph_and_canonical(client, issue):
+    html = get(client, issue["main"])
+    url = f"http://testserver{issue['main'].get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="工会法律援助进园区">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:description" content="市总工会法律援助中心走进工业园区。职工可以就近咨询。">' in html
+    assert re.search(r'<meta property="og:image" content="http://testserver/media/pages/thumbs/', html)
+    assert '<link rel="stylesheet" href="/static/reader/print.css" media="print">' in html
+
+
+def test_arriving_from_a_search_marks_the_terms_in_the_body(client, issue):
+    html = get(client, issue["main"], q="法律援助")
+    body = html.split('class="article-body"', 1)[1].split("</div>", 1)[0]
+    assert "<mark>法律援助</mark>" in body
+    assert "返回检索结果" in html
+    assert "<mark>" not in get(client, issue["main"])
+
+
+def test_body_is_cleaned_again_on_the_way_out(client, issue):
+    Article.objects.filter(pk=issue["main"].pk).update(body='<p onclick="x()">正文</p><script>alert(1)</script>')
+    html = get(client, issue["main"])
+    assert "<p>正文</p>" in html
+    assert "alert(1)" not in html and "onclick" not in html
+
+
+def test_photos_show_with_caption_size_and_alt(client, issue):
+    from django.core.files.base import ContentFile
+
+    photo = ArticleImage(article=issue["main"], caption="律师为职工解答", credit="张三")
+    photo.image.save("p.png", ContentFile(png_bytes(320, 200)), save=False)
+    photo.save()
+    html = get(client, issue["main"])
+    assert re.search(r'<img src="/media/photos/[^"]+" alt="律师为职工解答" width="320" height="200"', html)
+    assert "律师为职工解答 <span class=\"credit\">（张三 摄）</span>" in html
+
+
+def test_an_unknown_article_is_a_chinese_404(client, db):
+    response = client.get("/articles/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

@@ -1,0 +1,80 @@
+"""Every public view runs the same number of SQL queries for a small and a large issue."""
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+
+from .conftest import build_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def urls_for(issue):
+    pages = list(issue.pages.order_by("sort_key"))
+    page = pages[len(pages) // 2]
+    articles = list(Article.objects.filter(page=page).order_by("order", "id"))
+    article = articles[len(articles) // 2]
+    day = issue.date.isoformat()
+    return {
+        "front": "/",
+        "calendar": f"/issues/?year={issue.date.year}",
+        "issue": f"/issues/{day}/",
+        "page": f"/issues/{day}/{page.code}/",
+        "issue_pdf": f"/issues/{day}/issue.pdf",
+        "article": f"/articles/{article.pk}/",
+        "themes": "/themes/",
+        "theme": "/themes/主题0/",
+        "feed": "/feeds/latest/",
+        "theme_feed": "/feeds/themes/主题0/",
+        "sitemap": "/sitemap.xml",
+        "sitemap_issues": "/sitemap-issues.xml",
+        "sitemap_pages": "/sitemap-pages.xml",
+        "sitemap_articles": "/sitemap-articles.xml",
+        "sitemap_themes": "/sitemap-themes.xml",
+        "robots": "/robots.txt",
+    }
+
+
+def count_queries(client, urls):
+    counts = {}
+    for name, url in urls.items():
+        # Twice: the first request may also make renditions and the issue PDF.
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code in (200, 302), (url, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def test_public_views_run_a_fixed_number_of_queries_however_big_the_issue(client, no_page_cache):
+    small = build_issue(datetime.date(2023, 1, 1), pages=1, articles=1, themes=1)
+    small_counts = count_queries(client, urls_for(small))
+
+    large = build_issue(datetime.date(2023, 2, 1), pages=8, articles=6, themes=4, photos=2)
+    large_counts = count_queries(client, urls_for(large))
+
+    assert large_counts == small_counts
+    # The numbers themselves, so that a new query per view is noticed.
+    assert small_counts == {
+        "front": 4, "calendar": 2, "issue": 5, "page": 3, "issue_pdf": 2, "article": 6,
+        "themes": 1, "theme": 3, "feed": 1, "theme_feed": 2,
+        "sitemap": 7, "sitemap_issues": 2, "sitemap_pages": 2, "sitemap_articles": 2, "sitemap_themes": 2,
+        "robots": 0,
+    }
+
+
+def test_an_article_opened_from_a_search_runs_a_fixed_number_of_queries(client, no_page_cache):
+    small = build_issue(datetime.date(2023, 1, 1), pages=1, articles=1, themes=1)
+    article = Article.objects.filter(page__issue=small).first()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/articles/{article.pk}/?q=第1版").status_code == 200
+
+    large = build_issue(datetime.date(2023, 2, 1), pages=8, articles=6, themes=4, photos=2)
+    article = Article.objects.filter(page__issue=large).order_by("id")[10]
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/articles/{article.pk}/?q=第1版").status_code == 200
+    assert len(many) == len(few)
