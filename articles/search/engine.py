@@ -261,7 +261,9 @@ class PostgreSQLBackend(Backend):
         if not self.recheck or not ids:
             return ids
         cursor.execute(
-            f"SELECT article_id FROM {index.ENTRY} WHERE article_id = ANY(%s) AND tokens @@ %s::tsquery",
+            # The function form keeps the planner on the primary key: as an
+            # operator it could choose GIN and recheck every phrase match.
+            f"SELECT article_id FROM {index.ENTRY} WHERE article_id = ANY(%s) AND ts_match_vq(tokens, %s::tsquery)",
             [list(ids), self.exact],
         )
         keep = {r[0] for r in cursor.fetchall()}
@@ -308,8 +310,10 @@ class PostgreSQLBackend(Backend):
         return Matches(ids=ids[offset : offset + limit], total=len(ids), years=years, themes=themes)
 
     def _years(self, cursor):
+        cursor.execute("SET LOCAL enable_indexscan = on")
         cursor.execute(f"SELECT min(issue_date), max(issue_date) FROM {index.ENTRY}")
         first, last = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_indexscan = off")
         if first is None:
             return []
         lo = max(first.year, self.filters.start.year if self.filters.start else first.year)
