@@ -103,6 +103,15 @@ def mark_text(text: str, terms, found=None) -> str:
 def snippet(text: str, terms, width: int = 110) -> str:
     """Return an escaped excerpt around the first match, every term marked."""
     text = " ".join(text.split())
+    # Most bodies print the term as typed: find it directly and normalize
+    # only the excerpt, instead of mapping the whole body.
+    direct = [i for i in (text.find(t) for t in terms if t) if i >= 0]
+    if direct:
+        start = max(0, min(direct) - width // 4)
+        end = min(len(text), start + width)
+        return mark_safe(
+            ("…" if start else "") + mark_text(text[start:end], terms) + ("…" if end < len(text) else "")
+        )
     found = spans(text, terms)
     if not found:
         cut = text[:width]
