@@ -35,9 +35,16 @@ if not reversion.is_registered(Article):
     reversion.register(ThemedArticle)
     reversion.register(Article, follow=("images", "themedarticle_set"))
 
-# CKEditor 4 writes inline styles into the page and its editing frame; allow
-# them on the views that show the editor, and nowhere else.
-CKEDITOR_CSP = {"style-src": ["'unsafe-inline'"], "img-src": ["data:", "blob:"]}
+# CKEditor 4 writes inline styles and inline event handlers (its toolbar's
+# onclick="CKEDITOR.tools.callFunction(…)") into the page and its editing
+# frame. Allow exactly those on the views that show the editor and nowhere
+# else; inline <script> elements stay forbidden even here, and what reaches
+# the editor from the database has already been sanitized.
+CKEDITOR_CSP = {
+    "style-src": ["'unsafe-inline'"],
+    "script-src-attr": ["'unsafe-inline'"],
+    "img-src": ["data:", "blob:"],
+}
 
 
 class HistoryCompareMixin:

@@ -184,7 +184,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4). Reader pages load only our own
-# scripts, styles and images: no inline code, no other hosts. The admin's
+# scripts, styles and images: no inline script, no other hosts. The admin's
 # article form relaxes style-src for CKEditor on that view alone
 # (articles.admin.ArticleAdmin); the upload browser of django-ckeditor is
 # staff-only and written with inline scripts, so it is left out.
@@ -194,6 +194,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # Article bodies keep the alignment and sizes CKEditor writes as style
+        # attributes (the sanitizer allows only layout properties and no url()
+        # or expression()); <style> elements stay forbidden.
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -290,6 +294,9 @@ CKEDITOR_CONFIGS = {
         "width": "100%",
         "language": "zh-cn",
         "removePlugins": "exportpdf",
+        # Edit in a <div> rather than an <iframe>: the iframe is bootstrapped
+        # with an inline <script>, which the Content-Security-Policy forbids.
+        "extraPlugins": "divarea",
         # Upload through XHR with a JSON answer, never the old form post
         # whose answer is an inline script in a frame.
         "filebrowserUploadMethod": "xhr",
