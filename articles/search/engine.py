@@ -171,8 +171,18 @@ class SQLiteBackend(Backend):
         newest = "e.issue_date DESC, e.sort_key, e.position, e.article_id"
         oldest = "e.issue_date ASC, e.sort_key, e.position, e.article_id"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params)
-            total = cursor.fetchone()[0]
+            years = []
+            if facets:
+                # One pass gives the facet by year and, summed, the count.
+                cursor.execute(
+                    f"SELECT substr(e.issue_date, 1, 4) AS y, count(*) FROM {source} WHERE {where} GROUP BY y ORDER BY y DESC",
+                    params,
+                )
+                years = [(int(y), n) for y, n in cursor.fetchall()]
+                total = sum(n for _, n in years)
+            else:
+                cursor.execute(f"SELECT count(*) FROM {source} WHERE {where}", params)
+                total = cursor.fetchone()[0]
             if sort == "relevance" and offset < RANK_WINDOW and self.query.required:
                 cursor.execute(
                     f"SELECT {cols}, {rank} FROM {source} WHERE {where} ORDER BY {newest} LIMIT %s", params + [RANK_WINDOW]
@@ -193,13 +203,8 @@ class SQLiteBackend(Backend):
                     params + [limit, offset],
                 )
                 ids = [r[0] for r in cursor.fetchall()]
-            years, themes = [], []
+            themes = []
             if facets and total:
-                cursor.execute(
-                    f"SELECT substr(e.issue_date, 1, 4) AS y, count(*) FROM {source} WHERE {where} GROUP BY y ORDER BY y DESC",
-                    params,
-                )
-                years = [(int(y), n) for y, n in cursor.fetchall()]
                 cursor.execute(
                     f"SELECT t.tag_id, count(*) AS n FROM articles_themedarticle t WHERE t.content_object_id IN"
                     f" (SELECT e.article_id FROM {source} WHERE {where}) GROUP BY t.tag_id ORDER BY n DESC, t.tag_id",
