@@ -101,12 +101,15 @@ def prepare(data) -> tuple[Search, object]:
     return search, backend(search.query, filters)
 
 
-def _articles(ids):
+def _articles(ids, *, themes=False):
     """Return published articles by id, in the order of ``ids``."""
     found = {}
+    qs = Article.objects.published().with_page()
+    if themes:
+        qs = qs.prefetch_related("themes")
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        for article in Article.objects.published().with_page().prefetch_related("themes").filter(id__in=chunk):
+        for article in qs.filter(id__in=chunk):
             found[article.id] = article
     return [found[i] for i in ids if i in found]
 
@@ -146,7 +149,7 @@ def all_articles(data, limit=MAX_RESULTS):
         return search, []
     search.matches = Matches(ids=[], total=0)
     ids = engine.ordered_ids(search.form.cleaned_data["sort"], limit)
-    return search, _articles(ids)
+    return search, _articles(ids, themes=True)
 
 
 def neighbours(data, article) -> tuple:
