@@ -249,12 +249,6 @@ def _prepare(batch):
     return [entry_values(r, themes.get(r["id"], ())) for r in rows]
 
 
-def _worker_init():
-    import django
-
-    django.setup()
-
-
 def rebuild(*, missing_only=False, batch_size=1000, workers=1, progress=None):
     """Index every article (or only those not yet indexed); return the count.
 

@@ -71,3 +71,12 @@ def test_phrase_does_not_cross_punctuation(archive):
 def test_unpublished_article_is_never_found(archive):
     assert "法律援助草稿" not in found("法律援助")
     assert "法律援助草稿" not in found("尚未发布")
+
+
+def test_two_character_term_at_the_end_of_a_very_long_article_is_found(db):
+    from tests.factories import make_article
+
+    filler = "职工之家建设稳步推进。" * 2000  # 22,000 characters
+    article = make_article(headline="长文", body=f"<p>{filler}</p><p>结尾处写到金秋助学。</p>")
+    search = results.run({"q": "金秋"})
+    assert [h.article.id for h in search.hits] == [article.id]
