@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from . import selectors
-from .models import Theme
 
 FEED_SIZE = 30
 SUMMARY_CHARS = 160
@@ -55,7 +54,7 @@ class ThemeFeed(LatestArticlesFeed):
     """The newest articles of one theme."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(selectors.public_themes(), slug=slug)
 
     def title(self, theme):
         return f"《{settings.PAPER_NAME}》主题：{theme.name}"

@@ -6,7 +6,7 @@ unpublished articles in the public template as a preview (issue 6).
 """
 import datetime
 
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
@@ -92,6 +92,16 @@ def themes_with_counts():
         .filter(article_count__gt=0)
         .order_by("-article_count", "name")
     )
+
+
+def public_themes():
+    """Return the themes that have at least one published article.
+
+    A theme given only to unpublished articles may name an embargoed story,
+    so its page and feed do not exist for the public yet.
+    """
+    published = ThemedArticle.objects.filter(tag=OuterRef("pk"), content_object__in=Article.objects.published())
+    return Theme.objects.filter(Exists(published))
 
 
 def theme_articles(theme: Theme):

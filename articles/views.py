@@ -11,7 +11,6 @@ from issues.views import preview_aware
 
 from . import selectors
 from .citations import gbt7714
-from .models import Theme
 from .search.api import highlight_html, result_neighbours
 from .sanitize import clean_html
 
@@ -61,7 +60,7 @@ def theme_list(request):
 @require_safe
 def theme_detail(request, slug):
     """Show one theme's published articles, newest first, paginated."""
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(selectors.public_themes(), slug=slug)
     paginator = Paginator(selectors.theme_articles(theme), THEME_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {

@@ -131,3 +131,8 @@ def test_a_scheduled_issue_appears_when_its_time_comes(client, paper):
         assert client.get(url).status_code == 200
         feed = ET.fromstring(client.get("/feeds/latest/").content)
         assert f"{SECRET}定时期" in [item.findtext("title") for item in feed.iter("item")]
+
+
+@pytest.mark.parametrize("url", ["/themes/秘密主题/", "/feeds/themes/秘密主题/"])
+def test_a_theme_given_only_to_unpublished_articles_does_not_exist_yet(client, paper, url):
+    assert client.get(url).status_code == 404
