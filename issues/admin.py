@@ -32,6 +32,10 @@ class PageInline(admin.TabularInline):
     readonly_fields = ("page_link",)
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row's change link shows the page's name, which includes its issue.
+        return super().get_queryset(request).select_related("issue")
+
     @admin.display(description="稿件")
     def page_link(self, page):
         if not page.pk:
