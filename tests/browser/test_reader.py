@@ -155,6 +155,11 @@ def test_a_reader_on_a_desktop_reaches_articles_from_the_scan_by_keyboard(live_s
     page.wait_for_url(f"**{paper['以案说法：加班费怎么算'].get_absolute_url()}")
     page.goto(live_server.url + article.get_absolute_url())
     shoot(page, artifacts_dir, "article-1280x800")
+
+    # Printed, the article keeps its text and citation and drops the site around it.
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden() and page.locator(".article-pager").is_hidden()
+    assert page.locator(".article-body").is_visible() and page.locator(".cite-gbt").is_visible()
     context.close()
 
 
