@@ -9,6 +9,7 @@ pypdf, and the absence of scripts and automatic actions.
 """
 import os
 import uuid
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -62,7 +63,12 @@ def inspect_image(fileobj) -> str:
     pos = fileobj.tell() if hasattr(fileobj, "tell") else None
     try:
         fileobj.seek(0)
-        with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
+        with warnings.catch_warnings():
+            # Pillow warns between one and two times its limit; we refuse
+            # anything over the limit just below, with a message that says why.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(fileobj, formats=list(IMAGE_FORMATS))
+        with img:
             fmt = img.format
             width, height = img.size
             if width * height > MAX_IMAGE_PIXELS:
