@@ -70,3 +70,32 @@ def test_the_admin_article_editor_loads_ckeditor_under_the_policy(browser, live_
     article.refresh_from_db()
     assert "<strong>改过的</strong>" in article.body
     assert violations(page, console) == []
+
+
+def test_history_compare_and_restore_pages_work_under_the_policy(browser, live_server, chief):
+    from articles import services
+
+    article = make_article(published=False, headline="初版")
+    services.publish_article(article=article, user=chief)
+    article.headline = "二版"
+    services.unpublish_article(article=article, user=chief)
+    page = browser.new_page()
+    console = watch(page)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", chief.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/history/")
+    page.click("input[value=对比所选两个版本]")
+    page.wait_for_selector("#version-compare")
+    assert "主标题（已修改）" in page.inner_text("#version-compare")
+    page.click("text=返回历史记录")
+    page.click("#change-history tbody tr:last-child th a")  # the oldest version: its restore form
+    page.wait_for_selector("#cke_id_body .cke_wysiwyg_div")
+    assert page.input_value("#id_headline") == "初版"
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article.refresh_from_db()
+    assert article.headline == "初版"
+    assert violations(page, console) == []
