@@ -1,4 +1,5 @@
 """Public views of issues and pages: the e-paper (数字报)."""
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -93,8 +94,6 @@ def issue_pdf_download(request, date):
     name = issue_pdf(issue, pages)
     if name is None:
         raise Http404("本期没有 PDF 版面。")
-    from django.core.files.storage import default_storage
-
     response = redirect(default_storage.url(name))
     return preview_aware(response, not issue.is_public)
 

@@ -78,3 +78,18 @@ def test_an_article_opened_from_a_search_runs_a_fixed_number_of_queries(client, 
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/articles/{article.pk}/?q=第1版").status_code == 200
     assert len(many) == len(few)
+
+
+def test_staff_previews_run_a_fixed_number_of_queries_however_big_the_issue(staff_with_view, no_page_cache):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff_with_view)
+
+    def preview_counts(issue):
+        urls = urls_for(issue)
+        return count_queries(client, {name: urls[name] for name in ("issue", "page", "article", "issue_pdf")})
+
+    small = preview_counts(build_issue(datetime.date(2023, 1, 1), pages=1, articles=1, themes=1, published=False))
+    large = preview_counts(build_issue(datetime.date(2023, 2, 1), pages=8, articles=6, themes=4, photos=2, published=False))
+    assert large == small
