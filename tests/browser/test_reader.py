@@ -171,3 +171,27 @@ def test_the_page_works_without_javascript(live_server, browser, paper):
     page.locator(f'svg a[href="{paper["劳模工作室授牌"].get_absolute_url()}"]').click()
     assert page.locator("h1").inner_text() == "劳模工作室授牌"
     context.close()
+
+
+def test_a_phone_reader_pinches_the_scan_to_zoom_and_the_areas_follow(live_server, browser, paper):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/issues/2023-01-08/A02/")
+    page.wait_for_function("document.querySelector('.scan-image').complete")
+    area = page.locator(f'svg a[href="{paper["职工书屋开进车间"].get_absolute_url()}"]')
+    before = area.bounding_box()
+    box = page.locator("[data-zoom-viewport]").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + 150
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind, spread):
+        points = [{"x": cx - spread, "y": cy, "id": 0}, {"x": cx + spread, "y": cy, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [] if kind == "touchEnd" else points})
+
+    touch("touchStart", 40)
+    for spread in (50, 60, 70, 80):
+        touch("touchMove", spread)
+    touch("touchEnd", 80)
+    assert page.locator("[data-zoom-level]").inner_text() == "200%"
+    assert area.bounding_box()["width"] == pytest.approx(before["width"] * 2, rel=0.05)
+    context.close()
