@@ -7,6 +7,9 @@ import pytest
 # Tests run the development configuration unless the caller says otherwise;
 # DATABASE_URL picks the engine (SQLite by default, PostgreSQL in CI's second run).
 os.environ.setdefault("DEBUG", "true")
+# Playwright's sync API keeps an event loop running in the test thread; the
+# ORM calls our tests make beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
