@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 
 from articles.models import Article
+from articles.selectors import can_preview_articles
 
 from .models import Issue, Page, page_sort_key
 
@@ -31,8 +32,6 @@ def visible_issues(*, user=None):
 
 def visible_articles_of_issues(*, user=None):
     """Return the articles shown inside an issue or page ``user`` may open."""
-    from articles.selectors import can_preview_articles
-
     if can_preview_issues(user) and can_preview_articles(user):
         return Article.objects.all()
     return Article.objects.published()
