@@ -20,16 +20,6 @@ BODY = (
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _sync_db_beside_playwright():
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # database calls are still plain synchronous ones. Module scope, so that
-    # the database is still allowed when each test's data is flushed.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def build_issue(date, pages):
     """Return an issue whose drawn page scans show each article's block where its area is."""
     issue = make_issue(date)
