@@ -34,6 +34,14 @@ TITLE_SUFFIXES = (
     "委员", "董事长", "总监", "秘书长", "组长", "队长", "站长", "所长", "馆长", "教授", "律师", "工程师",
     "负责人", "代表", "干部", "职工", "工人", "技师",
 )
+# Words that end the name of an organisation, printed before the author's name
+# in bylines such as 通讯员 市机械厂 赵一鸣; a token ending in one is not a name.
+ORGANISATION_SUFFIXES = (
+    "工会", "委员会", "公司", "集团", "中心", "协会", "学会", "医院", "银行", "街道", "社区", "政府", "车间", "班组",
+)
+# One-character endings (市交通局, 市机械厂) only count on longer tokens, since
+# a three-character name may end in one of them.
+ORGANISATION_ENDINGS = ("局", "厅", "厂", "部", "办", "处", "科", "站", "所", "院", "校", "社", "队", "委")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME_RE = re.compile(rf"^[{_HAN}·]{{2,5}}$")
 _ONE_HAN_RE = re.compile(rf"^[{_HAN}]$")
@@ -82,6 +90,8 @@ def _is_title(token: str) -> bool:
         or "，" in token
         or len(token) > 5
         or any(token.endswith(s) and len(token) > len(s) for s in TITLE_SUFFIXES)
+        or (len(token) >= 3 and token.endswith(ORGANISATION_SUFFIXES))
+        or (len(token) >= 4 and token.endswith(ORGANISATION_ENDINGS))
     )
 
 

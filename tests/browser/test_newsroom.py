@@ -12,12 +12,9 @@ import pytest
 from articles.models import Article
 from issues.models import Issue
 from tests.factories import make_issue, make_page
-from tests.workflow.conftest import PASSWORD, _fresh_cache, chief, reporter  # noqa: F401 (fixtures)
+from tests.workflow.conftest import PASSWORD, chief, reporter  # noqa: F401 (fixtures)
 from unionpaper.publishing import Status
 
-# Playwright's sync API keeps an event loop running in the test thread for the
-# whole session; the tests' own database calls are still synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -156,3 +156,18 @@ def test_page_image_accepts_a_real_scan():
     page = Page(issue=make_issue(), code="A1")
     page.image = SimpleUploadedFile("scan.jpg", png_bytes(fmt="JPEG"))
     page.full_clean()
+
+
+@pytest.mark.parametrize(
+    "byline, title, authors",
+    [
+        ("文/图 市总工会 张 强 李四", "市总工会", ["张强", "李四"]),
+        ("通讯员 市机械厂 赵一鸣", "市机械厂", ["赵一鸣"]),
+        ("本报记者 李明院", "", ["李明院"]),
+        ("本报记者王晓明", "", ["王晓明"]),
+        ("文 临江市总工会副主席 孟 凡", "临江市总工会副主席", ["孟凡"]),
+    ],
+)
+def test_organisation_in_a_byline_is_not_taken_for_an_author(byline, title, authors):
+    article = make_article(byline=byline)
+    assert (article.author_title, article.authors) == (title, authors)

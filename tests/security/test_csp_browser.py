@@ -1,11 +1,5 @@
 """In a real Chromium, reader pages and the admin's article editor work under the CSP."""
-import os
-
 import pytest
-
-# Playwright's sync API keeps an event loop running in the test thread for the
-# whole session; the tests' own database calls are still synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import make_article
 from tests.workflow.conftest import PASSWORD

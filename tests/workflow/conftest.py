@@ -1,17 +1,9 @@
 """Newsroom people: one user per role, created as the roles' migration defines them."""
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.test import Client
 
 PASSWORD = "Zhigong-tiandi-2023!"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ensure_roles():
