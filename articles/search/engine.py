@@ -22,6 +22,7 @@ from . import index
 from .query import Query
 
 EXACT_LIMIT = 2000
+VERIFY_LIMIT = 400  # phrase-check every candidate up to here; past it only what a page needs
 RANK_WINDOW = 1000
 MAX_RESULTS = 10_000  # deepest result one can page or export to
 SORTS = ("relevance", "newest", "oldest")
@@ -95,17 +96,15 @@ def _entry_filters(filters: Filters, alias="e"):
     return sql, params
 
 
-def _theme_facets(ids):
-    from articles.models import ThemedArticle
-    from django.db.models import Count
-
-    rows = (
-        ThemedArticle.objects.filter(content_object_id__in=ids)
-        .values("tag_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "tag_id")
+def _theme_facets(cursor, ids):
+    """Return [(theme id, count)] over these article ids, most first (PostgreSQL)."""
+    # One array parameter: an ORM ``__in`` of thousands of ids costs more to build than to run.
+    cursor.execute(
+        "SELECT tag_id, count(*) AS n FROM articles_themedarticle WHERE content_object_id = ANY(%s)"
+        " GROUP BY tag_id ORDER BY n DESC, tag_id",
+        [list(ids)],
     )
-    return [(r["tag_id"], r["n"]) for r in rows]
+    return cursor.fetchall()
 
 
 def _chunks(seq, size=900):
@@ -274,15 +273,19 @@ class PostgreSQLBackend(Backend):
         keep = {r[0] for r in cursor.fetchall()}
         return [i for i in ids if i in keep]
 
-    def _rank(self, cursor, rows):
+    def _rank(self, cursor, rows, *, verify=False):
+        """Return ``rows`` by rank (and, with ``verify``, only those matching exactly)."""
         if not self.rank_query or not rows:
             return rows
+        check = " AND ts_match_vq(tokens, %s::tsquery)" if verify and self.recheck else ""
         cursor.execute(
             f"SELECT article_id, ts_rank_cd('{{0.1, 0.1, 0.1, 1.0}}', tokens, %s::tsquery, 1) FROM {index.ENTRY}"
-            " WHERE article_id = ANY(%s)",
-            [self.rank_query, [r[0] for r in rows]],
+            f" WHERE article_id = ANY(%s){check}",
+            [self.rank_query, [r[0] for r in rows]] + ([self.exact] if check else []),
         )
         score = dict(cursor.fetchall())
+        if check:
+            rows = [r for r in rows if r[0] in score]
         return sorted(rows, key=lambda r: (-score.get(r[0], 0),) + _newest_key(r))
 
     def page(self, sort, offset, limit, *, facets=True):
@@ -303,16 +306,56 @@ class PostgreSQLBackend(Backend):
             return self._large(cursor, sample, sort, offset, limit, facets)
 
     def _small(self, cursor, rows, sort, offset, limit, facets):
+        rows = sorted(rows, key=_oldest_key if sort == "oldest" else _newest_key)
+        ranked = sort == "relevance" and self.rank_query
+        if self.recheck and len(rows) > VERIFY_LIMIT:
+            return self._unverified(cursor, rows, ranked, offset, limit, facets)
         keep = set(self._exact(cursor, [r[0] for r in rows]))
-        rows = sorted((r for r in rows if r[0] in keep), key=_oldest_key if sort == "oldest" else _newest_key)
-        if sort == "relevance" and self.rank_query:
+        rows = [r for r in rows if r[0] in keep]
+        if ranked:
             rows = self._rank(cursor, rows[:RANK_WINDOW]) + rows[RANK_WINDOW:]
         ids = [r[0] for r in rows]
         years, themes = [], []
         if facets and ids:
             years = sorted(Counter(_year(r[1]) for r in rows).items(), reverse=True)
-            themes = _theme_facets(ids)
+            themes = _theme_facets(cursor, ids)
         return Matches(ids=ids[offset : offset + limit], total=len(ids), years=years, themes=themes)
+
+    def _unverified(self, cursor, rows, ranked, offset, limit, facets):
+        """Page through loose candidates, checking phrases only as far as the page needs.
+
+        Reading a vector costs far more than finding it; the count (all
+        bigrams present, phrase not yet checked) is then an upper bound, shown as 约.
+        """
+        need = offset + limit + 1
+        if ranked and offset < RANK_WINDOW:
+            window = self._rank(cursor, rows[:RANK_WINDOW], verify=True)
+            ordered = window + self._verified(cursor, rows[RANK_WINDOW:], need - len(window))
+            checked_all = len(rows) <= RANK_WINDOW or len(ordered) < need
+        else:
+            ordered = self._verified(cursor, rows, need)
+            checked_all = len(ordered) < need
+        ids = [r[0] for r in ordered[offset : offset + limit]]
+        total = len(ordered) if checked_all else len(rows)
+        years, themes = [], []
+        if facets:
+            years = sorted(Counter(_year(r[1]) for r in rows).items(), reverse=True)
+            themes = _theme_facets(cursor, [r[0] for r in rows])
+        return Matches(
+            ids=ids, total=total, approximate=not checked_all, years=years, themes=themes,
+            has_more=len(ordered) >= need, facets_approximate=True,
+        )
+
+    def _verified(self, cursor, rows, need):
+        """Return the first ``need`` rows that match exactly, checking in growing chunks."""
+        out, at, chunk = [], 0, max(need, 50)
+        while len(out) < need and at < len(rows):
+            part = rows[at : at + chunk]
+            keep = set(self._exact(cursor, [r[0] for r in part]))
+            out += [r for r in part if r[0] in keep]
+            at += chunk
+            chunk *= 2
+        return out[:need] if len(out) > need else out
 
     def _years(self, cursor):
         cursor.execute("SET LOCAL enable_indexscan = on")
@@ -393,7 +436,7 @@ class PostgreSQLBackend(Backend):
             # Facets of a large set are scaled from the sample the count read.
             scale = total / len(sample)
             years = sorted(((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True)
-            themes = [(t, round(n * scale)) for t, n in _theme_facets([r[0] for r in sample])]
+            themes = [(t, round(n * scale)) for t, n in _theme_facets(cursor, [r[0] for r in sample])]
         return Matches(
             ids=ids, total=total, approximate=approximate, years=years, themes=themes, has_more=len(rows) >= need,
             facets_approximate=True,

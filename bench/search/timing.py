@@ -179,6 +179,16 @@ def write_report(saved):
             ratio = f"{n['median_ms'] / row['p50_ms']:,.0f}×" if n and row["p50_ms"] else "—"
             q = row["q"] + "".join(f" {k}={v}" for k, v in row["params"].items())
             lines.append(f"| {row['query']}: `{q}` | {row['sort']} | {row['p50_ms']:,} | {row['p95_ms']:,} | {hits} | {naive_cell} | {ratio} |")
+        slow = [row for row in r["rows"] if row["p95_ms"] >= 100]
+        lines.append("")
+        lines.append(
+            f"p95 under 100 ms: {len(r['rows']) - len(slow)} of {len(r['rows'])} queries"
+            + (
+                "; over: " + ", ".join(f"{row['query']} by {row['sort']} ({row['p95_ms']:,} ms)" for row in slow) + "."
+                if slow
+                else "."
+            )
+        )
         lines.append("")
     text = REPORT.read_text()
     block = "<!-- bench:search -->" + "\n".join(lines) + "\n<!-- /bench:search -->"

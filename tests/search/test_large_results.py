@@ -31,11 +31,13 @@ def pages(q, sort, per_page=5, **params):
         page += 1
 
 
+@pytest.mark.parametrize("limits", [(2, 400), (2000, 2)], ids=["year-walk", "unverified"])
 @pytest.mark.parametrize("sort", ["newest", "oldest", "relevance"])
 @pytest.mark.parametrize("q", ["帮扶", "职工帮扶", "帮扶 -中心", "职工 帮扶"])
-def test_bounded_path_returns_the_exact_path_results(spread, monkeypatch, sort, q):
+def test_bounded_path_returns_the_exact_path_results(spread, monkeypatch, sort, q, limits):
     exact, exact_search = pages(q, sort)
-    monkeypatch.setattr(engine, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(engine, "EXACT_LIMIT", limits[0])
+    monkeypatch.setattr(engine, "VERIFY_LIMIT", limits[1])
     monkeypatch.setattr(engine, "RANK_WINDOW", 3)
     bounded, bounded_search = pages(q, sort)
     if sort == "relevance":
