@@ -22,8 +22,9 @@ from . import index
 from .query import Query
 
 EXACT_LIMIT = 2000
-VERIFY_LIMIT = 400  # phrase-check every candidate up to here; past it only what a page needs
-RANK_WINDOW = 1000
+VERIFY_LIMIT = 400
+FACET_SAMPLE = 500  # candidates whose themes stand for a large result  # phrase-check every candidate up to here; past it only what a page needs
+RANK_WINDOW = 500
 MAX_RESULTS = 10_000  # deepest result one can page or export to
 SORTS = ("relevance", "newest", "oldest")
 
@@ -417,6 +418,20 @@ class PostgreSQLBackend(Backend):
             estimates.append(int(plan[0]["Plan"]["Plan Rows"]))
         return min(estimates)
 
+    def _span_estimate(self, cursor, sample):
+        """Estimate the count from how much of the table the sample came from.
+
+        GIN hands rows over in the table's physical order, which for an
+        archive that is appended to follows the ids: 2,001 matches among the
+        first fifth of the ids means about 10,000 in all.
+        """
+        cursor.execute("SET LOCAL enable_indexscan = on")
+        cursor.execute(f"SELECT min(article_id), max(article_id) FROM {index.ENTRY}")
+        first, last = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        reached = max(r[0] for r in sample) - first + 1
+        return round(len(sample) * (last - first + 1) / max(reached, 1))
+
     def _large(self, cursor, sample, sort, offset, limit, facets):
         need = offset + limit + 1  # one more tells whether a next page exists
         if sort == "relevance" and self.rank_query and offset < RANK_WINDOW:
@@ -430,13 +445,15 @@ class PostgreSQLBackend(Backend):
             # The walk reached the end: the count is known exactly after all.
             total, approximate = len(rows), False
         else:
-            total, approximate = max(self._estimate(cursor), EXACT_LIMIT + 1, need), True
+            estimate = max(self._estimate(cursor), self._span_estimate(cursor, sample))
+            total, approximate = max(estimate, EXACT_LIMIT + 1, need), True
         years, themes = [], []
         if facets:
             # Facets of a large set are scaled from the sample the count read.
             scale = total / len(sample)
             years = sorted(((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True)
-            themes = [(t, round(n * scale)) for t, n in _theme_facets(cursor, [r[0] for r in sample])]
+            few = sample[:FACET_SAMPLE]
+            themes = [(t, round(n * total / len(few))) for t, n in _theme_facets(cursor, [r[0] for r in few])]
         return Matches(
             ids=ids, total=total, approximate=approximate, years=years, themes=themes, has_more=len(rows) >= need,
             facets_approximate=True,
