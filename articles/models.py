@@ -221,3 +221,9 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return self.caption or f"图片 {self.pk}"
+
+    def save(self, *args, **kwargs):
+        from issues.models import fill_image_dimensions
+
+        fill_image_dimensions(self, "image", "width")
+        super().save(*args, **kwargs)

@@ -37,6 +37,20 @@ def page_sort_key(code: str) -> str:
     return f"{prefix}{int(number):05d}{suffix}"
 
 
+def fill_image_dimensions(instance, field_name: str, width_field: str):
+    """Store an image's size if it is missing.
+
+    Django leaves it empty when the image was saved from an unnamed
+    ``ContentFile``; left empty, every later load of the row would open the
+    file to measure it.
+    """
+    if getattr(instance, field_name) and not getattr(instance, width_field):
+        try:
+            instance._meta.get_field(field_name).update_dimension_fields(instance, force=True)
+        except (OSError, ValueError):
+            pass  # a missing or unreadable file is reported by its validator, not here
+
+
 class IssueQuerySet(models.QuerySet):
     def published(self):
         """Return the issues the public may see now."""
@@ -161,6 +175,7 @@ class Page(models.Model):
         image_changed = self._image_changed()
         if image_changed:
             self._make_thumbnail()
+        fill_image_dimensions(self, "image", "image_width")
         super().save(*args, **kwargs)
 
     def _image_changed(self) -> bool:

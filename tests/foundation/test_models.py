@@ -93,6 +93,7 @@ def test_body_is_sanitized_before_it_is_stored():
 
 def test_page_scan_gets_a_thumbnail_and_its_size():
     page = make_page(image=True)
+    assert list(Page.objects.filter(pk=page.pk).values_list("image_width", "image_height")) == [(600, 900)]
     page.refresh_from_db()
     assert (page.image_width, page.image_height) == (600, 900)
     assert page.thumbnail
