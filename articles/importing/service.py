@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.sanitize import clean_html
+from articles.search import index as search_index
 from issues.models import Issue, Page, normalize_page_code, page_sort_key
 from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
@@ -204,7 +205,8 @@ class ImportRun:
         else:
             return FileResult(path, SKIPPED, [Row(SKIPPED, message=f"不是稿件文本、版面扫描图或 PDF（{suffix or '无扩展名'}），未处理")])
         try:
-            with transaction.atomic():
+            # The file's articles are indexed for search once each, inside its transaction.
+            with transaction.atomic(), search_index.deferred():
                 rows = handler(path)
                 if self.dry_run:
                     raise _DryRun(rows)

@@ -10,6 +10,8 @@ The tables are created by migration 0002; see docs/search.md.
 import html
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.utils.html import strip_tags
@@ -179,10 +181,37 @@ def write(values_list, *, replace=True):
             cursor.executemany(f"INSERT INTO {FTS} (rowid, title, body) VALUES (%s, %s, %s)", [(v[0], v[7], v[8]) for v in values_list])
 
 
+_pending: ContextVar[set | None] = ContextVar("search_index_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """Collect index updates made inside the block and index each article once at its end.
+
+    For bulk writers such as the importer: saving an article and then its
+    themes would otherwise index it twice. Run it inside the writer's
+    transaction so the index commits (or rolls back) with the rows.
+    """
+    if _pending.get() is not None:  # already deferring: the outer block indexes
+        yield
+        return
+    pending: set = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    update(pending)
+
+
 def update(article_ids):
     """Index these articles again (deleted ones are dropped)."""
     article_ids = list(article_ids)
     if not article_ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(article_ids)
         return
     with transaction.atomic():
         rows, themes = _rows(article_ids)

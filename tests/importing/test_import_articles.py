@@ -131,3 +131,25 @@ def test_existing_issue_and_page_are_reused(run_import, write_file):
     imported = Article.objects.get(source_key__isnull=False)
     assert imported.page == page and imported.order == 1
     assert Page.objects.get().name == "工会动态"
+
+
+def test_articles_of_a_file_are_searchable_once_imported_and_indexed_once_each(run_import, write_file, monkeypatch, client):
+    from articles.search import index
+
+    calls = []
+    real_write = index.write
+    monkeypatch.setattr(index, "write", lambda values, **kw: (calls.append(len(values)), real_write(values, **kw))[1])
+    path = write_file("three.txt", samples.several(samples.seed_shape(), samples.SECOND, samples.THIRD))
+    assert run_import(path).ok
+    assert Article.objects.count() == 3
+    assert calls == [3], "the file's three articles are indexed together, once"
+    response = client.get("/search/", {"q": "技术工人"})
+    assert samples.HEADLINE in response.content.decode().replace("<mark>", "").replace("</mark>", "")
+
+
+def test_a_failed_file_leaves_nothing_in_the_search_index(run_import, write_file):
+    from articles.search import index
+
+    broken_second = samples.SECOND.replace("《职工天地》(2023年03月05日 第A04版)", "")
+    assert not run_import(write_file("two.txt", samples.several(samples.seed_shape(), broken_second))).ok
+    assert index.indexed_count() == 0
