@@ -215,6 +215,9 @@ def main():
     ensure_database(args.database_url)
     sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
     populate(env, args.issues)
+    # Fresh tables have no planner statistics until autovacuum gets to them.
+    sh(sys.executable, "-c", "import django; django.setup(); from django.db import connection; "
+       "connection.cursor().execute('ANALYZE')", env=env)
     sh(sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
     articles = sh(sys.executable, "-c", "import django; django.setup(); from articles.models import Article; "
                   "from issues.models import Issue; print(f'{Issue.objects.count()} issues, {Article.objects.count()} articles')",
