@@ -176,7 +176,13 @@ class PageAdmin(HistoryCompareMixin, VersionAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_article_count=Count("articles"))
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        # Count articles for the page list only: the article form's page
+        # autocomplete searches this queryset too, and must not join every article.
+        if match is not None and match.url_name == "issues_page_changelist":
+            queryset = queryset.annotate(_article_count=Count("articles"))
+        return queryset
 
     @admin.display(description="稿件数", ordering="_article_count")
     def article_count(self, page):
