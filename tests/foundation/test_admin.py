@@ -7,18 +7,10 @@ from django.urls import reverse
 
 from articles.models import Article
 from issues.models import Issue, Page
+from tests.admin_forms import inline_management
 from tests.factories import make_article, make_issue, make_page, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def test_editor_creates_an_issue_with_its_pages_in_one_form(admin_client):

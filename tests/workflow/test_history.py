@@ -10,7 +10,7 @@ from articles.models import Article
 from tests.factories import make_issue, make_page, png_bytes
 
 from .conftest import client_for
-from .forms import article_data
+from tests.admin_forms import article_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from tests.factories import make_article, make_issue, make_page
 from unionpaper.publishing import Status
 
 from .conftest import client_for
-from .forms import article_data, inline_management
+from tests.admin_forms import article_data, inline_management
 
 pytestmark = pytest.mark.django_db
 
