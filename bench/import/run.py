@@ -87,7 +87,15 @@ def main():
 
     url, name = scratch_database(os.environ.get("DATABASE_URL", ""))
     recreate(url, name)
-    os.environ.update(DATABASE_URL=url, DEBUG="true", DJANGO_SETTINGS_MODULE="unionpaper.settings")
+    # Production settings, as an archivist's import runs: with DEBUG on, Django
+    # would also record every query in memory.
+    os.environ.update(
+        DATABASE_URL=url,
+        DEBUG="false",
+        SECRET_KEY="bench-import-" + "k" * 40,
+        ALLOWED_HOSTS="localhost",
+        DJANGO_SETTINGS_MODULE="unionpaper.settings",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
         import django
