@@ -48,6 +48,9 @@ CKEDITOR_CSP = {
 }
 
 
+# The admin lists at most this many newest matches of a search.
+ADMIN_SEARCH_LIMIT = 10_000
+
 class HistoryCompareMixin:
     """Add "compare two versions" to django-reversion's history page."""
 
@@ -416,14 +419,24 @@ class ArticleAdmin(HistoryCompareMixin, VersionAdmin):
     # --- Display ----------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        from .bylines import normalize_name
+        """Search the archive's bigram index: every article in which the words are printed.
 
-        # Names are stored without spaces; let "刘 飞" find 刘飞 too.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        compact = normalize_name(search_term)
-        if compact and compact != search_term.strip():
-            queryset |= self.get_queryset(request).filter(author_names__contains=compact)
-        return queryset, may_have_duplicates
+        Drafts included, body included, ``刘 飞`` finds 刘飞; a query the index
+        cannot read falls back to Django's own search of the title fields.
+        """
+        from .search.api import admin_article_ids
+
+        term = search_term.strip()
+        ids = admin_article_ids(term, limit=ADMIN_SEARCH_LIMIT) if term else None
+        if ids is None:
+            return super().get_search_results(request, queryset, search_term)
+        if len(ids) >= ADMIN_SEARCH_LIMIT:
+            messages.info(
+                request,
+                f"匹配的稿件超过 {ADMIN_SEARCH_LIMIT:,} 篇，这里只列出最新的 {ADMIN_SEARCH_LIMIT:,} 篇；"
+                "请再加日期、版次或主题筛选。",
+            )
+        return queryset.filter(pk__in=ids), False
 
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article):

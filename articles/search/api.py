@@ -1,7 +1,8 @@
 """What other parts of the site ask of search.
 
-The reader's article view calls these two when a reader arrives from a
-search (``?q=…``); search owns how they work.
+The reader's article view calls ``highlight_html`` and ``result_neighbours``
+when a reader arrives from a search (``?q=…``); the article admin calls
+``admin_article_ids``. Search owns how they work.
 """
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from . import highlight
+from .engine import MAX_RESULTS, Filters, backend
 from .query import QueryError, parse
 from .results import neighbours, search_params
 
@@ -46,3 +48,19 @@ def result_neighbours(params, article):
         return reverse("articles:article", kwargs={"pk": article_id}) + "?" + urlencode(query)
 
     return url(prev_id, None if n is None else n - 1), url(next_id, None if n is None else n + 1)
+
+
+def admin_article_ids(text: str, limit: int = MAX_RESULTS) -> list | None:
+    """Return the ids of articles, published or not, in which ``text`` is printed, newest first.
+
+    The same reading of the query and the same index as ``/search/``, so the
+    admin finds what archivists find, body included. Return None when the
+    query cannot be read (the caller then falls back to its own search).
+    """
+    try:
+        query = parse(text)
+    except QueryError:
+        return None
+    if not query.terms:
+        return None
+    return backend(query, Filters(include_unpublished=True)).ordered_ids("newest", limit)

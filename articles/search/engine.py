@@ -36,6 +36,8 @@ class Filters:
     page_code: str = ""
     theme_id: int | None = None
     author: str = ""  # normalized name
+    # The admin searches drafts too; every public path leaves this False.
+    include_unpublished: bool = False
 
     @property
     def any(self) -> bool:
@@ -84,7 +86,10 @@ def _year(value):
 
 def _entry_filters(filters: Filters, alias="e"):
     """Return SQL conditions and params for the filters kept as entry columns."""
-    sql, params = [f"{alias}.visible_from <= %s"], [_now_value()]
+    if filters.include_unpublished:
+        sql, params = [f"{alias}.article_id IS NOT NULL"], []
+    else:
+        sql, params = [f"{alias}.visible_from <= %s"], [_now_value()]
     if filters.start:
         sql.append(f"{alias}.issue_date >= %s")
         params.append(_date_value(filters.start))

@@ -50,3 +50,25 @@ def test_page_autocomplete_does_not_count_articles(admin_client):
         response = admin_client.get(url)
     assert response.status_code == 200 and response.json()["results"]
     assert not any("articles_article" in q["sql"] and "COUNT(" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_admin_search_finds_words_in_drafts_bodies_and_spaced_names(admin_client):
+    page = make_page(make_issue(datetime.date(2024, 5, 1), published=False), "A01")
+    make_article(page, headline="草稿一", body="<p>园区里的法律援助站每周二开放。</p>", published=False)
+    make_article(page, headline="署名稿", byline="本报记者 孟 凡")
+    make_article(page, headline="无关稿件", body="<p>职工书屋。</p>")
+    body = admin_client.get("/admin/articles/article/", {"q": "援助站"}).content.decode()
+    assert "草稿一" in body and "无关稿件" not in body
+    names = admin_client.get("/admin/articles/article/", {"q": "孟 凡"}).content.decode()
+    assert "署名稿" in names and "草稿一" not in names
+
+
+def test_admin_search_says_when_it_lists_only_the_newest_matches(admin_client, monkeypatch):
+    from articles import admin as article_admin
+
+    monkeypatch.setattr(article_admin, "ADMIN_SEARCH_LIMIT", 2)
+    page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
+    for n in range(3):
+        make_article(page, headline=f"援助稿{n}")
+    response = admin_client.get("/admin/articles/article/", {"q": "援助"})
+    assert "只列出最新的 2 篇" in response.content.decode()
