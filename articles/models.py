@@ -3,12 +3,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.html import strip_tags
 from ckeditor_uploader.fields import RichTextUploadingField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, published_q
 from unionpaper.uploads import GeneratedName, validate_image_upload
 
@@ -194,7 +194,7 @@ class Article(Publishable):
         return strip_tags(self.body).replace("&nbsp;", " ").strip()
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"pk": self.pk})
+        return cached_reverse("articles:article", pk=self.pk)
 
 
 class ArticleImage(models.Model):

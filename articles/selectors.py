@@ -6,7 +6,10 @@ unpublished articles in the public template as a preview (issue 6).
 """
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+
+from unionpaper.cache import shared
+from unionpaper.publishing import published_q
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
@@ -39,11 +42,45 @@ def article_for_reading(*, pk: int, user=None) -> Article | None:
     )
 
 
+def issue_reading_order(issue_id: int, *, user=None) -> list[tuple[int, str]]:
+    """Return ``(id, headline)`` of the issue's articles as the paper is read (one query).
+
+    Reading order is page order, then position on the page, then id. The
+    public list is shared by every article of the issue (``shared``); only
+    the articles' own state is tested, as the issue is the one being read.
+    """
+
+    def build(articles):
+        return list(
+            articles.filter(page__issue_id=issue_id)
+            .order_by("page__sort_key", "order", "id")
+            .values_list("id", "headline")
+        )
+
+    if can_preview_articles(user):
+        return build(Article.objects.all())
+    return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.filter(published_q())))
+
+
 def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, Article | None]:
     """Return the articles before and after ``article`` in its issue (上一篇/下一篇).
 
-    Reading order is page order, then position on the page, then id.
+    Each neighbour carries its id and headline, which is what the pager shows.
     """
+    order = issue_reading_order(article.page.issue_id, user=user)
+    ids = [pk for pk, _ in order]
+    try:
+        index = ids.index(article.pk)
+    except ValueError:  # a previewed draft among public articles: place it by its own key
+        return _neighbours_around(article, user=user)
+    previous = Article(pk=order[index - 1][0], headline=order[index - 1][1]) if index > 0 else None
+    following = Article(pk=order[index + 1][0], headline=order[index + 1][1]) if index + 1 < len(order) else None
+    return previous, following
+
+
+def _neighbours_around(article: Article, *, user=None):
+    from django.db.models import Q
+
     same_issue = visible_articles(user=user).filter(page__issue_id=article.page.issue_id).with_page()
     key, order, pk = article.page.sort_key, article.order, article.pk
     before = Q(page__sort_key__lt=key) | Q(page__sort_key=key, order__lt=order) | Q(page__sort_key=key, order=order, pk__lt=pk)
@@ -54,44 +91,60 @@ def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, 
 
 
 def related_by_theme(article: Article, *, limit: int = RELATED_LIMIT) -> list[Article]:
-    """Return published articles sharing a theme with ``article``, newest first (one query)."""
-    its_themes = ThemedArticle.objects.filter(content_object_id=article.pk).values("tag_id")
-    sharing = ThemedArticle.objects.filter(tag_id__in=Subquery(its_themes)).values("content_object_id")
-    return list(
-        Article.objects.published()
-        .filter(pk__in=Subquery(sharing))
-        .exclude(pk=article.pk)
-        .with_page()
-        .in_reading_order()[:limit]
-    )
+    """Return published articles sharing a theme with ``article``, newest first.
+
+    Uses the article's prefetched themes; the newest articles of that set of
+    themes are one query, shared by every article with the same themes.
+    """
+    theme_ids = sorted(theme.pk for theme in article.themes.all())
+    if not theme_ids:
+        return []
+
+    def build():
+        sharing = ThemedArticle.objects.filter(tag_id__in=theme_ids).values("content_object_id")
+        return list(Article.objects.published().filter(pk__in=Subquery(sharing)).with_page().in_reading_order()[: limit + 1])
+
+    newest = shared("related:" + ",".join(map(str, theme_ids)), build)
+    return [a for a in newest if a.pk != article.pk][:limit]
 
 
 def on_this_day(*, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list[Article]:
     """Return published articles of issues printed on this month and day in earlier years (历史上的今天)."""
-    return list(
-        Article.objects.published()
-        .filter(
-            page__issue__date__month=today.month,
-            page__issue__date__day=today.day,
-            page__issue__date__year__lt=today.year,
-        )
-        .with_page()
-        .in_reading_order()[:limit]
-    )
 
-
-def themes_with_counts():
-    """Return the themes that have published articles, each with ``article_count``."""
-    return (
-        Theme.objects.annotate(
-            article_count=Count(
-                "tagged_articles",
-                filter=Article.objects.published_q("tagged_articles__content_object__"),
+    def build():
+        return list(
+            Article.objects.published()
+            .filter(
+                page__issue__date__month=today.month,
+                page__issue__date__day=today.day,
+                page__issue__date__year__lt=today.year,
             )
+            .with_page()
+            .in_reading_order()[:limit]
         )
-        .filter(article_count__gt=0)
-        .order_by("-article_count", "name")
-    )
+
+    return shared(f"on-this-day:{today.isoformat()}:{limit}", build)
+
+
+def themes_with_counts() -> list[Theme]:
+    """Return the themes that have published articles, each with ``article_count``.
+
+    Counting a large archive takes a while, so the list is shared until the next change.
+    """
+
+    def build():
+        return list(
+            Theme.objects.annotate(
+                article_count=Count(
+                    "tagged_articles",
+                    filter=Article.objects.published_q("tagged_articles__content_object__"),
+                )
+            )
+            .filter(article_count__gt=0)
+            .order_by("-article_count", "name")
+        )
+
+    return shared("themes-with-counts", build)
 
 
 def public_themes():

@@ -54,7 +54,7 @@ def article_detail(request, pk):
 @require_safe
 def theme_list(request):
     """Show every theme that has published articles, with how many."""
-    return render(request, "articles/theme_list.html", {"themes": list(selectors.themes_with_counts())})
+    return render(request, "articles/theme_list.html", {"themes": selectors.themes_with_counts()})
 
 
 @require_safe

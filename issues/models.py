@@ -5,9 +5,9 @@ import re
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
-from django.urls import reverse
 from PIL import Image
 
+from unionpaper.links import cached_reverse
 from unionpaper.dates import date_zh, weekday_zh
 from unionpaper.publishing import Publishable, published_q
 from unionpaper.uploads import GeneratedName, validate_image_upload, validate_pdf_upload
@@ -103,7 +103,7 @@ class Issue(Publishable):
         return date_zh(self.date)
 
     def get_absolute_url(self):
-        return reverse("issues:issue", kwargs={"date": self.date.isoformat()})
+        return cached_reverse("issues:issue", date=self.date.isoformat())
 
 
 class PageQuerySet(models.QuerySet):
@@ -207,4 +207,4 @@ class Page(models.Model):
         return f"《{settings.PAPER_NAME}》({self.issue.date_display} 第{self.code}版)"
 
     def get_absolute_url(self):
-        return reverse("issues:page", kwargs={"date": self.issue.date.isoformat(), "code": self.code})
+        return cached_reverse("issues:page", date=self.issue.date.isoformat(), code=self.code)

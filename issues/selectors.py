@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractYear
 
 from articles.models import Article
 from articles.selectors import can_preview_articles
+from unionpaper.cache import shared
 
 from .models import Issue, Page, page_sort_key
 
@@ -62,10 +63,11 @@ class PageView:
 def page_view(*, issue: Issue, code: str | None, user=None) -> PageView | None:
     """Return the page ``code`` of ``issue`` (its first page when ``code`` is None), or None.
 
-    Two queries: the issue's pages, then the page's articles; none per row.
-    ``code`` matches however it is written (``a3`` finds ``A03``).
+    Two queries: the issue's pages (shared by all its pages), then the page's
+    articles; none per row. ``code`` matches however it is written (``a3``
+    finds ``A03``).
     """
-    pages = list(issue.pages.in_order())
+    pages = issue_pages(issue)
     for page in pages:
         page.issue = issue
     if code is None:
@@ -76,7 +78,8 @@ def page_view(*, issue: Issue, code: str | None, user=None) -> PageView | None:
     if index is None:
         return None
     page = pages[index]
-    articles = list(visible_articles_of_issues(user=user).filter(page=page).order_by("order", "id"))
+    # The body is not shown on the page, and is the bulk of each row.
+    articles = list(visible_articles_of_issues(user=user).filter(page=page).defer("body").order_by("order", "id"))
     for article in articles:
         article.page = page
     return PageView(
@@ -89,6 +92,11 @@ def page_view(*, issue: Issue, code: str | None, user=None) -> PageView | None:
         preview=not issue.is_public or any(not a.is_public for a in articles),
         areas=[a for a in articles if a.has_area],
     )
+
+
+def issue_pages(issue: Issue) -> list[Page]:
+    """Return the issue's pages in order (one query, shared until the next change)."""
+    return shared(f"issue-pages:{issue.pk}", lambda: list(issue.pages.in_order()))
 
 
 def issue_pages_with_articles(*, issue: Issue, user=None) -> list:

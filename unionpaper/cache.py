@@ -13,12 +13,19 @@ request after it moves the generation on. No cron job or worker is needed.
 Readers' browsers revalidate with ``If-None-Match``/``If-Modified-Since`` and
 get ``304 Not Modified`` while the generation stands.
 
+Beneath the page cache, ``shared()`` keeps what many different pages show
+alike (an issue's pages and reading order, the newest articles of a set of
+themes, 历史上的今天, the theme counts) under the same generation. A page not
+yet in the page cache (a new URL, a search's ``?q=``, or the first visit
+after a change) then runs only the queries that belong to it alone.
+
 The cache must be shared by every process that serves the site (Redis via
 ``CACHE_URL=redis://…`` in production); Django's local-memory cache is only
 right for a single process such as ``runserver``.
 """
 import hashlib
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,7 +34,12 @@ from django.utils.http import http_date
 GENERATION_KEY = "unionpaper:content-generation"
 NEXT_DUE_KEY = "unionpaper:next-publication"
 PAGE_KEY_PREFIX = "unionpaper:page"
+SHARED_KEY_PREFIX = "unionpaper:shared"
 NEVER = "never"
+_MISSING = object()
+
+# The generation read once per request; a dict only while a request is served.
+_request_generation: ContextVar[dict | None] = ContextVar("unionpaper_request_generation", default=None)
 
 # Paths that are never cached: editors' pages, uploads, health checks, files.
 UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
@@ -47,6 +59,9 @@ def bump_generation(**_signal_kwargs) -> None:
     """Start every public page afresh: something it may show has changed."""
     cache.set(GENERATION_KEY, time.time(), timeout=None)
     cache.delete(NEXT_DUE_KEY)
+    memo = _request_generation.get()
+    if memo is not None:
+        memo.pop("generation", None)
 
 
 def bump_generation_now_and_on_commit(**_signal_kwargs) -> None:
@@ -82,8 +97,23 @@ def _next_publication_time() -> float | None:
 
 
 def current_generation() -> float:
-    """Return the generation, first moving it on if a scheduled publication has come due."""
-    due = cache.get(NEXT_DUE_KEY)
+    """Return the generation, first moving it on if a scheduled publication has come due.
+
+    Inside a request the answer is kept for the rest of that request, so that
+    one page reads it from the cache once however many parts it shares.
+    """
+    memo = _request_generation.get()
+    if memo is not None and "generation" in memo:
+        return memo["generation"]
+    generation = _current_generation()
+    if memo is not None:
+        memo["generation"] = generation
+    return generation
+
+
+def _current_generation() -> float:
+    found = cache.get_many([NEXT_DUE_KEY, GENERATION_KEY])
+    due = found.get(NEXT_DUE_KEY)
     if due is None:
         upcoming = _next_publication_time()
         cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
@@ -91,7 +121,26 @@ def current_generation() -> float:
         bump_generation()
         upcoming = _next_publication_time()
         cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
-    return content_generation()
+        return content_generation()
+    return found.get(GENERATION_KEY) or content_generation()
+
+
+def shared(name: str, build):
+    """Return ``build()``, built once per content generation and kept for every process.
+
+    For what several public pages show alike; ``name`` says what it is and
+    for which rows (``"issue-pages:12"``). Anything a change could alter must
+    be saved through the models, whose signals move the generation on. Never
+    for previews of unpublished content: callers build those afresh.
+    """
+    if not getattr(settings, "PUBLIC_DATA_CACHE", True):
+        return build()
+    key = f"{SHARED_KEY_PREFIX}:{current_generation()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
 
 
 def _cacheable_request(request) -> bool:
@@ -126,6 +175,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_generation.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_generation.reset(token)
+
+    def _respond(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
         generation = current_generation()

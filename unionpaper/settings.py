@@ -321,6 +321,9 @@ TAGGIT_STRING_FROM_TAGS = "articles.themes.format_themes"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://unionpaper")}
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=24 * 3600)
+# What many pages show alike (an issue's pages and reading order, related
+# articles, theme counts), kept under the same generation; see unionpaper/cache.py.
+PUBLIC_DATA_CACHE = env.bool("PUBLIC_DATA_CACHE", default=True)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
