@@ -36,41 +36,46 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-@functools.lru_cache(maxsize=1)
-def _traditional_triggers() -> frozenset:
-    """Return the characters whose presence means ``t2s`` may change the text.
-
-    Converting is slow (pure Python); most archive text is simplified and
-    would come back unchanged, so we convert only when one of these occurs.
-    """
+def _t2s_dictionary(name: str) -> dict:
+    """Return one of OpenCC's t2s dictionaries as OpenCC reads it: key → first value."""
     folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
-    triggers = set()
-    with open(os.path.join(folder, "TSCharacters.txt"), encoding="utf-8") as lines:
+    table = {}
+    with open(os.path.join(folder, name), encoding="utf-8") as lines:
         for line in lines:
-            key, _, values = line.rstrip("\n").partition("\t")
-            if key and values.split(" ")[0] != key:
-                triggers.add(key)
-    with open(os.path.join(folder, "TSPhrases.txt"), encoding="utf-8") as lines:
-        for line in lines:
-            key, _, values = line.rstrip("\n").partition("\t")
-            value = values.split(" ")[0]
-            if key == value or set(key) & triggers:
-                continue
-            if len(key) == len(value):
-                triggers.update(k for k, v in zip(key, value) if k != v)
-            else:
-                triggers.update(key)
-    return frozenset(triggers)
+            key, _, values = line.strip().partition("\t")
+            if key:
+                table[key] = values.split(" ")[0]
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_changes() -> tuple[frozenset, re.Pattern]:
+    """Return what ``t2s`` can change: the characters it converts, and a
+    pattern of the phrases it converts that hold none of those characters.
+
+    OpenCC replaces dictionary keys found in the text by their values and
+    leaves everything else alone, so a text in which no key with a different
+    value occurs comes back unchanged: the (slow, pure Python) converter is
+    called only for text that holds one. Most archive text is simplified.
+    """
+    characters = frozenset(k for k, v in _t2s_dictionary("TSCharacters.txt").items() if v != k)
+    phrases = [k for k, v in _t2s_dictionary("TSPhrases.txt").items() if v != k and characters.isdisjoint(k)]
+    pattern = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) or "(?!)"
+    return characters, re.compile(pattern)
+
+
+def _t2s_may_change(text: str) -> bool:
+    characters, phrases = _t2s_changes()
+    return not characters.isdisjoint(text) or phrases.search(text) is not None
 
 
 def to_simplified(text: str) -> str:
     """Return ``text`` with traditional characters made simplified."""
-    triggers = _traditional_triggers()
-    if not triggers.intersection(text):
+    if not _t2s_may_change(text):
         return text
     convert = _converter().convert
     # Convert only the runs that need it: OpenCC's phrases never span punctuation.
-    return _RUN.sub(lambda m: convert(m.group()) if triggers.intersection(m.group()) else m.group(), text)
+    return _RUN.sub(lambda m: convert(m.group()) if _t2s_may_change(m.group()) else m.group(), text)
 
 
 def normalize(text: str) -> str:

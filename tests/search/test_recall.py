@@ -80,3 +80,16 @@ def test_two_character_term_at_the_end_of_a_very_long_article_is_found(db):
     article = make_article(headline="长文", body=f"<p>{filler}</p><p>结尾处写到金秋助学。</p>")
     search = results.run({"q": "金秋"})
     assert [h.article.id for h in search.hits] == [article.id]
+
+
+def test_traditional_phrase_made_of_simplified_characters_is_converted(db):
+    # 覆 and 瞭 are also simplified characters; only in phrases such as 反覆
+    # and 瞭解 does t2s change them, so both spellings must find both texts.
+    from tests.factories import make_article, make_page
+
+    page = make_page()
+    phrase = make_article(page, headline="反覆核对台账", body="<p>工会干部深入瞭解职工诉求。</p>")
+    plain = make_article(page, headline="服务全面覆盖", body="<p>职工了解政策。</p>", order=1)
+    assert found("反复核对") == found("反覆核对") == {phrase.headline}
+    assert found("了解") == found("瞭解") == {phrase.headline, plain.headline}
+    assert found("覆盖") == {plain.headline}
