@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from operator import add
 
 from django.db import connection, transaction
 from django.utils.html import strip_tags
@@ -78,26 +79,50 @@ def _tokens(row: dict):
         pos = last + FIELD_GAP
 
 
+def _position_strings(weight: str, upto: int) -> list[str]:
+    """Return ``["0<weight>", "1<weight>", …]`` up to ``upto``, clamped at MAX_POSITION."""
+    table = _POSITIONS[weight]
+    if len(table) <= upto:
+        table.extend(f"{min(p, MAX_POSITION)}{weight}" for p in range(len(table), upto + 1))
+    return table
+
+
+_POSITIONS: dict[str, list[str]] = {"A": [], "": []}
+
+
 def tsvector_literal(row: dict, theme_ids=()) -> str:
-    """Return the ``tsvector`` literal for a row (title positions weighted A)."""
+    """Return the ``tsvector`` literal for a row (title positions weighted A).
+
+    Lexemes appear in the order of their first occurrence, each with its
+    positions in text order (at most 256, as PostgreSQL keeps), then the tags
+    sorted. Built per run rather than per character: a run's bigrams come from
+    one ``map`` and its position strings are a slice of a table made once.
+    """
     positions: dict = {}
+    get = positions.get
     title, body = searchable_fields(row)
     pos = 1
     for text, weight in ((title, "A"), (body, "")):
-        for run in runs(normalize(text)):
-            n = len(run)
-            for i in range(n):
-                token = run[i : i + 2] if i + 1 < n else run[i]
-                p = pos + i
-                entry = f"{p if p < MAX_POSITION else MAX_POSITION}{weight}"
-                found = positions.get(token)
-                if found is None:
-                    positions[token] = [entry]
-                elif len(found) < 256:
-                    found.append(entry)
-            pos += n - 1 + RUN_GAP
+        found_runs = runs(normalize(text))
+        if found_runs:
+            end = pos + sum(map(len, found_runs)) + RUN_GAP * len(found_runs)
+            table = _position_strings(weight, min(end, MAX_POSITION + 1))
+            last = len(table) - 1
+            for run in found_runs:
+                n = len(run)
+                tokens = list(map(add, run, run[1:]))
+                tokens.append(run[-1])
+                stop = pos + n
+                entries = table[pos:stop] if stop <= last else [table[min(p, last)] for p in range(pos, stop)]
+                for token, entry in zip(tokens, entries):
+                    found = get(token)
+                    if found is None:
+                        positions[token] = [entry]
+                    elif len(found) < 256:
+                        found.append(entry)
+                pos += n - 1 + RUN_GAP
         pos += FIELD_GAP
-    parts = [f"'{token}':{','.join(ps)}" for token, ps in positions.items()]
+    parts = ["'" + token + "':" + ",".join(ps) for token, ps in positions.items()]
     tags = {year_tag(row["page__issue__date"].year)}
     tags.update(author_tag(n) for n in (row.get("author_names") or "").split("、") if n)
     tags.update(theme_tag(t) for t in theme_ids)
