@@ -1,7 +1,7 @@
 """Public views of articles and themes."""
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -37,13 +37,13 @@ def article_detail(request, pk):
         "body_html": body_html,
         "summary": Truncator(" ".join(strip_tags(cleaned).replace("&nbsp;", " ").split())).chars(SUMMARY_CHARS),
         "query": query,
-        "themes": sorted(article.themes.all(), key=lambda theme: theme.name),
-        "images": list(article.images.all()),
+        "themes": article.theme_list,
+        "images": article.photos,
         "previous_article": previous_article,
         "next_article": next_article,
         "search_previous": search_previous,
         "search_next": search_next,
-        "related": selectors.related_by_theme(article),
+        "related": selectors.related_by_theme(article, article.theme_list),
         "gbt7714": gbt7714(article),
         "preview": preview,
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
@@ -60,8 +60,11 @@ def theme_list(request):
 @require_safe
 def theme_detail(request, slug):
     """Show one theme's published articles, newest first, paginated."""
-    theme = get_object_or_404(selectors.public_themes(), slug=slug)
-    paginator = Paginator(selectors.theme_articles(theme), THEME_PAGE_SIZE)
+    theme = selectors.public_theme(slug)
+    if theme is None:
+        raise Http404("没有这个主题，或它还没有已发布的文章。")
+    paginator = Paginator(selectors.theme_headlines(theme), THEME_PAGE_SIZE)
+    paginator.count = theme.article_count  # counted already, for the theme list
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {
         "theme": theme,

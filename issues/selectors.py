@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear
 from articles.models import Article
 from articles.selectors import can_preview_articles
 from unionpaper.cache import shared
+from unionpaper.publishing import published_q
 
 from .models import Issue, Page, page_sort_key
 
@@ -32,10 +33,16 @@ def visible_issues(*, user=None):
 
 
 def visible_articles_of_issues(*, user=None):
-    """Return the articles shown inside an issue or page ``user`` may open."""
-    if can_preview_issues(user) and can_preview_articles(user):
-        return Article.objects.all()
-    return Article.objects.published()
+    """Return the articles shown inside an issue or page ``user`` may open.
+
+    Callers have already opened the issue through ``visible_issues``, so for
+    the public only the articles' own state is tested, without joining the
+    issue again.
+    """
+    if can_preview_issues(user):
+        # The issue itself may be unpublished: its published articles are still not public.
+        return Article.objects.all() if can_preview_articles(user) else Article.objects.published()
+    return Article.objects.filter(published_q())
 
 
 def _articles_prefetch(user, to_attr="visible_articles"):

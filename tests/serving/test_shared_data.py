@@ -120,10 +120,21 @@ def test_theme_counts_follow_publishing(client, issue):
     make_article(page, headline="甲稿", themes=["技能竞赛"])
     draft = make_article(page, headline="乙稿", themes=["技能竞赛"], published=False)
     assert "1 篇" in text(client, "/themes/")
+    assert "共 1 篇" in text(client, "/themes/技能竞赛/")
     draft.status = Status.PUBLISHED
     draft.publish_at = timezone.now() - datetime.timedelta(minutes=1)
     draft.save()
     assert "2 篇" in text(client, "/themes/")
+    theme_page = text(client, "/themes/技能竞赛/")
+    assert "共 2 篇" in theme_page and "乙稿" in theme_page
+
+
+def test_a_theme_whose_last_article_is_withdrawn_is_gone(client, issue):
+    article = make_article(make_page(issue, "A01"), headline="甲稿", themes=["职工维权"])
+    assert client.get("/themes/职工维权/").status_code == 200
+    article.status = Status.DRAFT
+    article.save()
+    assert client.get("/themes/职工维权/").status_code == 404
 
 
 def test_staff_previews_never_reach_the_public_through_the_shared_cache(client, issue):
