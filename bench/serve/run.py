@@ -5,9 +5,15 @@
 Builds (once, then reuses) a PostgreSQL database of synthetic issues, starts
 gunicorn with production settings and Redis as the cache, and measures
 requests per second and latency percentiles with wrk for the home page, a
-page view, an article view, a theme page and a search, each uncached and
-cached, beside a trivial Django view served the same way. Writes the table to
-docs/performance.md between the ``bench:serve`` markers.
+page view, an article view, a theme page and a search, beside a trivial Django
+view served the same way, in three modes:
+
+- ``none``: no page cache and no shared data: every query runs every time;
+- ``uncached``: no page cache, the shared data cache on (production's miss
+  path: a page not yet cached, or a search's ``?q=``);
+- ``cached``: the page cache and the shared data cache on (production).
+
+Writes the table to docs/performance.md between the ``bench:serve`` markers.
 
 Needs: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, ``wrk``
 (``apt-get install wrk``).
@@ -30,6 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/up_bench_serve"
+MODES = {
+    "none": {"PUBLIC_PAGE_CACHE": "false", "PUBLIC_DATA_CACHE": "false"},
+    "uncached": {"PUBLIC_PAGE_CACHE": "false", "PUBLIC_DATA_CACHE": "true"},
+    "cached": {"PUBLIC_PAGE_CACHE": "true", "PUBLIC_DATA_CACHE": "true"},
+}
 PORT = 8123
 
 
@@ -180,7 +191,10 @@ def write_results(table, args, articles):
         f"on the same machine, so load generator and server share the two cores. Archive: {articles}.\n\n"
         "| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(table)
-        + "\n\nTargets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
+        + "\n\nModes: `none` = no page cache and no shared data (every query every time); `uncached` = page cache "
+        "off, shared data cache on (what a page-cache miss costs in production); `cached` = both on (production). "
+        "Each mode's percentage is of the trivial view in the same mode.\n\n"
+        "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
         "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores.\n"
     )
     text = re.sub(r"(<!-- bench:serve -->\n).*?(<!-- /bench:serve -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
@@ -195,6 +209,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES), help="cache modes to run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -225,24 +240,24 @@ def main():
     urls = pick_urls(env)
 
     results = {}
-    for cached in (False, True):
-        run_env = {**env, "PUBLIC_PAGE_CACHE": "true" if cached else "false"}
+    for mode in args.modes:
+        run_env = {**env, **MODES[mode]}
         sh("redis-cli", "-n", "5", "flushdb")
         proc = start_gunicorn(run_env, args.workers)
         try:
             for name, path in urls:
-                results[(name, cached)] = wrk(f"http://127.0.0.1:{PORT}{path}", args.duration, args.connections)
-                print(name, "cached" if cached else "uncached", results[(name, cached)], flush=True)
+                results[(name, mode)] = wrk(f"http://127.0.0.1:{PORT}{path}", args.duration, args.connections)
+                print(name, mode, results[(name, mode)], flush=True)
         finally:
             stop(proc)
 
     table = []
-    for cached in (False, True):
-        trivial = results[("trivial Django view", cached)][0]
+    for mode in args.modes:
+        trivial = results[("trivial Django view", mode)][0]
         for name, path in urls:
-            rps, p50, p99, errors = results[(name, cached)]
+            rps, p50, p99, errors = results[(name, mode)]
             table.append(
-                f"| {name} | {'cached' if cached else 'uncached'} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {errors} |"
+                f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {errors} |"
             )
     print("\n".join(table))
     if not args.no_write:
