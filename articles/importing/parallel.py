@@ -8,6 +8,7 @@ Every file is still imported in its own transaction.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,23 +22,30 @@ _run: ImportRun | None = None
 def _init(options):
     global _run
     _run = ImportRun(**options)
+    # One database connection per worker for all its groups (a new PostgreSQL
+    # backend per group costs more than importing a few files), closed as the
+    # worker exits.
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
 def _work(paths):
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()  # after a database error, start afresh
     with _run.session():
-        results = list(_run.import_files(paths))
-    connections.close_all()
-    return results
+        return list(_run.import_files(paths))
 
 
 def groups(paths, run: ImportRun) -> list[list[Path]]:
-    """Return the files grouped by the issue they belong to."""
+    """Return the files grouped by the issue they belong to.
+
+    A text file is read only up to its first masthead here (the workers parse
+    it whole): this runs before any worker starts.
+    """
     by_date = defaultdict(list)
     for path in map(Path, paths):
         key = folder_date(path)
         if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
-            parsed = run.prepare(path)
-            key = parsed[0].date if isinstance(parsed, list) and parsed else key
+            key = run.first_date(path) or key
         by_date[key].append(path)
     return list(by_date.values())
 
@@ -48,6 +56,14 @@ def import_in_parallel(paths, *, workers: int, **options):
     # Children must open their own connections, never share the parent's socket.
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init, initargs=(options,)) as pool:
+    pool = context.Pool(workers, initializer=_init, initargs=(options,))
+    try:
         for results in pool.imap_unordered(_work, work):
             yield from results
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()  # the workers exit on their own and close their connections
+    finally:
+        pool.join()

@@ -52,7 +52,7 @@ import html
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from articles.bylines import ROLES  # pure Python too: the roles parse_byline knows
 
@@ -67,6 +67,7 @@ _CITATION_RE = re.compile(
 _DASHES = ("——", "--", "—", "──", "－－")
 MAX_BYLINE_CHARS = 80
 _WEEKDAYS = "一二三四五六日"
+_SPACES = re.compile(r"\s+")
 
 
 class ParseError(ValueError):
@@ -102,11 +103,13 @@ class ParsedArticle:
     @property
     def checksum(self) -> str:
         """Return a sha256 of everything the import writes, to detect changes."""
-        data = asdict(self)
-        data.pop("warnings")
-        data.pop("line")
+        data = {name: getattr(self, name) for name in _CHECKSUM_FIELDS}
         data["date"] = self.date.isoformat()
         return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+# Every field but the line number and the warnings (what is written, not how it was read).
+_CHECKSUM_FIELDS = tuple(f.name for f in fields(ParsedArticle) if f.name not in ("line", "warnings"))
 
 
 @dataclass
@@ -124,11 +127,11 @@ def _clean(text: str) -> str:
 def _fold(text: str) -> str:
     # For recognising lines only: NFKC folds full-width letters and digits (Ａ３４)
     # and ideographic spaces. Stored text keeps its own punctuation (，not ,).
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text))
 
 
 def _single_spaced(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    return _SPACES.sub(" ", text)
 
 
 def is_byline(text: str) -> bool:
@@ -204,6 +207,23 @@ def _content(lines: list[_Line]) -> tuple[str, list[str]]:
     if body and body[0].kind == "BYLINE":
         byline = _single_spaced(body.pop(0).text)
     return byline, [ln.text for ln in body]
+
+
+def first_date(text: str, papers=DEFAULT_PAPERS) -> datetime.date | None:
+    """Return the date of the first masthead in ``text`` as :func:`parse` reads it, or None.
+
+    Reads lines only up to that masthead: enough to tell which issue a file
+    belongs to without parsing all of it.
+    """
+    masthead_pattern = masthead_re(papers)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        cleaned = _clean(raw)
+        if cleaned and (m := masthead_pattern.match(_fold(cleaned))):
+            try:
+                return _date(m, number)
+            except ParseError:
+                return None
+    return None
 
 
 def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:

@@ -39,7 +39,7 @@ from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
 
 from .decoding import DecodeError, decode
-from .parser import ParsedArticle, ParseError, parse
+from .parser import ParsedArticle, ParseError, first_date, parse
 
 TEXT_SUFFIXES = {".txt", ".text"}
 SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -167,6 +167,14 @@ class ImportRun:
             return parse(text, self.papers)
         except (ParseError, DecodeError, OSError) as exc:
             return exc
+
+    def first_date(self, path: Path) -> datetime.date | None:
+        """Return the date of the first masthead in a text file, or None when it cannot be read."""
+        try:
+            text, _encoding = decode(path.read_bytes(), self.encoding)
+        except (DecodeError, OSError):
+            return None
+        return first_date(text, self.papers)
 
     def _look_up(self, prepared: dict):
         keys = {source_key(path, a) for path, result in prepared.items() if isinstance(result, list) for a in result}

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from articles.importing.parser import ParseError, classify, parse, split_kicker
+from articles.importing.parser import ParseError, classify, first_date, parse, split_kicker
 
 from . import samples
 
@@ -170,3 +170,13 @@ def test_line_classes():
     assert classify("本报记者王晓明")[0] == "BYLINE"
     assert classify("文化宫开放")[0] == "TEXT"
     assert classify("")[0] == "BLANK"
+
+
+def test_first_date_is_the_date_parse_gives_the_first_article():
+    other_day = samples.SECOND.replace("2023年03月05日", "2023年04月02日")
+    for text in (samples.seed_shape(), samples.several(samples.seed_shape(), other_day),
+                 samples.several(other_day, samples.seed_shape()),
+                 samples.seed_shape().replace("职工天地 2023年03月05日", "职工天地　２０２３年３月５日")):
+        assert first_date(text) == parse(text)[0].date
+    assert first_date("截至 2023年03月05日，全市……\n") is None
+    assert first_date(samples.seed_shape(date="2023年02月30日")) is None
