@@ -266,20 +266,25 @@ class ImportRun:
                 status = Status.DRAFT if self.draft else Status.PUBLISHED
                 issue = Issue(date=date, status=status, publish_at=None if self.draft else self._publish_at(date))
                 issue.save()
+            else:
+                # All its pages at once: a page not among them is created without asking again.
+                for page in Page.objects.filter(issue=issue):
+                    page.issue = issue
+                    self._pages[(issue.pk, page.sort_key)] = page
             self._issues[date] = issue
         return issue
 
     def _page(self, issue: Issue, code: str) -> Page:
+        """Return the issue's page, creating it when missing (``issue`` comes from ``_issue``)."""
         code = normalize_page_code(code)
         key = (issue.pk, page_sort_key(code))
         page = self._pages.get(key)
         if page is None:
-            page = Page.objects.filter(issue=issue, sort_key=key[1]).first()
-            if page is None:
-                page = Page(issue=issue, code=code)
-                page.save()
-                self._next_order[page.pk] = 0
-            page.issue = issue
+            # Another process creating the same page meanwhile makes the insert fail;
+            # the file is then rolled back and tried again with fresh look-ups.
+            page = Page(issue=issue, code=code)
+            page.save()
+            self._next_order[page.pk] = 0
             self._pages[key] = page
         return page
 
