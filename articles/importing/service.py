@@ -148,17 +148,33 @@ class ImportRun:
         # source_key -> (id, headline, checksum) of articles known to exist, or None when known absent.
         self._known: dict[str, tuple[int, str, str] | None] = {}
         self._touched: list[str] = []
+        # Articles this file created, and (inside import_files) those of committed files not yet indexed.
+        self._created: list[int] = []
+        self._unindexed: list[int] | None = None
 
     # --- entry points --------------------------------------------------------
     def import_files(self, paths, *, chunk: int = 250):
-        """Yield a FileResult per path; files are read ahead in chunks to look up their articles at once."""
+        """Yield a FileResult per path; files are read ahead in chunks to look up their articles at once.
+
+        Articles a file creates are indexed for search together with the rest
+        of its chunk, in one statement after those files have committed (an
+        update in place is still indexed inside its file's transaction). A
+        run killed in between leaves them unindexed; the next run indexes
+        them first (``search_index.index_missing``), as does
+        ``rebuild_search_index --missing``.
+        """
         paths = [Path(p) for p in paths]
         for start in range(0, len(paths), chunk):
             batch = paths[start:start + chunk]
             prepared = {p: self.prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
             self._look_up(prepared)
-            for path in batch:
-                yield self.import_file(path, prepared.get(path))
+            self._unindexed = []
+            try:
+                for path in batch:
+                    yield self.import_file(path, prepared.get(path))
+            finally:
+                unindexed, self._unindexed = self._unindexed, None
+                search_index.update_committed(unindexed)
 
     def prepare(self, path: Path):
         """Return the parsed articles of a text file, or the error that stops it."""
@@ -203,6 +219,7 @@ class ImportRun:
 
     def _import_file(self, path: Path, prepared=None) -> FileResult:
         self._touched = []
+        self._created = []
         suffix = path.suffix.lower()
         if not path.exists():
             return FileResult(path, FAILED, [Row(FAILED, message="文件或文件夹不存在")])
@@ -213,11 +230,16 @@ class ImportRun:
         else:
             return FileResult(path, SKIPPED, [Row(SKIPPED, message=f"不是稿件文本、版面扫描图或 PDF（{suffix or '无扩展名'}），未处理")])
         try:
-            # The file's articles are indexed for search once each, inside its transaction.
-            with transaction.atomic(), search_index.deferred():
+            # The file's articles are indexed for search once each, inside its transaction,
+            # or (new articles, inside import_files) with their chunk once it has committed.
+            with transaction.atomic(), search_index.deferred() as to_index:
                 rows = handler(path)
                 if self.dry_run:
                     raise _DryRun(rows)
+                if self._unindexed is not None:
+                    to_index.difference_update(self._created)
+            if self._unindexed is not None:
+                self._unindexed.extend(self._created)
         except _DryRun as done:
             self._forget()
             rows = done.args[0]
@@ -347,6 +369,7 @@ class ImportRun:
             else:
                 article.status, article.publish_at = Status.PUBLISHED, self._publish_at(parsed.date)
             article.save()
+            self._created.append(article.pk)
             self._known[key] = (article.pk, article.headline, checksum)
             return Row(CREATED, self._label(article), warnings)
         return self._update(existing, page, values, checksum, path, parsed, warnings)

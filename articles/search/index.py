@@ -216,14 +216,20 @@ def deferred():
     For bulk writers such as the importer: saving an article and then its
     themes would otherwise index it twice. Run it inside the writer's
     transaction so the index commits (or rolls back) with the rows.
+
+    Yields the set of article ids to be indexed at the end. A writer that
+    indexes some of them itself after the commit (the importer, a chunk of
+    files at a time) may take them out; ``index_missing()`` is its repair
+    path should it be killed in between.
     """
-    if _pending.get() is not None:  # already deferring: the outer block indexes
-        yield
+    outer = _pending.get()
+    if outer is not None:  # already deferring: the outer block indexes
+        yield outer
         return
     pending: set = set()
     token = _pending.set(pending)
     try:
-        yield
+        yield pending
     finally:
         _pending.reset(token)
     update(pending)
@@ -242,6 +248,26 @@ def update(article_ids):
         rows, themes = _rows(article_ids)
         remove(set(article_ids) - {r["id"] for r in rows})
         write([entry_values(r, themes.get(r["id"], ())) for r in rows])
+
+
+def update_committed(article_ids):
+    """Index articles whose rows are committed but not yet indexed, in one transaction.
+
+    For a bulk writer that indexes a batch after its transactions (the
+    importer). Cached public pages start afresh afterwards, as after any
+    content change: search results show these articles only from now on.
+    """
+    article_ids = list(article_ids)
+    if not article_ids:
+        return
+    update(article_ids)
+    _pages_changed()
+
+
+def _pages_changed():
+    from unionpaper.cache import bump_generation_now_and_on_commit
+
+    bump_generation_now_and_on_commit()
 
 
 def remove(article_ids):
@@ -297,6 +323,26 @@ def indexed_count() -> int:
         return cursor.fetchone()[0]
 
 
+def missing_ids() -> list[int]:
+    """Return the ids of articles that have no index entry, in id order."""
+    from articles.models import Article
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id FROM {Article._meta.db_table} a WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {ENTRY} e WHERE e.article_id = a.id) ORDER BY a.id"
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def index_missing(batch_size=1000) -> int:
+    """Index the articles that have no entry (a writer killed before indexing); return how many."""
+    ids = missing_ids()
+    for start in range(0, len(ids), batch_size):
+        update_committed(ids[start : start + batch_size])
+    return len(ids)
+
+
 def _prepare(batch):
     """Return entry values for a batch of article ids (runs in worker processes)."""
     rows, themes = _rows(batch)
@@ -317,14 +363,7 @@ def rebuild(*, missing_only=False, batch_size=1000, workers=1, progress=None):
             cursor.execute(f"DELETE FROM {ENTRY}")
             if connection.vendor != "postgresql":
                 cursor.execute(f"DELETE FROM {FTS}")
-    ids = Article.objects.order_by("id").values_list("id", flat=True)
-    if missing_only:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT article_id FROM {ENTRY}")
-            done = {r[0] for r in cursor.fetchall()}
-        ids = [i for i in ids if i not in done]
-    else:
-        ids = list(ids)
+    ids = missing_ids() if missing_only else list(Article.objects.order_by("id").values_list("id", flat=True))
     total = len(ids)
     bulk = connection.vendor == "postgresql" and indexed_count() == 0 and total > 10_000
     if bulk:
@@ -355,4 +394,5 @@ def rebuild(*, missing_only=False, batch_size=1000, workers=1, progress=None):
                 cursor.execute("SET maintenance_work_mem = '512MB'")
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS articles_search_entry_tokens ON {ENTRY} USING gin (tokens)")
             cursor.execute(f"ANALYZE {ENTRY}")
+    _pages_changed()  # cached search pages were made from the old index
     return done

@@ -153,3 +153,47 @@ def test_a_failed_file_leaves_nothing_in_the_search_index(run_import, write_file
     broken_second = samples.SECOND.replace("《职工天地》(2023年03月05日 第A04版)", "")
     assert not run_import(write_file("two.txt", samples.several(samples.seed_shape(), broken_second))).ok
     assert index.indexed_count() == 0
+
+
+def _searched(client, q) -> str:
+    response = client.get("/search/", {"q": q})
+    return response.content.decode().replace("<mark>", "").replace("</mark>", "")
+
+
+def test_every_article_of_a_run_is_searchable_at_its_end_indexed_once(run_import, write_file, monkeypatch, client):
+    from articles.search import index
+
+    indexed = []
+    real_write = index.write
+    monkeypatch.setattr(index, "write", lambda values, **kw: (indexed.extend(v[0] for v in values), real_write(values, **kw))[1])
+    write_file("in/a.txt", samples.several(samples.seed_shape(), samples.SECOND))
+    folder = write_file("in/b.txt", samples.THIRD).parent
+    assert "imported=2" in run_import(folder).out
+    ids = sorted(Article.objects.values_list("id", flat=True))
+    assert len(ids) == 3 and sorted(indexed) == ids
+    assert "职工书屋开进工地" in _searched(client, "开进工地")
+    assert "困难职工家庭迎来" in _searched(client, "暖心包")
+
+
+def test_a_corrected_article_is_found_by_its_new_text_only(run_import, write_file, client):
+    path = write_file("a.txt", samples.seed_shape())
+    run_import(path)
+    write_file("a.txt", samples.seed_shape(heading="岗位练兵 技能比武 匠心筑梦让能工巧匠成为城市发展的主力军"))
+    assert "updated=1" in run_import(path).out
+    assert "能工巧匠成为城市发展的主力军" in _searched(client, "能工巧匠")
+    assert "城市发展的主力军" not in _searched(client, "工人成为")
+
+
+def test_articles_a_killed_run_left_unindexed_are_indexed_by_the_next_run(run_import, write_file, monkeypatch, client):
+    from articles.search import index
+
+    path = write_file("a.txt", samples.several(samples.seed_shape(), samples.SECOND))
+    with monkeypatch.context() as m:
+        m.setattr(index, "update", lambda article_ids: None)  # the run dies before indexing
+        assert run_import(path).ok
+    assert "城市发展的主力军" not in _searched(client, "技术工人")
+    again = run_import(path)
+    assert "unchanged=1" in again.out and "2 篇" in again.err
+    assert "城市发展的主力军" in _searched(client, "技术工人")
+    assert "困难职工家庭迎来" in _searched(client, "暖心包")
+    assert run_import(path).err == ""

@@ -40,6 +40,13 @@ def _article_keys(env) -> list[str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _unindexed(env) -> int:
+    code = "from articles.search import index; print(len(index.missing_ids()))"
+    done = _manage(env, "shell", "-c", code)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killed_run_leaves_whole_files_only_and_rerun_completes(tmp_path):
@@ -82,6 +89,7 @@ def test_killed_run_leaves_whole_files_only_and_rerun_completes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert f"imported={FILES - done_files} updated=0 unchanged={done_files} failed=0" in rerun.stdout
     assert len(_article_keys(env)) == 2 * FILES
+    assert _unindexed(env) == 0, "every article is in the search index once the re-run has finished"
 
 
 @pytest.mark.slow
@@ -106,6 +114,7 @@ def test_parallel_workers_import_every_file_once(tmp_path):
     assert "bad.txt" in first.stderr
     keys = _article_keys(env)
     assert len(keys) == len(set(keys)) == 40
+    assert _unindexed(env) == 0
     again = _manage(env, "import_articles", str(folder / "0001.txt"), str(folder / "0002.txt"), "--workers", "2",
                     "--no-progress")
     assert "unchanged=2" in again.stdout

@@ -11,6 +11,7 @@ from articles.importing.decoding import DecodeError, check_encoding
 from articles.importing.service import (
     CREATED, FAILED, SKIPPED, STATUS_ZH, UNCHANGED, UPDATED, ImportRun, collect,
 )
+from articles.search import index as search_index
 
 
 class Command(BaseCommand):
@@ -44,6 +45,12 @@ class Command(BaseCommand):
                 raise CommandError(f"用户 {user} 不存在（--user）")
         files = collect(paths)
         settings = dict(draft=draft, dry_run=dry_run, encoding=encoding, user=account)
+        if not dry_run:
+            # A run killed after committing files but before indexing their chunk left
+            # articles out of the search index: index them before anything else.
+            repaired = search_index.index_missing()
+            if repaired:
+                self.stderr.write(f"已为 {repaired} 篇尚未编入检索索引的稿件补建索引（上次导入可能中途被终止）")
         if workers > 1:
             from django.db import connection
 
