@@ -35,6 +35,7 @@ from articles.models import Article
 from articles.sanitize import clean_html
 from articles.search import index as search_index
 from issues.models import Issue, Page, normalize_page_code, page_sort_key
+from unionpaper.cache import one_bump_for_many_changes
 from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
 
@@ -169,12 +170,14 @@ class ImportRun:
             prepared = {p: self.prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
             self._look_up(prepared)
             self._unindexed = []
-            try:
-                for path in batch:
-                    yield self.import_file(path, prepared.get(path))
-            finally:
-                unindexed, self._unindexed = self._unindexed, None
-                search_index.update_committed(unindexed)
+            # Cached public pages start afresh once per chunk, not once per saved row.
+            with one_bump_for_many_changes():
+                try:
+                    for path in batch:
+                        yield self.import_file(path, prepared.get(path))
+                finally:
+                    unindexed, self._unindexed = self._unindexed, None
+                    search_index.update_committed(unindexed)
 
     def prepare(self, path: Path):
         """Return the parsed articles of a text file, or the error that stops it."""

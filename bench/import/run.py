@@ -95,6 +95,8 @@ def main():
         SECRET_KEY="bench-import-" + "k" * 40,
         ALLOWED_HOSTS="localhost",
         DJANGO_SETTINGS_MODULE="unionpaper.settings",
+        # Production's shared cache: every content change moves the page cache's generation there.
+        CACHE_URL=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/6"),
     )
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
@@ -147,7 +149,7 @@ def main():
         f"Command: `DATABASE_URL=postgres://… .venv/bin/python bench/import/run.py --files {args.files}"
         f" --workers {args.workers}{' --breakdown' if args.breakdown else ''}`  \n"
         f"Run {datetime.date.today().isoformat()} on {cpu} ({os.cpu_count()} cores), "
-        f"PostgreSQL {pg // 10000}.{pg % 10000}, Python {platform.python_version()}; "
+        f"PostgreSQL {pg // 10000}.{pg % 10000}, cache `{os.environ['CACHE_URL'].split('://')[0]}`, Python {platform.python_version()}; "
         f"load average {load:.1f} when it finished.\n\n"
         f"| run | files = articles | seconds | articles/s |\n|---|---:|---:|---:|\n"
         f"| first import, {args.workers} worker(s) (creates issues, pages, articles) | {args.files} | {first:.1f} | **{args.files / first:,.0f}** |\n"

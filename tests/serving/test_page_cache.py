@@ -118,3 +118,55 @@ def test_a_page_rendered_before_a_change_commits_is_not_kept_under_the_new_gener
     # Once committed the generation moves on again, so anything cached meanwhile is never served.
     assert page_cache.content_generation() > generation_during_transaction
     assert "提交中的标题" in get(client, url).content.decode()
+
+
+def test_many_saves_in_one_bulk_block_start_pages_afresh_once_at_its_end(client, article):
+    from django.core.cache import cache
+
+    from unionpaper.cache import GENERATION_KEY, one_bump_for_many_changes
+
+    url = article.get_absolute_url()
+    get(client, url)
+    before = cache.get(GENERATION_KEY)
+    with one_bump_for_many_changes():
+        with one_bump_for_many_changes():  # nested: the outer block bumps
+            article.headline = "批量改过的标题"
+            article.save()
+        make_article(article.page, headline="批量新增的稿件", order=9)
+        assert cache.get(GENERATION_KEY) == before
+        assert get(client, url)["X-Page-Cache"] == "hit"
+    assert cache.get(GENERATION_KEY) != before
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss" and "批量改过的标题" in response.content.decode()
+
+
+def test_a_bulk_block_that_fails_half_way_still_starts_pages_afresh(client, article):
+    from unionpaper.cache import one_bump_for_many_changes
+
+    url = article.get_absolute_url()
+    get(client, url)
+    with pytest.raises(RuntimeError), one_bump_for_many_changes():
+        article.headline = "出错前已保存的标题"
+        article.save()
+        raise RuntimeError("导入中途出错")
+    assert "出错前已保存的标题" in get(client, url).content.decode()
+
+
+def test_an_import_shows_on_cached_pages_once_it_ends(client, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.importing.samples import seed_shape
+
+    issue = make_issue(datetime.date(2023, 3, 5))
+    page = make_page(issue, "A03")
+    make_article(page, headline="早已在版上的稿件")
+    url = page.get_absolute_url()
+    assert "早已在版上的稿件" in get(client, url).content.decode()
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    (tmp_path / "a.txt").write_text(seed_shape(heading="导入的新稿件标题"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(seed_shape(heading="导入的另一篇稿件", page="第A04版"), encoding="utf-8")
+    call_command("import_articles", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss" and "导入的新稿件标题" in response.content.decode()
