@@ -1,7 +1,8 @@
 """gunicorn settings for production: ``gunicorn unionpaper.wsgi`` reads this file.
 
 Every value can be overridden from the environment (GUNICORN_BIND,
-WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT) or the command line.
+WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS) or the
+command line.
 """
 import multiprocessing
 import os
@@ -15,9 +16,19 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so that a slow leak never grows without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# At a busy issue's few hundred requests a second per worker, 5,000 meant a
+# restart every few seconds; each now serves for minutes.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Before forking workers, do in the master what each would do on its first request."""
+    if server.cfg.preload_app:
+        from unionpaper.warmup import warm
+
+        server.log.info("warmed %d templates", len(warm()))
