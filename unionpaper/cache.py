@@ -30,6 +30,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.http import http_date
 
 GENERATION_KEY = "unionpaper:content-generation"
@@ -133,18 +134,17 @@ def current_generation() -> float:
     Inside a request the answer is kept for the rest of that request, so that
     one page reads it from the cache once however many parts it shares.
     """
+    return _generation_and()[0]
+
+
+def _generation_and(*keys: str) -> tuple[float, dict]:
+    """Return the generation and whatever the cache holds under ``keys``, in one round trip."""
     memo = _request_generation.get()
     if memo is not None and "generation" in memo:
-        return memo["generation"]
-    generation = _current_generation()
-    if memo is not None:
-        memo["generation"] = generation
-    return generation
-
-
-def _current_generation() -> float:
-    found = cache.get_many([NEXT_DUE_KEY, GENERATION_KEY])
+        return memo["generation"], cache.get_many(keys) if keys else {}
+    found = cache.get_many([NEXT_DUE_KEY, GENERATION_KEY, *keys])
     due = found.get(NEXT_DUE_KEY)
+    generation = found.get(GENERATION_KEY)
     if due is None:
         upcoming = _next_publication_time()
         cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
@@ -152,8 +152,12 @@ def _current_generation() -> float:
         bump_generation()
         upcoming = _next_publication_time()
         cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
-        return content_generation()
-    return found.get(GENERATION_KEY) or content_generation()
+        generation = None
+    if generation is None:
+        generation = content_generation()
+    if memo is not None:
+        memo["generation"] = generation
+    return generation, found
 
 
 def shared(name: str, build):
@@ -194,8 +198,9 @@ def _cacheable_response(response) -> bool:
     )
 
 
-def _key(request, generation: float) -> str:
-    raw = f"{generation}|{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
+def _key(request) -> str:
+    # The language LocaleMiddleware (further in) will choose from the cookie or Accept-Language.
+    raw = f"{request.get_full_path()}|{translation.get_language_from_request(request)}"
     return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -215,16 +220,19 @@ class PublicPageCacheMiddleware:
     def _respond(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        generation = current_generation()
-        key = _key(request, generation)
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if _cacheable_response(response):
-                self._mark(response, generation)
-                cache.set(key, response, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
-        else:
+        # One round trip: the generation, and this URL's page with the generation it was made in.
+        key = _key(request)
+        generation, found = _generation_and(key)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            response = stored[1]
             response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            self._mark(response, generation)
+            # Stored under the URL alone: a page of an earlier generation is replaced, not kept beside it.
+            cache.set(key, (generation, response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod

@@ -170,3 +170,12 @@ def test_an_import_shows_on_cached_pages_once_it_ends(client, tmp_path):
     call_command("import_articles", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
     response = get(client, url)
     assert response["X-Page-Cache"] == "miss" and "导入的新稿件标题" in response.content.decode()
+
+
+def test_a_page_cached_for_one_language_is_not_served_in_another(client, article):
+    url = article.get_absolute_url()
+    english = client.get(url, headers={"accept-language": "en"})
+    assert english["Content-Language"] == "en"
+    chinese = client.get(url, headers={"accept-language": "zh-CN,zh;q=0.9"})
+    assert chinese["Content-Language"] == "zh-hans" and chinese["X-Page-Cache"] == "miss"
+    assert client.get(url, headers={"accept-language": "zh-CN,zh;q=0.9"})["X-Page-Cache"] == "hit"
