@@ -8,4 +8,4 @@ class IssuesConfig(AppConfig):
     def ready(self):
         from unionpaper.cache import connect_signals
 
-        connect_signals()
+        connect_signals(self)

@@ -246,9 +246,18 @@ class PublicPageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
 
 
-def connect_signals():
-    """Move the generation on whenever content a public page may show changes."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+def start_afresh_after_migrate(**_signal_kwargs) -> None:
+    """A deploy runs ``migrate``: pages and shared data of the old code must not outlive it.
+
+    Cached pages hold the old templates' HTML and shared data the old models'
+    pickled rows; moving the generation on makes every process build them anew.
+    """
+    bump_generation()
+
+
+def connect_signals(app_config):
+    """Move the generation on whenever content a public page may show changes, and after ``migrate``."""
+    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
     from articles.models import Article, ArticleImage, Theme, ThemedArticle
     from issues.models import Issue, Page
@@ -259,3 +268,5 @@ def connect_signals():
             bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
         )
     m2m_changed.connect(bump_generation_now_and_on_commit, sender=ThemedArticle, dispatch_uid="page-cache-themes")
+    # Sent once per app at the end of every migrate, even one with nothing to apply; once is enough.
+    post_migrate.connect(start_afresh_after_migrate, sender=app_config, dispatch_uid="page-cache-migrate")

@@ -179,3 +179,15 @@ def test_a_page_cached_for_one_language_is_not_served_in_another(client, article
     chinese = client.get(url, headers={"accept-language": "zh-CN,zh;q=0.9"})
     assert chinese["Content-Language"] == "zh-hans" and chinese["X-Page-Cache"] == "miss"
     assert client.get(url, headers={"accept-language": "zh-CN,zh;q=0.9"})["X-Page-Cache"] == "hit"
+
+
+def test_a_deploy_that_runs_migrate_starts_every_page_afresh(client, article):
+    import io
+
+    from django.core.management import call_command
+
+    url = article.get_absolute_url()
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    assert get(client, url)["X-Page-Cache"] == "miss"
