@@ -104,7 +104,8 @@ def related_by_theme(article: Article, themes, *, limit: int = RELATED_LIMIT) ->
 
     def build():
         sharing = ThemedArticle.objects.filter(tag_id__in=theme_ids).values("content_object_id")
-        return list(Article.objects.published().filter(pk__in=Subquery(sharing)).with_page().in_reading_order()[: limit + 1])
+        related = Article.objects.published().filter(pk__in=Subquery(sharing)).defer("body")
+        return list(related.with_page().in_reading_order()[: limit + 1])
 
     newest = shared("related:" + ",".join(map(str, theme_ids)), build)
     return [a for a in newest if a.pk != article.pk][:limit]
@@ -121,6 +122,7 @@ def on_this_day(*, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list
                 page__issue__date__day=today.day,
                 page__issue__date__year__lt=today.year,
             )
+            .defer("body")
             .with_page()
             .in_reading_order()[:limit]
         )

@@ -24,6 +24,7 @@ The cache must be shared by every process that serves the site (Redis via
 right for a single process such as ``runserver``.
 """
 import hashlib
+import logging
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "unionpaper:content-generation"
 NEXT_DUE_KEY = "unionpaper:next-publication"
@@ -42,8 +45,8 @@ _MISSING = object()
 
 # The generation read once per request; a dict only while a request is served.
 _request_generation: ContextVar[dict | None] = ContextVar("unionpaper_request_generation", default=None)
-# Bumps asked for inside ``one_bump_for_many_changes``; a list only inside one.
-_deferred_bumps: ContextVar[list | None] = ContextVar("unionpaper_deferred_bumps", default=None)
+# The DeferredBumps holding this context's bumps, if any.
+_deferred_bumps: ContextVar["DeferredBumps | None"] = ContextVar("unionpaper_deferred_bumps", default=None)
 
 # Paths that are never cached: editors' pages, uploads, health checks, files.
 UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
@@ -73,44 +76,69 @@ def bump_generation_now_and_on_commit(**_signal_kwargs) -> None:
 
     A page rendered between the change and its commit still shows the old
     content; the second bump keeps it from being served under the new
-    generation. Inside ``one_bump_for_many_changes`` the bumps wait for the
-    end of the block.
+    generation. While a ``DeferredBumps`` is deferring, the bump waits for
+    its ``flush()``.
     """
     from django.db import transaction
 
-    pending = _deferred_bumps.get()
-    if pending is not None:
-        pending.append(True)
+    deferred = _deferred_bumps.get()
+    if deferred is not None:
+        deferred.pending = True
         return
     bump_generation()
     transaction.on_commit(bump_generation)
 
 
-@contextmanager
-def one_bump_for_many_changes():
-    """Move the generation on once when the block ends, not at every save inside it.
+class DeferredBumps:
+    """Hold the bumps of many saves and make one at ``flush()``.
 
     For bulk writers such as the importer, whose every saved article would
-    otherwise cost four round trips to Redis. Readers may be served the pages
-    of before the block until it ends (a chunk of files, well under a
-    second); the bump at its end, and again at the commit of any transaction
-    it ends inside, starts them afresh.
+    otherwise cost four round trips to Redis. Saves made inside
+    ``deferring()`` only mark a bump as due; readers may be served the pages
+    of before them until ``flush()`` (the importer flushes after each chunk
+    of files, well under a second).
     """
-    if _deferred_bumps.get() is not None:  # already inside one: the outer block bumps
-        yield
-        return
-    token = _deferred_bumps.set([])
-    try:
-        yield
-    finally:
-        pending = _deferred_bumps.get()
-        _deferred_bumps.reset(token)
-        if pending:
+
+    def __init__(self):
+        self.pending = False
+
+    @contextmanager
+    def deferring(self):
+        if _deferred_bumps.get() is not None:  # an outer holder flushes
+            yield
+            return
+        token = _deferred_bumps.set(self)
+        try:
+            yield
+        finally:
+            _deferred_bumps.reset(token)
+
+    def flush(self):
+        if self.pending:
+            self.pending = False
             bump_generation_now_and_on_commit()
 
 
+@contextmanager
+def one_bump_for_many_changes():
+    """Move the generation on once when the block ends (even by an error), not at every save inside it."""
+    if _deferred_bumps.get() is not None:  # already inside one: the outer block bumps
+        yield
+        return
+    bumps = DeferredBumps()
+    try:
+        with bumps.deferring():
+            yield
+    finally:
+        bumps.flush()
+
+
 def _next_publication_time() -> float | None:
-    """Return the epoch time of the next scheduled publication, or None."""
+    """Return the epoch time of the next scheduled publication, or None.
+
+    Asked of the primary: a lagging replica may not have the schedule just saved.
+    """
+    from django.db import DEFAULT_DB_ALIAS
     from django.utils import timezone
 
     from articles.models import Article
@@ -119,9 +147,11 @@ def _next_publication_time() -> float | None:
 
     now = timezone.now()
     times = [
-        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now).order_by("publish_at").values_list(
-            "publish_at", flat=True
-        ).first()
+        model.objects.using(DEFAULT_DB_ALIAS)
+        .filter(status=Status.PUBLISHED, publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
         for model in (Issue, Article)
     ]
     times = [t for t in times if t is not None]
@@ -138,26 +168,39 @@ def current_generation() -> float:
 
 
 def _generation_and(*keys: str) -> tuple[float, dict]:
-    """Return the generation and whatever the cache holds under ``keys``, in one round trip."""
+    """Return the generation and whatever the cache holds under ``keys``, in one round trip.
+
+    The next publication time is stored with the generation it was found
+    in: one found before a change (which may have scheduled something new)
+    does not count after it.
+    """
     memo = _request_generation.get()
     if memo is not None and "generation" in memo:
         return memo["generation"], cache.get_many(keys) if keys else {}
     found = cache.get_many([NEXT_DUE_KEY, GENERATION_KEY, *keys])
-    due = found.get(NEXT_DUE_KEY)
     generation = found.get(GENERATION_KEY)
-    if due is None:
-        upcoming = _next_publication_time()
-        cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
-    elif due != NEVER and time.time() >= due:
-        bump_generation()
-        upcoming = _next_publication_time()
-        cache.set(NEXT_DUE_KEY, upcoming if upcoming is not None else NEVER, timeout=None)
-        generation = None
     if generation is None:
         generation = content_generation()
+    stored = found.get(NEXT_DUE_KEY)
+    due = stored[1] if isinstance(stored, tuple) and stored[0] == generation else None
+    if due is not None and due != NEVER and time.time() >= due:
+        bump_generation()
+        generation, due = content_generation(), None
+    if due is None:
+        upcoming = _next_publication_time()
+        cache.set(NEXT_DUE_KEY, (generation, upcoming if upcoming is not None else NEVER), timeout=None)
     if memo is not None:
         memo["generation"] = generation
     return generation, found
+
+
+def _settled(generation: float) -> bool:
+    """Return False while a read replica may not yet have the change that made ``generation``.
+
+    What is read from the replica then may be older than the generation, so
+    it is shown but not kept (``REPLICA_LAG_SECONDS``, 0 without a replica).
+    """
+    return time.time() - generation >= getattr(settings, "REPLICA_LAG_SECONDS", 0)
 
 
 def shared(name: str, build):
@@ -166,15 +209,22 @@ def shared(name: str, build):
     For what several public pages show alike; ``name`` says what it is and
     for which rows (``"issue-pages:12"``). Anything a change could alter must
     be saved through the models, whose signals move the generation on. Never
-    for previews of unpublished content: callers build those afresh.
+    for previews of unpublished content: callers build those afresh. Kept
+    under its name with the generation it was built in, so a newer one
+    replaces it, as pages do.
     """
     if not getattr(settings, "PUBLIC_DATA_CACHE", True):
         return build()
-    key = f"{SHARED_KEY_PREFIX}:{current_generation()}:{name}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    if len(name) > 100:
+        name = hashlib.sha256(name.encode()).hexdigest()
+    key = f"{SHARED_KEY_PREFIX}:{name}"
+    generation, found = _generation_and(key)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = build()
+    if _settled(generation):
+        cache.set(key, (generation, value), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
 
 
@@ -231,8 +281,9 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _cacheable_response(response):
             self._mark(response, generation)
-            # Stored under the URL alone: a page of an earlier generation is replaced, not kept beside it.
-            cache.set(key, (generation, response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            if _settled(generation):
+                # Stored under the URL alone: a page of an earlier generation is replaced, not kept beside it.
+                cache.set(key, (generation, response), timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
@@ -251,8 +302,13 @@ def start_afresh_after_migrate(**_signal_kwargs) -> None:
 
     Cached pages hold the old templates' HTML and shared data the old models'
     pickled rows; moving the generation on makes every process build them anew.
+    A release job that cannot reach the cache still migrates, with a warning.
     """
-    bump_generation()
+    try:
+        bump_generation()
+    except Exception as exc:  # the cache backend's own connection errors
+        logger.warning("migrate could not start cached pages afresh (%s: %s); run it again once the cache answers",
+                       type(exc).__name__, exc)
 
 
 def connect_signals(app_config):

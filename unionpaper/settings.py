@@ -135,6 +135,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["unionpaper.db_routers.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(0, "unionpaper.db_routers.ReplicaReadsMiddleware")
+# For this long after a change, pages and shared data read from the replica
+# (which may not have the change yet) are shown but not cached (unionpaper/cache.py).
+REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=5.0 if "replica" in DATABASES else 0.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -35,7 +35,7 @@ from articles.models import Article
 from articles.sanitize import clean_html
 from articles.search import index as search_index
 from issues.models import Issue, Page, normalize_page_code, page_sort_key
-from unionpaper.cache import one_bump_for_many_changes
+from unionpaper.cache import DeferredBumps
 from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
 
@@ -170,14 +170,19 @@ class ImportRun:
             prepared = {p: self.prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
             self._look_up(prepared)
             self._unindexed = []
-            # Cached public pages start afresh once per chunk, not once per saved row.
-            with one_bump_for_many_changes():
-                try:
-                    for path in batch:
-                        yield self.import_file(path, prepared.get(path))
-                finally:
-                    unindexed, self._unindexed = self._unindexed, None
+            # Cached public pages start afresh once per chunk, not once per saved row;
+            # deferring never spans a yield, so the caller's own saves bump as usual.
+            bumps = DeferredBumps()
+            try:
+                for path in batch:
+                    with bumps.deferring():
+                        result = self.import_file(path, prepared.get(path))
+                    yield result
+            finally:
+                unindexed, self._unindexed = self._unindexed, None
+                with bumps.deferring():
                     search_index.update_committed(unindexed)
+                bumps.flush()
 
     def prepare(self, path: Path):
         """Return the parsed articles of a text file, or the error that stops it."""

@@ -83,7 +83,9 @@ def _position_strings(weight: str, upto: int) -> list[str]:
     """Return ``["0<weight>", "1<weight>", …]`` up to ``upto``, clamped at MAX_POSITION."""
     table = _POSITIONS[weight]
     if len(table) <= upto:
-        table.extend(f"{min(p, MAX_POSITION)}{weight}" for p in range(len(table), upto + 1))
+        # A longer copy, swapped in whole: a thread reading (or growing) the old table meanwhile stays right.
+        table = table + [f"{min(p, MAX_POSITION)}{weight}" for p in range(len(table), upto + 1)]
+        _POSITIONS[weight] = table
     return table
 
 

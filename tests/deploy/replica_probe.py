@@ -49,6 +49,7 @@ for name, url in [("article", f"/articles/{article.pk}/"), ("page", "/issues/202
     result[name] = {
         "status": response.status_code,
         "primary": len(primary.captured_queries),
+        "primary_sql": [q["sql"] for q in primary.captured_queries],
         "replica": len(replica.captured_queries),
         "shows_headline": "复制测试稿件" in response.content.decode(),
     }

@@ -191,3 +191,65 @@ def test_a_deploy_that_runs_migrate_starts_every_page_afresh(client, article):
     assert get(client, url)["X-Page-Cache"] == "hit"
     call_command("migrate", verbosity=0, stdout=io.StringIO())
     assert get(client, url)["X-Page-Cache"] == "miss"
+
+
+def test_with_a_replica_pages_made_just_after_a_change_are_shown_but_not_kept(client, article, settings):
+    settings.REPLICA_LAG_SECONDS = 5
+    url = article.get_absolute_url()
+    article.headline = "刚改的标题"
+    article.save()
+    first, second = get(client, url), get(client, url)
+    assert "刚改的标题" in second.content.decode()
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "miss"
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=6)):
+        get(client, url)
+        assert get(client, url)["X-Page-Cache"] == "hit"
+
+
+def test_a_schedule_looked_up_before_a_change_is_not_trusted_after_it(client, article):
+    from django.core.cache import cache
+
+    from unionpaper.cache import GENERATION_KEY, NEVER, NEXT_DUE_KEY
+
+    url = article.page.get_absolute_url()
+    before = cache.get(GENERATION_KEY) or 0.0
+    scheduled = make_article(
+        article.page, headline="一小时后发布", order=5, publish_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    # A reader that looked the schedule up just before that save writes its answer after the save's bump.
+    cache.set(NEXT_DUE_KEY, (before, NEVER), timeout=None)
+    assert scheduled.headline not in get(client, url).content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        assert scheduled.headline in get(client, url).content.decode()
+
+
+def test_migrate_still_runs_when_the_cache_is_down(monkeypatch, caplog):
+    import io
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "set", down)
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    assert "could not start cached pages afresh" in caplog.text
+
+
+def test_an_importer_between_files_leaves_the_callers_own_saves_bumping(article, tmp_path):
+    from django.core.cache import cache
+
+    from articles.importing.service import ImportRun
+    from tests.importing.samples import seed_shape
+    from unionpaper.cache import GENERATION_KEY
+
+    for n in range(2):
+        (tmp_path / f"{n}.txt").write_text(seed_shape(heading=f"第{n}篇导入稿件的标题"), encoding="utf-8")
+    results = ImportRun().import_files(sorted(tmp_path.iterdir()))
+    next(results)
+    before = cache.get(GENERATION_KEY)
+    article.headline = "导入途中另行修改"
+    article.save()
+    assert cache.get(GENERATION_KEY) != before
+    list(results)
