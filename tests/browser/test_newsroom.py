@@ -48,7 +48,11 @@ def test_reporter_writes_chief_publishes_reader_reads(browser, live_server, repo
     page.evaluate(
         "CKEDITOR.instances.id_body.setData('<p>在全市职工技能大赛上，机械厂的青年钳工<strong>夺得金牌</strong>。</p>')"
     )
-    page.fill("#id_themes", "技能竞赛、劳模工匠")
+    # Typing a theme asks for suggestions; let that answer arrive before saving, as a
+    # person would. (The live server shares one SQLite connection between its
+    # threads, so a request still running beside the save can break it.)
+    with page.expect_response(lambda response: "/suggest/?q=" in response.url):
+        page.fill("#id_themes", "技能竞赛、劳模工匠")
     statuses = page.eval_on_selector_all("#id_status option", "options => options.map(o => o.value)")
     assert statuses == ["draft", "review"]  # a reporter cannot even choose 已发布
     page.select_option("#id_status", "review")
