@@ -59,6 +59,31 @@ def _playwright():
         yield pw
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    """Serve the browser tests' live server one request at a time.
+
+    With SQLite's in-memory test database, Django hands every live-server
+    thread the test's own connection. Two requests at once (a page's fetch
+    beside a form's POST, each saving the signed-in user's session) then share
+    one connection, and one fails with "cannot start a transaction within a
+    transaction". Without threads the server closes each connection after
+    its response, and the browser simply opens the next.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture
 def browser(_playwright, chromium_path):
     """A headless Debian Chromium driven by Playwright."""
