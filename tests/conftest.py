@@ -71,12 +71,19 @@ def _live_server_one_request_at_a_time():
     its response, and the browser simply opens the next.
     """
     from django.core.servers.basehttp import WSGIServer
+    from django.db import connections
     from django.test.testcases import LiveServerThread
 
     class SerialWSGIServer(WSGIServer):
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)
             self.connections_override = connections_override
+
+        def close_request(self, request):
+            # As Django's threaded server does: no connection outlives its request,
+            # so the test database can be dropped (in-memory SQLite ignores this).
+            connections.close_all()
+            super().close_request(request)
 
     threaded = LiveServerThread.server_class
     LiveServerThread.server_class = SerialWSGIServer
