@@ -124,6 +124,7 @@ print(page.get_absolute_url()); print(article.get_absolute_url()); print(quote("
 """
     out = sh(sys.executable, "-c", code, env=env)
     page_url, article_url, theme_url = out.stdout.split()
+    article_pk = article_url.strip("/").rsplit("/", 1)[1]
     return [
         ("trivial Django view", "/_bench/trivial/"),
         ("home /", "/"),
@@ -131,6 +132,9 @@ print(page.get_absolute_url()); print(article.get_absolute_url()); print(quote("
         ("article view", article_url),
         ("theme page", theme_url),
         ("search 工会", "/search/?q=%E5%B7%A5%E4%BC%9A"),
+        # What any uncached article view is bounded by (bench/serve/urls.py).
+        ("reference: one ORM query, no template", f"/_bench/one-query/?pk={article_pk}"),
+        ("reference: article template, no query", f"/_bench/template-only/?pk={article_pk}"),
     ]
 
 
@@ -193,7 +197,9 @@ def write_results(table, args, articles):
         + "\n".join(table)
         + "\n\nModes: `none` = no page cache and no shared data (every query every time); `uncached` = page cache "
         "off, shared data cache on (what a page-cache miss costs in production); `cached` = both on (production). "
-        "Each mode's percentage is of the trivial view in the same mode.\n\n"
+        "Each mode's percentage is of the trivial view in the same mode. The two reference rows bound any uncached "
+        "article view: one primary-key fetch through the ORM with no template, and the article template rendered "
+        "from a ready context with no database (bench/serve/urls.py).\n\n"
         "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
         "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores.\n"
     )
