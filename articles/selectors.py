@@ -162,8 +162,26 @@ def public_themes():
 
 
 def public_theme(slug: str) -> Theme | None:
-    """Return the public theme ``slug`` with its ``article_count``, from the shared theme list."""
-    return next((theme for theme in themes_with_counts() if theme.slug == slug), None)
+    """Return the public theme ``slug`` with its ``article_count``, or None (one query, shared).
+
+    Counts this theme's articles only: the whole theme list's counts take
+    seconds on a large archive, and a theme page must not wait for them.
+    """
+
+    def build():
+        return (
+            Theme.objects.filter(slug=slug)
+            .annotate(
+                article_count=Count(
+                    "tagged_articles",
+                    filter=Article.objects.published_q("tagged_articles__content_object__"),
+                )
+            )
+            .filter(article_count__gt=0)
+            .first()
+        )
+
+    return shared(f"theme:{slug}", build)
 
 
 def theme_articles(theme: Theme):

@@ -215,7 +215,7 @@ def shared(name: str, build):
     """
     if not getattr(settings, "PUBLIC_DATA_CACHE", True):
         return build()
-    if len(name) > 100:
+    if len(name) > 100 or not name.isascii():  # keys any cache backend takes
         name = hashlib.sha256(name.encode()).hexdigest()
     key = f"{SHARED_KEY_PREFIX}:{name}"
     generation, found = _generation_and(key)
