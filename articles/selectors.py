@@ -6,7 +6,7 @@ unpublished articles in the public template as a preview (issue 6).
 """
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from unionpaper.cache import shared
 from unionpaper.publishing import published_q
@@ -81,8 +81,6 @@ def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, 
 
 
 def _neighbours_around(article: Article, *, user=None):
-    from django.db.models import Q
-
     same_issue = visible_articles(user=user).filter(page__issue_id=article.page.issue_id).with_page()
     key, order, pk = article.page.sort_key, article.order, article.pk
     before = Q(page__sort_key__lt=key) | Q(page__sort_key=key, order__lt=order) | Q(page__sort_key=key, order=order, pk__lt=pk)

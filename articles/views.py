@@ -64,7 +64,7 @@ def theme_detail(request, slug):
     if theme is None:
         raise Http404("没有这个主题，或它还没有已发布的文章。")
     paginator = Paginator(selectors.theme_headlines(theme), THEME_PAGE_SIZE)
-    paginator.count = theme.article_count  # counted already, for the theme list
+    paginator.count = theme.article_count  # counted already by public_theme
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {
         "theme": theme,

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from PIL import Image
 
-from unionpaper.links import cached_reverse
 from unionpaper.dates import date_zh, weekday_zh
+from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, published_q
 from unionpaper.uploads import GeneratedName, validate_image_upload, validate_pdf_upload
 

@@ -41,7 +41,6 @@ NEXT_DUE_KEY = "unionpaper:next-publication"
 PAGE_KEY_PREFIX = "unionpaper:page"
 SHARED_KEY_PREFIX = "unionpaper:shared"
 NEVER = "never"
-_MISSING = object()
 
 # The generation read once per request; a dict only while a request is served.
 _request_generation: ContextVar[dict | None] = ContextVar("unionpaper_request_generation", default=None)
@@ -121,10 +120,10 @@ class DeferredBumps:
 
 @contextmanager
 def one_bump_for_many_changes():
-    """Move the generation on once when the block ends (even by an error), not at every save inside it."""
-    if _deferred_bumps.get() is not None:  # already inside one: the outer block bumps
-        yield
-        return
+    """Move the generation on once when the block ends (even by an error), not at every save inside it.
+
+    Inside another such block the outer one holds the bumps, and this one's flush finds none.
+    """
     bumps = DeferredBumps()
     try:
         with bumps.deferring():
