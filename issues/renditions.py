@@ -6,20 +6,42 @@ is made once, on the first request that needs it, and kept in media storage
 under a name derived from the scan's own stored name. Stored scan names are
 generated and never reused (unionpaper/uploads.py), so a rendition's name
 never needs to change and may be cached for a year.
+
+For the same reason, once every rendition of a scan is known to exist, that
+stays true: Django's cache remembers them (names and sizes) without timeout,
+under a key hashed from the scan's name (names may be long or non-ASCII),
+and page views then ask storage nothing (each ``exists()`` is a stat on
+disk, an HTTP request to object storage). An empty or unreachable cache
+costs those checks again, never a rendition made twice.
+
+A scan missing from storage (media not synced to a new server, a file
+deleted by hand) or unreadable must not take its page down: the renditions
+already made are still returned, those that cannot be made are left out, and
+a warning names the scan. The page's ``<img>`` needs a JPEG, so without any
+JPEG rendition the page shows no scan at all.
 """
+import hashlib
 import io
+import logging
 import posixpath
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
+
+logger = logging.getLogger(__name__)
 
 READING_WIDTH = 1200
 WIDTHS = (600, READING_WIDTH)
 FORMATS = {"jpg": ("JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}),
            "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4})}
 PREFIX = "renditions/pages"
+CACHE_PREFIX = "unionpaper:renditions"
+# A scan that is missing (FileNotFoundError), not an image (UnidentifiedImageError),
+# truncated, or too large to decode safely.
+UNREADABLE = (OSError, Image.DecompressionBombError)
 
 
 @dataclass(frozen=True)
@@ -65,14 +87,31 @@ def _render(page, sizes: dict) -> dict:
     return out
 
 
-def page_renditions(page, *, storage=default_storage) -> dict[str, list[Rendition]]:
-    """Return ``{"webp": [...], "jpg": [...]}`` renditions of the page's scan, smallest first.
+def _cache_key(source_name: str) -> str:
+    # WIDTHS and FORMATS are part of the key: a release that changes them checks the new set.
+    scheme = f"{source_name}\n{WIDTHS}\n{sorted(FORMATS)}"
+    return f"{CACHE_PREFIX}:{hashlib.sha256(scheme.encode()).hexdigest()}"
 
-    Missing ones are made now and kept; existing ones are never made again.
-    Returns an empty dict when the page has no scan.
-    """
-    if not page.image:
-        return {}
+
+def _known_to_exist(key: str):
+    """Return the remembered plan of a scan whose renditions all exist, or ``None``."""
+    try:
+        return cache.get(key)
+    except Exception as exc:  # the cache backend's own connection errors
+        logger.warning("Rendition cache unavailable (%s: %s); asking storage", type(exc).__name__, exc)
+        return None
+
+
+def _remember(key: str, planned: dict) -> None:
+    try:
+        cache.set(key, planned, timeout=None)
+    except Exception as exc:  # the cache backend's own connection errors
+        logger.warning("Rendition cache unavailable (%s: %s); storage is asked again next time",
+                       type(exc).__name__, exc)
+
+
+def _plan(page) -> dict[str, list[tuple[str, int, int]]]:
+    """Return ``{ext: [(name, width, height), ...]}``, smallest first, for the page's scan."""
     source_width, source_height = _source_size(page)
     planned = {}
     for ext in FORMATS:
@@ -83,13 +122,50 @@ def page_renditions(page, *, storage=default_storage) -> dict[str, list[Renditio
                 continue
             seen.add(width)
             planned.setdefault(ext, []).append((rendition_name(page.image.name, width, ext), width, height))
-    missing = {name: (w, h, ext) for ext, items in planned.items() for name, w, h in items if not storage.exists(name)}
-    if missing:
-        for name, data in _render(page, missing).items():
-            saved = storage.save(name, ContentFile(data))
-            if saved != name:
-                # Another request made it meanwhile: keep theirs, drop ours.
-                storage.delete(saved)
+    return planned
+
+
+def _make(page, missing: dict, storage) -> None:
+    if not missing:
+        return
+    for name, data in _render(page, missing).items():
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:
+            # Another request made it meanwhile: keep theirs, drop ours.
+            storage.delete(saved)
+
+
+def page_renditions(page, *, storage=default_storage) -> dict[str, list[Rendition]]:
+    """Return ``{"webp": [...], "jpg": [...]}`` renditions of the page's scan, smallest first.
+
+    Missing ones are made now and kept; existing ones are never made again.
+    Returns an empty dict when the page has no scan, or no JPEG rendition
+    can be had (see the module docstring).
+    """
+    if not page.image:
+        return {}
+    key = _cache_key(page.image.name)
+    planned = _known_to_exist(key)
+    if planned is None:
+        try:
+            planned = _plan(page)
+        except UNREADABLE as exc:
+            logger.warning("Page scan %r cannot be read (%s: %s); the page is shown without it",
+                           page.image.name, type(exc).__name__, exc)
+            return {}
+        missing = {name: (w, h, ext) for ext, items in planned.items() for name, w, h in items
+                   if not storage.exists(name)}
+        try:
+            _make(page, missing, storage)
+        except UNREADABLE as exc:
+            logger.warning("Renditions of page scan %r cannot be made (%s: %s); the page is shown without them",
+                           page.image.name, type(exc).__name__, exc)
+            planned = {ext: kept for ext, items in planned.items()
+                       if (kept := [item for item in items if item[0] not in missing])}
+        else:
+            _remember(key, planned)
+    if "jpg" not in planned:
+        return {}
     return {
         ext: [Rendition(name, storage.url(name), w, h, FORMATS[ext][1]) for name, w, h in items]
         for ext, items in planned.items()
