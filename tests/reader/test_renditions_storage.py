@@ -111,6 +111,17 @@ def test_without_a_jpeg_rendition_no_scan_is_shown(client, page):
     assert made["webp"][0].url not in html
 
 
+def test_without_webp_renditions_the_page_offers_no_empty_webp_source(client, page):
+    made = renditions.page_renditions(page)
+    default_storage.delete(page.image.name)
+    for gone in made["webp"]:
+        default_storage.delete(gone.name)
+    cache.clear()
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert made["jpg"][-1].url in html
+    assert 'type="image/webp"' not in html and 'srcset=""' not in html
+
+
 # --- Storage asked once per scan ------------------------------------------------------------------
 
 
