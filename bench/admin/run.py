@@ -12,16 +12,13 @@ docs/performance.md between the ``bench:admin`` markers.
 """
 import argparse
 import datetime
-import os
-import re
-import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench import scale  # noqa: E402
 
 
 def main():
@@ -29,31 +26,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    if not os.environ.get("BENCH_DATABASE_URL"):
-        sys.exit("set BENCH_DATABASE_URL to a built archive (see bench/search/README.md)")
-    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "unionpaper.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    scale.setup()
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Theme
     from issues.models import Issue, Page
 
-    settings.ALLOWED_HOSTS = ["testserver"]
     user, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client()
     client.force_login(user)
 
-    total = Article.objects.count()
     article = Article.objects.order_by("-id").first()
     page = Page.objects.order_by("-id").first()
     theme = Theme.objects.order_by("name").first()
@@ -76,39 +61,21 @@ def main():
     ]
     rows = []
     for name, url in urls:
-        times, queries = [], 0
-        status = None
-        for i in range(args.repeat + 1):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-            status = response.status_code
-            if i:
-                times.append(elapsed)
-                queries = len(ctx.captured_queries)
-        rows.append((name, url, status, statistics.median(times), max(times), queries))
-        print(f"{name:28} {status} median {statistics.median(times):8.1f} ms  max {max(times):8.1f} ms  {queries} queries", flush=True)
+        status, median, worst, queries = scale.timed(client, url, args.repeat)
+        rows.append((name, url, status, median, worst, queries))
+        print(f"{name:28} {status} median {median:8.1f} ms  max {worst:8.1f} ms  {queries} queries", flush=True)
 
     table = "| view | status | median ms | worst ms | SQL queries |\n|---|---:|---:|---:|---:|\n" + "\n".join(
         f"| {name} | {status} | {median:.0f} | {worst:.0f} | {queries} |" for name, _, status, median, worst, queries in rows
     )
     body = (
-        f"Run on {datetime.date.today():%Y-%m-%d}: `BENCH_DATABASE_URL=… .venv/bin/python bench/admin/run.py "
-        f"--repeat {args.repeat}` against {total:,} articles in {connection.vendor} "
-        f"({Issue.objects.count():,} issues). Each view is fetched through Django's whole stack as a signed-in "
-        f"superuser; median and worst of {args.repeat} runs after a warm-up. Target (issue 7): every row under 1,000 ms.\n\n"
-        + table
-        + "\n"
+        f"Run on {scale.today()}: `{scale.command_line()}` against {scale.archive_size()}. Each view is fetched "
+        f"through Django's whole stack as a signed-in superuser; median and worst of {args.repeat} runs after a "
+        "warm-up. Target (issue 7): every row under 1,000 ms.\n\n" + table + "\n"
     )
     print(body)
     if not args.no_write:
-        doc = ROOT / "docs" / "performance.md"
-        text = doc.read_text()
-        if "<!-- bench:admin -->" not in text:
-            text += "\n## Admin at scale (`bench/admin`)\n<!-- bench:admin -->\n<!-- /bench:admin -->\n"
-        text = re.sub(r"(<!-- bench:admin -->\n).*?(<!-- /bench:admin -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
-        doc.write_text(text)
+        scale.write_section("admin", "Admin at scale (`bench/admin`)", body)
 
 
 if __name__ == "__main__":
