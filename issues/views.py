@@ -47,8 +47,11 @@ def latest(request):
         return render(request, "issues/no_issue.html", {"history": history})
     view = selectors.page_view(issue=issue, code=None)
     if view is None:
+        # An issue published before its pages were added: its contents (none yet), and the way to the one before.
         pages = selectors.issue_pages_with_articles(issue=issue)
-        return render(request, "issues/issue_detail.html", {"issue": issue, "pages": pages, "history": history})
+        previous_issue, next_issue = selectors.issue_neighbours(issue)
+        context = {"issue": issue, "pages": pages, "history": history, "previous_issue": previous_issue, "next_issue": next_issue}
+        return render(request, "issues/issue_detail.html", context)
     context = _page_context(request, view)
     context.update(front=True, history=history)
     return render(request, "issues/page_detail.html", context)

@@ -105,3 +105,10 @@ def test_front_page_without_any_issue_says_so(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert "尚无已出版的报纸" in response.content.decode()
+
+
+def test_front_page_of_an_issue_published_without_pages_leads_back_to_the_one_before(client, issue):
+    make_issue(issue.date + datetime.timedelta(days=7))  # published by mistake before its pages were added
+    html = client.get("/").content.decode()
+    assert "本期尚无版面" in html
+    assert f'rel="prev" class="pager-prev" href="{issue.get_absolute_url()}"' in html
