@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from issues.models import page_sort_key
+
 from . import index
 from .query import Query
 
@@ -97,8 +99,9 @@ def _entry_filters(filters: Filters, alias="e"):
         sql.append(f"{alias}.issue_date <= %s")
         params.append(_date_value(filters.end))
     if filters.page_code:
-        sql.append(f"{alias}.page_code = %s")
-        params.append(filters.page_code)
+        # By sort key, as the page view matches codes: A1, a01 and A01 are the same page.
+        sql.append(f"{alias}.sort_key = %s")
+        params.append(page_sort_key(filters.page_code))
     return sql, params
 
 

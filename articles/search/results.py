@@ -126,6 +126,12 @@ def run(data, *, per_page=PER_PAGE, facets=True) -> Search:
         search.errors = [f"只能翻看前 {MAX_RESULTS:,} 条结果：请加上日期、版次或主题缩小范围。"]
         return search
     search.matches = engine.page(sort, offset, per_page, facets=facets)
+    if not search.matches.ids and search.page > 1 and search.matches.total:
+        # Past the last page (an old link, a hand-edited URL): show the last page, as theme pages do.
+        last = -(-min(search.matches.total, MAX_RESULTS) // per_page)
+        if last < search.page:
+            search.page, offset = last, (last - 1) * per_page
+            search.matches = engine.page(sort, offset, per_page, facets=facets)
     terms = search.query.highlight_terms()
     base = search_params(data)
     for n, article in enumerate(_articles(search.matches.ids), start=offset):

@@ -39,6 +39,13 @@ def test_page_code_filter_is_normalized(archive):
     assert headlines("工会", page_code="第A34版") == ["法律援助进车间"]
 
 
+def test_page_code_filter_finds_a_page_however_its_number_is_written(archive, client):
+    # The page is printed and stored as A01; readers and archivists type A1.
+    assert headlines("工匠", page_code="A1") == ["弘扬工匠精神"]
+    html = client.get("/search/", {"q": "工匠", "page_code": "a1"}).content.decode()
+    assert "弘扬<mark>工匠</mark>精神" in html and "共 1 条结果" in html
+
+
 def test_theme_filter(archive):
     assert headlines("援助", theme="职代会") == ["职代会审议集体合同"]
 

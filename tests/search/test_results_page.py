@@ -79,3 +79,10 @@ def test_search_hits_link_to_the_article_with_the_search(client, archive):
     hit = response.context["search"].hits[0]
     assert hit.url.startswith(f"/articles/{archive['legal'].pk}/?")
     assert "n=0" in hit.url and "sort=newest" in hit.url
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, archive):
+    html = client.get("/search/", {"q": "工会", "page": 3}).content.decode()
+    assert "第 1 / 1 页" in html and "第 3 / 1 页" not in html
+    assert "法律援助进车间" in html.replace("<mark>", "").replace("</mark>", "")
+    assert 'start=""' not in html
