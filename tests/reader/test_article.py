@@ -108,6 +108,16 @@ def test_photos_show_with_caption_size_and_alt(client, issue):
     assert "律师为职工解答 <span class=\"credit\">（张三 摄）</span>" in html
 
 
+def test_a_credit_entered_as_printed_is_not_given_a_second_摄(client, issue):
+    from django.core.files.base import ContentFile
+
+    photo = ArticleImage(article=issue["main"], caption="技能比武现场", credit="本报记者 孙 磊 摄")
+    photo.image.save("p.png", ContentFile(png_bytes(320, 200)), save=False)
+    photo.save()
+    html = get(client, issue["main"])
+    assert '<span class="credit">（本报记者 孙 磊 摄）</span>' in html
+
+
 def test_an_unknown_article_is_a_chinese_404(client, db):
     response = client.get("/articles/999999/")
     assert response.status_code == 404
