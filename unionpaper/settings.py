@@ -223,7 +223,11 @@ if not DEBUG:
 
 # --- Language and time -------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The paper, its readers and its newsroom work in Chinese: a browser set to
+# English must not turn the admin's own words (Add, Change, Log in) English
+# around our Chinese ones. The page cache still keys on the language, should
+# another ever be added (unionpaper/cache.py).
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -269,8 +273,12 @@ if not DEBUG:
     # In development runserver serves static files from the app folders itself.
     MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-# Uploads larger than this are refused before they reach a view (page PDFs
-# of a broadsheet are a few MB; a generous cap still stops abuse).
+# A request body other than its files (form fields) larger than this is
+# refused before it reaches a view. Files are not counted here: those over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory, and
+# each file field refuses what is too big with its own Chinese message
+# (unionpaper/uploads.py: 40 MB for a scan or photo, 60 MB for a PDF); the
+# proxy in front caps the whole request (docs/deploy.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644

@@ -172,7 +172,8 @@ def test_an_import_shows_on_cached_pages_once_it_ends(client, tmp_path):
     assert response["X-Page-Cache"] == "miss" and "导入的新稿件标题" in response.content.decode()
 
 
-def test_a_page_cached_for_one_language_is_not_served_in_another(client, article):
+def test_a_page_cached_for_one_language_is_not_served_in_another(client, article, settings):
+    settings.LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # the paper has one; the cache allows for more
     url = article.get_absolute_url()
     english = client.get(url, headers={"accept-language": "en"})
     assert english["Content-Language"] == "en"
@@ -253,3 +254,13 @@ def test_an_importer_between_files_leaves_the_callers_own_saves_bumping(article,
     article.save()
     assert cache.get(GENERATION_KEY) != before
     list(results)
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/login/"])
+def test_a_browser_set_to_english_still_gets_the_paper_and_the_admin_in_chinese(client, article, url):
+    response = client.get(url, headers={"accept-language": "en-US,en;q=0.9"})
+    html = response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+    assert 'lang="zh-hans"' in html or 'lang="zh-CN"' in html
+    if url == "/admin/login/":
+        assert "用户名" in html and "Username" not in html
