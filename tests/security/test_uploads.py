@@ -217,9 +217,17 @@ def test_ckeditor_upload_refuses_what_is_not_an_allowed_image(reporter, settings
     elif name == "pic.bmp":
         content = image_bytes("BMP")
     response = ck_upload(client_for(reporter), name, content)
+    # The JSON CKEditor reads over XHR, with the reason in Chinese: it shows error.message to the editor.
     assert response.status_code == 200
-    assert "Invalid file type" in response.content.decode()
+    data = response.json()
+    assert data["uploaded"] == 0
+    assert ("文件不是可接受的图片" in data["error"]["message"]) or ("图片像素过多" in data["error"]["message"])
     assert not default_storage.exists("uploads")
+
+
+def test_ckeditor_upload_without_a_file_says_so(reporter):
+    response = client_for(reporter).post(CKEDITOR_UPLOAD, {})
+    assert response.json() == {"uploaded": 0, "error": {"message": "没有收到文件：请选择要上传的图片。"}}
 
 
 def test_ckeditor_upload_is_for_staff_only(client, db):
