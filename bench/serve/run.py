@@ -185,7 +185,36 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.platform()}, Python {platform.python_version()}"
 
 
-def write_results(table, args, articles):
+PAPER_ROWS = ("home /", "page view", "article view", "theme page", "search 工会")
+
+
+def verdicts(results, modes):
+    """Return one line per target of issue 7, saying whether this run met it and by what figure."""
+
+    def share(name, mode):
+        return 100 * results[(name, mode)][0] / results[("trivial Django view", mode)][0]
+
+    lines = []
+    if "cached" in modes:
+        low = min(PAPER_ROWS, key=lambda n: share(n, "cached"))
+        met = share(low, "cached") >= 90
+        lines.append(f"- Cached pages ≥ 90 % of the trivial view: {'met' if met else 'NOT met'} "
+                     f"(lowest: {low}, {share(low, 'cached'):.0f} %).")
+    if "uncached" in modes:
+        parts = {n: share(n, "uncached") for n in ("article view", "page view")}
+        met = all(v >= 40 for v in parts.values())
+        lines.append(f"- Uncached article and page views ≥ 40 %: {'met' if met else 'NOT met'} "
+                     f"({', '.join(f'{n} {v:.0f} %' for n, v in parts.items())}).")
+    for mode in modes:
+        worst = max(PAPER_ROWS, key=lambda n: results[(n, mode)][2])
+        over = [n for n in PAPER_ROWS if results[(n, mode)][2] >= 50]
+        lines.append(f"- p99 < 50 ms, {mode}: " + (
+            f"met (highest: {worst}, {results[(worst, mode)][2]:.1f} ms)." if not over
+            else f"NOT met for {', '.join(f'{n} ({results[(n, mode)][2]:.0f} ms)' for n in over)}."))
+    return "\n".join(lines)
+
+
+def write_results(table, args, articles, verdict):
     doc = ROOT / "docs" / "performance.md"
     text = doc.read_text()
     body = (
@@ -201,7 +230,7 @@ def write_results(table, args, articles):
         "article view: one primary-key fetch through the ORM with no template, and the article template rendered "
         "from a ready context with no database (bench/serve/urls.py).\n\n"
         "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
-        "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores.\n"
+        "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores. This run:\n\n" + verdict + "\n"
     )
     text = re.sub(r"(<!-- bench:serve -->\n).*?(<!-- /bench:serve -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
     doc.write_text(text)
@@ -265,9 +294,10 @@ def main():
             table.append(
                 f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {errors} |"
             )
-    print("\n".join(table))
+    verdict = verdicts(results, args.modes)
+    print("\n".join(table) + "\n\n" + verdict)
     if not args.no_write:
-        write_results(table, args, articles)
+        write_results(table, args, articles, verdict)
     shutil.rmtree(static_root, ignore_errors=True)
 
 
