@@ -164,9 +164,10 @@ def to_ms(text):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def wrk(url, duration, connections):
+def wrk(url, duration, connections, warm=True):
     # Warm up (fills the cache where caching is on), then measure.
-    sh("wrk", "-t1", "-c2", "-d2s", url)
+    if warm:
+        sh("wrk", "-t1", "-c2", "-d2s", url)
     out = sh("wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
@@ -188,6 +189,21 @@ def machine():
 PAPER_ROWS = ("home /", "page view", "article view", "theme page", "search 工会")
 
 
+def sweep_levels(args):
+    """Connection counts below the main run's, each loaded to find where the cores saturate."""
+    return [c for c in (1, 2, 4) if c < args.connections] + [args.connections]
+
+
+def saturation(url, main, args):
+    """Return (connections, p99 ms) at the fewest connections reaching 90 % of the best requests/s."""
+    points = {args.connections: main}
+    for c in sweep_levels(args)[:-1]:
+        points[c] = wrk(url, max(3, args.duration // 2), c, warm=False)
+    best = max(rps for rps, *_ in points.values())
+    at = min(c for c, (rps, *_) in points.items() if rps >= 0.9 * best)
+    return at, points[at][2]
+
+
 def verdicts(results, modes):
     """Return one line per target of issue 7, saying whether this run met it and by what figure."""
 
@@ -206,11 +222,12 @@ def verdicts(results, modes):
         lines.append(f"- Uncached article and page views ≥ 40 %: {'met' if met else 'NOT met'} "
                      f"({', '.join(f'{n} {v:.0f} %' for n, v in parts.items())}).")
     for mode in modes:
-        worst = max(PAPER_ROWS, key=lambda n: results[(n, mode)][2])
-        over = [n for n in PAPER_ROWS if results[(n, mode)][2] >= 50]
-        lines.append(f"- p99 < 50 ms, {mode}: " + (
-            f"met (highest: {worst}, {results[(worst, mode)][2]:.1f} ms)." if not over
-            else f"NOT met for {', '.join(f'{n} ({results[(n, mode)][2]:.0f} ms)' for n in over)}."))
+        # p99 at the load that saturates the two cores (saturation()), not under the queue of the main run.
+        worst = max(PAPER_ROWS, key=lambda n: results[(n, mode)][5])
+        over = [n for n in PAPER_ROWS if results[(n, mode)][5] >= 50]
+        lines.append(f"- p99 < 50 ms at saturation, {mode}: " + (
+            f"met (highest: {worst}, {results[(worst, mode)][5]:.1f} ms)." if not over
+            else f"NOT met for {', '.join(f'{n} ({results[(n, mode)][5]:.0f} ms)' for n in over)}."))
     return "\n".join(lines)
 
 
@@ -222,13 +239,19 @@ def write_results(table, args, articles, verdict):
         f"Machine: {machine()}. gunicorn with {args.workers} sync workers, production settings, PostgreSQL 15, "
         f"Redis cache; wrk (1 thread, {args.connections} connections, {args.duration} s per row after a 2 s warm-up) "
         f"on the same machine, so load generator and server share the two cores. Archive: {articles}.\n\n"
-        "| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|---:|\n"
+        f"| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | saturated at (connections) | p99 there ms | errors |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
         + "\n".join(table)
         + "\n\nModes: `none` = no page cache and no shared data (every query every time); `uncached` = page cache "
         "off, shared data cache on (what a page-cache miss costs in production); `cached` = both on (production). "
         "Each mode's percentage is of the trivial view in the same mode. The two reference rows bound any uncached "
         "article view: one primary-key fetch through the ORM with no template, and the article template rendered "
         "from a ready context with no database (bench/serve/urls.py).\n\n"
+        f"Requests/s, p50 and p99 are at {args.connections} connections, more than the two cores can serve at once, "
+        "so p99 there includes waiting in line. Saturation: each paper URL is also loaded with "
+        f"{', '.join(map(str, sweep_levels(args)))} connections ({max(3, args.duration // 2)} s each); the fewest "
+        "connections reaching 90 % of the most requests/s seen for that URL are the load that saturates the two "
+        "cores, and the p99 target is read there.\n\n"
         "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
         "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores. This run:\n\n" + verdict + "\n"
     )
@@ -281,8 +304,12 @@ def main():
         proc = start_gunicorn(run_env, args.workers)
         try:
             for name, path in urls:
-                results[(name, mode)] = wrk(f"http://127.0.0.1:{PORT}{path}", args.duration, args.connections)
-                print(name, mode, results[(name, mode)], flush=True)
+                url = f"http://127.0.0.1:{PORT}{path}"
+                row = wrk(url, args.duration, args.connections)
+                if name in PAPER_ROWS:
+                    row += saturation(url, row, args)
+                results[(name, mode)] = row
+                print(name, mode, row, flush=True)
         finally:
             stop(proc)
 
@@ -290,9 +317,10 @@ def main():
     for mode in args.modes:
         trivial = results[("trivial Django view", mode)][0]
         for name, path in urls:
-            rps, p50, p99, errors = results[(name, mode)]
+            rps, p50, p99, errors, *sat = results[(name, mode)]
+            at = f"{sat[0]} | {sat[1]:.1f}" if sat else "– | –"
             table.append(
-                f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {errors} |"
+                f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {at} | {errors} |"
             )
     verdict = verdicts(results, args.modes)
     print("\n".join(table) + "\n\n" + verdict)
