@@ -6,24 +6,31 @@ any article but cannot publish; only the 总编 publishes, unpublishes and
 schedules. The rules themselves live in ``articles.services``.
 """
 import difflib
+from contextlib import nullcontext
 
 import reversion
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import connections, models, transaction
 from django.db.models import Count
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
+from reversion.admin import VersionAdmin, _RollBackRevisionView
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.utils import mute_signals
 
+from unionpaper import history
 from unionpaper.admin_scale import EstimatedCountPaginator
-from unionpaper.publishing import Status
+from unionpaper.publishing import Publishable, Status
 
 from . import services
 from .models import Article, ArticleImage, Theme, ThemedArticle
@@ -52,9 +59,14 @@ CKEDITOR_CSP = {
 ADMIN_SEARCH_LIMIT = 10_000
 
 class HistoryCompareMixin:
-    """Add "compare two versions" to django-reversion's history page."""
+    """Add "compare two versions" to django-reversion's history page, and restore safely.
+
+    A restore (历史 → a version → 保存) goes through ``unionpaper.history.restore``:
+    it deletes nothing added since and keeps the publication state.
+    """
 
     object_history_template = "admin/history/object_history.html"
+    revision_form_template = "admin/history/revision_form.html"
     history_latest_first = True
 
     def get_urls(self):
@@ -101,6 +113,75 @@ class HistoryCompareMixin:
         if not allowed(request, obj):
             raise PermissionDenied
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion 6.0's view (reversion/admin.py) with ``history.restore`` for its revert.
+
+        Reversion's own view calls ``version.revision.revert(delete=True)``,
+        which deletes pages, articles and photos added since the version and
+        brings back the old publication state; it offers no hook to change
+        that, so the view is copied here (keep in step when upgrading
+        django-reversion; tests/workflow/test_history_restore.py covers it).
+        The rest is as in reversion: look (GET) inside a transaction that is
+        rolled back, with model signals muted; keep the restore (POST) only
+        when the change form saved and redirects.
+        """
+        if not connections[version.db].features.uses_savepoints:
+            raise ImproperlyConfigured("Cannot use VersionAdmin with a database that does not support savepoints.")
+        muted = (pre_save, post_save, pre_delete, post_delete, m2m_changed)
+        signal_context = mute_signals(*muted) if request.method == "GET" else nullcontext()
+        current = version.object
+        context = {
+            "restore_version": version,
+            "kept_since": history.added_since(version),
+            "publication_state": history.publication_state(current) if current is not None else "",
+            "is_publishable": issubclass(self.model, Publishable),
+            **(extra_context or {}),
+        }
+        # Read by get_readonly_fields: status and publication time are not the restore's to change.
+        request.restoring_version = version
+        try:
+            with transaction.atomic(using=version.db), signal_context:
+                context["restored"] = history.restore(version)
+                with self.create_revision(request):
+                    response = self.changeform_view(request, quote(version.object_id), request.path, context)
+                    if request.method == "POST" and response.status_code == 302:
+                        said = self._restore_message(version, context)
+                        reversion.set_comment(said)
+                        messages.success(request, said)
+                    elif response.status_code == 200:
+                        response.template_name = template_name
+                        response.render()  # now, while the restored rows are still there
+                        raise _RollBackRevisionView(response)
+                    else:
+                        raise RevertError(f"无法载入“{version.object_repr}”的这个版本：找不到该内容。")
+        except (RevertError, models.ProtectedError) as ex:
+            opts = self.model._meta
+            messages.error(request, str(ex))
+            return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+        except _RollBackRevisionView as ex:
+            return ex.response
+        return response
+
+    def _restore_message(self, version, context) -> str:
+        when = timezone.localtime(version.revision.date_created)
+        parts = [f"已恢复为 {when:%Y年%m月%d日 %H:%M:%S} 保存的版本。"]
+        if context["is_publishable"]:
+            state = context["publication_state"]
+            parts.append(f"发布状态未变（{state}）。" if state else "恢复的内容为草稿，未发布。")
+        if context["kept_since"]:
+            names = "、".join(f"{o._meta.verbose_name}“{o}”" for o in context["kept_since"])
+            parts.append(f"此后新增的内容已保留，没有删除：{names}。")
+        skipped = context["restored"].skipped
+        if skipped:
+            parts.append(f"以下内容未能恢复（已有冲突的内容或依赖已删除）：{'、'.join(v.object_repr for v in skipped)}。")
+        return "".join(parts)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "restoring_version", None) and issubclass(self.model, Publishable):
+            fields += [f for f in ("status", "publish_at") if f not in fields]
+        return fields
 
     def recover_view(self, request, version_id, extra_context=None):
         # Recovering a deleted row re-creates it: only for those who may delete

@@ -147,8 +147,9 @@ class ArticleInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not can_publish_articles(request.user):
-            # Arranging a page must not become a back door to publishing.
+        if not can_publish_articles(request.user) or getattr(request, "restoring_version", None):
+            # Arranging a page must not become a back door to publishing, and
+            # restoring a page's version does not publish or unpublish either.
             fields.append("status")
         return fields
 
