@@ -183,6 +183,17 @@ class HistoryCompareMixin:
             fields += [f for f in ("status", "publish_at") if f not in fields]
         return fields
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "publish_at":
+            kwargs.setdefault("form_class", history.PublishTimeField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The time box shows minutes only: an untouched time keeps its seconds.
+        if change and "publish_at" in form.fields and "publish_at" not in form.changed_data:
+            obj.publish_at = form.initial.get("publish_at")
+        super().save_model(request, obj, form, change)
+
     def recover_view(self, request, version_id, extra_context=None):
         # Recovering a deleted row re-creates it: only for those who may delete
         # (and so also re-create) rows of this kind outright.

@@ -18,10 +18,12 @@ restoring a version with another status. ``restore`` does instead:
   that comes back after being deleted comes back as 草稿. Publishing stays
   with the publish actions, which only the 总编 has.
 """
+import datetime
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Manager
 from django.utils import timezone
@@ -177,3 +179,27 @@ def publication_state(obj) -> str:
     if obj.status == Status.PUBLISHED and obj.publish_at:
         text += f"，发布时间 {timezone.localtime(obj.publish_at):%Y年%m月%d日 %H:%M}"
     return text
+
+
+def same_minute(a: datetime.datetime, b: datetime.datetime) -> bool:
+    return a.timestamp() // 60 == b.timestamp() // 60
+
+
+class PublishTimeField(forms.SplitDateTimeField):
+    """The admin's date and time boxes, which show a time to the minute.
+
+    A stored time has seconds (发布 sets it to *now*), which the time box
+    drops; without this, every save of an unchanged form cut them off and the
+    history showed 发布时间 as changed. Within the same minute the value
+    counts as unchanged; the admin then keeps the stored value
+    (``HistoryCompareMixin.save_model``).
+    """
+
+    def has_changed(self, initial, data):
+        if self.disabled or not isinstance(initial, datetime.datetime):
+            return super().has_changed(initial, data)
+        try:
+            value = self.clean(data)
+        except ValidationError:
+            return True
+        return value is None or not same_minute(initial, value)
