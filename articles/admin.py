@@ -12,8 +12,9 @@ import reversion
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import flatten, quote, unquote
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -325,6 +326,9 @@ class ThemeWidget(forms.TextInput):
         return value
 
 
+AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -338,6 +342,24 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
             self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
+        for name in AREA_FIELDS:
+            if name in self.fields:
+                # The model checks 0–100 only after clean(); check it first,
+                # beside the box, and tell the browser too.
+                field = self.fields[name]
+                field.validators = [*field.validators, MinValueValidator(0), MaxValueValidator(100)]
+                field.widget.attrs.update(min="0", max="100")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each box is 0–100 on its own; together they must also keep the
+        # area on the page, or the clickable area runs off its edge.
+        for start, size, edge in (("area_left", "area_width", "右"), ("area_top", "area_height", "下")):
+            a, b = cleaned.get(start), cleaned.get(size)
+            if a is not None and b is not None and a + b > 100:
+                labels = (self.fields[start].label.removesuffix("（%）"), self.fields[size].label.removesuffix("（%）"))
+                self.add_error(size, f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。")
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data.get("status")
@@ -472,6 +494,22 @@ class ArticleAdmin(HistoryCompareMixin, VersionAdmin):
         # revision holds the themes as they are now.
         if reversion.is_active():
             reversion.add_to_revision(form.instance)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A collapsed fieldset (版面热区, 记录) is a closed <details>: an error
+        # inside it would show only as "请更正以下错误。". Django opens such a
+        # fieldset only when a field listed flat has an error, not one of a
+        # (left, top) pair, so drop "collapse" here from any that holds one.
+        adminform = context.get("adminform")
+        if adminform is not None and adminform.form.errors:
+            errors = set(adminform.form.errors)
+            adminform.fieldsets = [
+                (name, {**opts, "classes": tuple(c for c in opts.get("classes", ()) if c != "collapse")})
+                if errors & set(flatten(opts["fields"]))
+                else (name, opts)
+                for name, opts in adminform.fieldsets
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @csp_update(CKEDITOR_CSP)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
