@@ -35,6 +35,11 @@ Heading: lines starting with a dash (``——``) are the subtitle. One remaining
 line is the headline line, split by :func:`split_kicker`; two are kicker and
 headline.
 
+Dates: a masthead or citation date must exist and lie in :data:`DATE_RANGE`
+— not before 1949-01-01 and not more than a year after today. An OCR slip
+such as ``0001年01月01日`` is then an error naming the date and its line, not
+an issue dated the year 1.
+
 Kicker rule (:func:`split_kicker`): the scrape runs the kicker and headline
 together, ``全面学习 全面把握 全面落实推动…落地见效``. The kicker is taken to be
 parallel phrases of equal length separated by spaces. The line is split only
@@ -67,6 +72,10 @@ _CITATION_RE = re.compile(
 _DASHES = ("——", "--", "—", "──", "－－")
 MAX_BYLINE_CHARS = 80
 _WEEKDAYS = "一二三四五六日"
+# The dates an issue of this paper can have: none before 1949-01-01, and none
+# more than a year after today (an issue is made up days, not years, ahead).
+# A date outside is a misread (0001年01月01日, 2203年…), refused with its line.
+DATE_RANGE = (datetime.date(1949, 1, 1), datetime.timedelta(days=366))
 _SPACES = re.compile(r"\s+")
 
 
@@ -163,11 +172,35 @@ def classify(text: str, masthead: re.Pattern | None = None) -> tuple[str, re.Mat
     return "TEXT", None
 
 
+def date_range(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last date an issue may have (:data:`DATE_RANGE`), as of ``today``."""
+    earliest, ahead = DATE_RANGE
+    return earliest, (today or datetime.date.today()) + ahead
+
+
+def date_out_of_range(date: datetime.date, written: str | None = None) -> str | None:
+    """Return why ``date`` cannot be an issue's date (in Chinese), or None when it can.
+
+    ``written`` is the date as the file wrote it, shown in the message.
+    """
+    earliest, latest = date_range()
+    if earliest <= date <= latest:
+        return None
+    return (
+        f"日期 {written or date.isoformat()} 不在本报可能的出版日期范围内"
+        f"（{earliest.isoformat()} 至 {latest.isoformat()}），可能是识别错误，请核对原报"
+    )
+
+
 def _date(m: re.Match, line: int) -> datetime.date:
+    written = f"{m['y']}年{m['m']}月{m['d']}日"
     try:
-        return datetime.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        date = datetime.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
-        raise ParseError(line, f"日期不存在：{m['y']}年{m['m']}月{m['d']}日") from None
+        raise ParseError(line, f"日期不存在：{written}") from None
+    if reason := date_out_of_range(date, written):
+        raise ParseError(line, reason)
+    return date
 
 
 def normalize_code(raw: str) -> str:

@@ -18,6 +18,7 @@ import datetime
 import difflib
 import hashlib
 import io
+import logging
 import re
 import time
 from contextlib import contextmanager, nullcontext
@@ -40,7 +41,7 @@ from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
 
 from .decoding import DecodeError, decode
-from .parser import ParsedArticle, ParseError, first_date, parse
+from .parser import ParsedArticle, ParseError, date_out_of_range, first_date, parse
 
 TEXT_SUFFIXES = {".txt", ".text"}
 SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -56,6 +57,8 @@ _FIELD_LABELS = {
 
 
 _RACE = "数据库拒绝写入"
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFailure(Exception):
@@ -189,16 +192,16 @@ class ImportRun:
         try:
             text, _encoding = decode(path.read_bytes(), self.encoding)
             return parse(text, self.papers)
-        except (ParseError, DecodeError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - reported for this file by import_file, never stops the run
             return exc
 
     def first_date(self, path: Path) -> datetime.date | None:
         """Return the date of the first masthead in a text file, or None when it cannot be read."""
         try:
             text, _encoding = decode(path.read_bytes(), self.encoding)
-        except (DecodeError, OSError):
+            return first_date(text, self.papers)
+        except Exception:  # noqa: BLE001 - the full parse in import_file reports it
             return None
-        return first_date(text, self.papers)
 
     def _look_up(self, prepared: dict):
         keys = {source_key(path, a) for path, result in prepared.items() if isinstance(result, list) for a in result}
@@ -259,20 +262,29 @@ class ImportRun:
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             return FileResult(path, FAILED, [Row(FAILED, message=message)])
         except OperationalError as exc:
-            self._forget()
             if "locked" not in str(exc):
-                raise
+                return self._unexpected(path, exc)
+            self._forget()
             return FileResult(path, FAILED, [Row(FAILED, message=f"{_RACE}（数据库正被另一进程写入，重新运行即可）：{exc}")])
         except IntegrityError as exc:
             self._forget()
             message = f"{_RACE}（可能另一个导入正同时处理同一文件，重新运行即可）：{exc}"
             return FileResult(path, FAILED, [Row(FAILED, message=message)])
-        except Exception:
-            self._forget()
-            raise
+        except Exception as exc:
+            # KeyboardInterrupt and SystemExit are not Exceptions: they still stop the run.
+            return self._unexpected(path, exc)
         statuses = {r.status for r in rows}
         status = next((s for s in (CREATED, UPDATED, SKIPPED) if s in statuses), UNCHANGED)
         return FileResult(path, status, rows)
+
+    def _unexpected(self, path: Path, exc: Exception) -> FileResult:
+        # Anything unforeseen (a bug, a value the database cannot store, a lost connection)
+        # fails this file only: its transaction has been rolled back by leaving the atomic
+        # block, the run goes on with the next file, and the report is still written.
+        self._forget()
+        logger.error("import_articles: unexpected error in %s", path, exc_info=exc)
+        message = f"导入时出现意外错误，此文件未导入（{type(exc).__name__}: {exc}）；详情见日志，请转技术人员处理"
+        return FileResult(path, FAILED, [Row(FAILED, message=message)])
 
     # --- issues and pages, cached across files ------------------------------
     def _forget(self):
@@ -424,6 +436,8 @@ class ImportRun:
         code = normalize_page_code(path.stem)
         if date is None or not _PAGE_CODE.match(code):
             raise _Skip(path)
+        if reason := date_out_of_range(date, path.parent.name):
+            raise ImportFailure(f"期文件夹{reason}")
         kind = "pdf" if path.suffix.lower() in PDF_SUFFIXES else "image"
         other = self._media_seen.setdefault((date, page_sort_key(code), kind), path)
         if other != path:
