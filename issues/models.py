@@ -10,7 +10,7 @@ from PIL import Image
 from unionpaper.dates import date_zh, weekday_zh
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, published_q
-from unionpaper.uploads import GeneratedName, validate_image_upload, validate_pdf_upload
+from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload, validate_pdf_upload
 
 THUMBNAIL_SIZE = (240, 360)
 
@@ -123,7 +123,7 @@ class Page(models.Model):
     sort_key = models.CharField("排序键", max_length=24, editable=False, db_index=True)
     name = models.CharField("版名", max_length=40, blank=True, help_text="如 要闻、工会动态、法治。")
     editor = models.CharField("责任编辑", max_length=60, blank=True)
-    image = models.ImageField(
+    image = UploadImageField(
         "版面图",
         upload_to=GeneratedName("pages"),
         width_field="image_width",
