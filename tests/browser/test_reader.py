@@ -185,3 +185,25 @@ def test_a_phone_reader_pinches_the_scan_to_zoom_and_the_areas_follow(live_serve
     assert page.locator("[data-zoom-level]").inner_text() == "200%"
     assert area.bounding_box()["width"] == pytest.approx(before["width"] * 2, rel=0.05)
     context.close()
+
+
+def test_an_article_with_long_neighbouring_headlines_fits_a_phone_screen(live_server, browser, artifacts_dir):
+    _, made = build_issue(
+        datetime.date(2023, 2, 5),
+        [("A01", "要闻", ["市总工会召开全市职工技能竞赛总结表彰大会暨新一轮竞赛动员会", "短讯",
+                          "产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法"])],
+    )
+    for javascript in (True, False):
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(live_server.url + made["短讯"].get_absolute_url())
+        # Nothing wider than the screen: a long 上一篇/下一篇 headline is cut short with …, not the page widened.
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        up = page.locator(".article-pager .pager-up").bounding_box()
+        assert up["x"] + up["width"] <= PHONE["width"] and up["height"] < 80  # 回到第A01版 stays on a line or two
+        if javascript:
+            page.locator(".article-pager").scroll_into_view_if_needed()
+            shoot(page, artifacts_dir, "article-long-neighbours-375")
+        page.get_by_role("link", name=re.compile("下一篇")).tap() if javascript else page.get_by_role("link", name=re.compile("下一篇")).click()
+        page.wait_for_url("**" + made["产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法"].get_absolute_url())
+        context.close()
