@@ -1,9 +1,12 @@
 """Issues (期) and their pages (版)."""
 import io
 import re
+import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from PIL import Image
 
@@ -15,16 +18,58 @@ from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_u
 THUMBNAIL_SIZE = (240, 360)
 
 _CODE_RE = re.compile(r"^([A-Z]*)0*(\d+)([A-Z]*)$")
+# A page code as the paper prints it, once normalised: the section letter or
+# letters, the page number, rarely one letter after it — A01, A34, B2, 3,
+# AB12, 4A. At most 8 characters, well inside the 12 of the column.
+PAGE_CODE_RE = re.compile(r"^[A-Z]{0,3}[0-9]{1,4}[A-Z]?$")
+PAGE_CODE_MAX_LENGTH = 8
+_PAGE_CODE_HELP = "版次应为版序字母加版号，如 A01、A34、B2、3（最多 3 个字母、4 位数字）"
 
 
 def normalize_page_code(raw: str) -> str:
-    """Return the canonical form of a page code: ``第3版`` → ``3``, ``a03`` → ``A03``."""
-    code = (raw or "").strip().upper().replace(" ", "")
+    """Return the canonical form of a page code: ``第3版`` → ``3``, ``a03`` → ``A03``, ``Ａ３`` → ``A3``."""
+    code = unicodedata.normalize("NFKC", raw or "").strip().upper().replace(" ", "")
     if code.startswith("第"):
         code = code[1:]
     if code.endswith("版"):
         code = code[:-1]
     return code
+
+
+def validate_page_code(value: str):
+    """Refuse a page code that is not letters and a number (model field validator).
+
+    Checks the code as :func:`normalize_page_code` will store it, so ``a3`` and
+    ``第A03版`` pass; the message shows what was entered.
+    """
+    code = normalize_page_code(value)
+    if len(code) > PAGE_CODE_MAX_LENGTH:
+        raise ValidationError(
+            "版次“%(value)s”过长（%(length)d 个字符），最多 %(max)d 个字符；" + _PAGE_CODE_HELP + "。",
+            code="page_code_too_long",
+            params={"value": value, "length": len(code), "max": PAGE_CODE_MAX_LENGTH},
+        )
+    if not PAGE_CODE_RE.match(code):
+        raise ValidationError(
+            "版次“%(value)s”无效：" + _PAGE_CODE_HELP + "。", code="invalid_page_code", params={"value": value}
+        )
+
+
+class PageCodeField(models.CharField):
+    """The 版次 column: checked by :func:`validate_page_code`, which also bounds its length.
+
+    Neither the form field nor the model repeats the column's length limit:
+    in the form it would become the input's ``maxlength``, and the browser
+    would silently cut a pasted code to 12 characters; the validator instead
+    refuses a code that is too long and shows it whole.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": None, **kwargs})
 
 
 def page_sort_key(code: str) -> str:
@@ -119,7 +164,9 @@ class Page(models.Model):
     """One page (版) of an issue, with its scan and PDF."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
-    code = models.CharField("版次", max_length=12, help_text="如 A01、A34、B2；同一期内不可重复。")
+    code = PageCodeField(
+        "版次", max_length=12, validators=[validate_page_code], help_text="如 A01、A34、B2；同一期内不可重复。"
+    )
     sort_key = models.CharField("排序键", max_length=24, editable=False, db_index=True)
     name = models.CharField("版名", max_length=40, blank=True, help_text="如 要闻、工会动态、法治。")
     editor = models.CharField("责任编辑", max_length=60, blank=True)
@@ -165,8 +212,6 @@ class Page(models.Model):
         if self.issue_id and self.code:
             clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
             if clash.exists():
-                from django.core.exceptions import ValidationError
-
                 raise ValidationError({"code": f"本期已有第{clash.first().code}版。"})
 
     def save(self, *args, **kwargs):

@@ -35,7 +35,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.sanitize import clean_html
 from articles.search import index as search_index
-from issues.models import Issue, Page, normalize_page_code, page_sort_key
+from issues.models import Issue, Page, normalize_page_code, page_sort_key, validate_page_code
 from unionpaper.cache import DeferredBumps
 from unionpaper.publishing import Status
 from unionpaper.uploads import inspect_image, validate_pdf_upload
@@ -47,6 +47,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
 _DATE_FOLDER = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# What makes a scan's or PDF's file name a page code at all (others are skipped);
+# issues.models.validate_page_code then says whether it is an acceptable one.
 _PAGE_CODE = re.compile(r"^[A-Z]*\d+[A-Z]*$")
 
 CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
@@ -349,6 +351,7 @@ class ImportRun:
             if expected and expected != parsed.date:
                 parsed.warnings.append(f"文件在 {expected.isoformat()} 文件夹中，报头日期却是 {parsed.date.isoformat()}；以报头为准")
             self._check_lengths(parsed)
+            self._check_page_code(parsed)
             rows.append(self._save_article(path, parsed))
         return rows
 
@@ -358,6 +361,12 @@ class ImportRun:
             if len(getattr(parsed, name)) > limit:
                 label = _FIELD_LABELS[name]
                 raise ImportFailure(f"第 {parsed.line} 行起的稿件：{label}有 {len(getattr(parsed, name))} 字，超过 {limit} 字上限")
+
+    def _check_page_code(self, parsed: ParsedArticle):
+        try:
+            validate_page_code(parsed.page_code)
+        except ValidationError as exc:
+            raise ImportFailure(f"第 {parsed.line} 行起的稿件：出处行的{'；'.join(exc.messages)}") from None
 
     def _save_article(self, path: Path, parsed: ParsedArticle) -> Row:
         key = source_key(path, parsed)
@@ -438,6 +447,7 @@ class ImportRun:
             raise _Skip(path)
         if reason := date_out_of_range(date, path.parent.name):
             raise ImportFailure(f"期文件夹{reason}")
+        validate_page_code(code)  # a ValidationError fails the file with its message
         kind = "pdf" if path.suffix.lower() in PDF_SUFFIXES else "image"
         other = self._media_seen.setdefault((date, page_sort_key(code), kind), path)
         if other != path:
