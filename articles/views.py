@@ -11,7 +11,7 @@ from issues.views import preview_aware
 
 from . import selectors
 from .citations import gbt7714
-from .search.api import highlight_html, result_neighbours
+from .search.api import back_to_results, highlight_html, result_neighbours
 from .sanitize import clean_html
 
 THEME_PAGE_SIZE = 20
@@ -43,6 +43,7 @@ def article_detail(request, pk):
         "next_article": next_article,
         "search_previous": search_previous,
         "search_next": search_next,
+        "search_back": back_to_results(request.GET) if query or search_previous or search_next else "",
         "related": selectors.related_by_theme(article, article.theme_list),
         "gbt7714": gbt7714(article),
         "preview": preview,

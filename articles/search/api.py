@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from . import highlight
 from .engine import MAX_RESULTS, Filters, backend
+from .forms import PER_PAGE
 from .query import QueryError, parse
 from .results import neighbours, search_params
 
@@ -48,6 +49,18 @@ def result_neighbours(params, article):
         return reverse("articles:article", kwargs={"pk": article_id}) + "?" + urlencode(query)
 
     return url(prev_id, None if n is None else n - 1), url(next_id, None if n is None else n + 1)
+
+
+def back_to_results(params) -> str:
+    """Return the /search/ URL of the results page that holds result ``n`` (返回检索结果)."""
+    query = search_params(params)
+    try:
+        n = int(params.get("n", ""))
+    except ValueError:
+        n = None
+    if n is not None and n >= PER_PAGE:
+        query["page"] = n // PER_PAGE + 1
+    return reverse("search:search") + "?" + urlencode(query)
 
 
 def admin_article_ids(text: str, limit: int = MAX_RESULTS) -> list | None:

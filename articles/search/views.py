@@ -36,7 +36,13 @@ def _context(found):
         for year, n in (found.matches.years if found.matches else [])
     ]
     context = {"search": found, "form": found.form, "theme_facets": theme_facets, "year_facets": year_facets}
+    if found.theme:
+        context["clear_theme_url"] = found.url(theme=None, page=None)
     if found.ran:
+        current = found.form.cleaned_data.get("sort") if found.form.is_valid() else None
+        context["sort_links"] = [
+            (label, found.url(sort=value, page=None), value == current) for value, label in found.form.fields["sort"].choices
+        ]
         context["export_urls"] = {fmt: found.url(format=fmt, page=None) for fmt in ("csv", "json", "ris")}
         if found.page > 1:
             context["prev_page_url"] = found.url(page=found.page - 1)

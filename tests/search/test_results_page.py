@@ -1,5 +1,6 @@
 """What the reader sees on /search/: hits, highlighting, facets, citations."""
 import datetime
+import re
 
 from articles.search.api import highlight_html, result_neighbours
 from tests.factories import make_article, make_issue, make_page
@@ -86,3 +87,36 @@ def test_a_page_past_the_last_shows_the_last_page(client, archive):
     assert "第 1 / 1 页" in html and "第 3 / 1 页" not in html
     assert "法律援助进车间" in html.replace("<mark>", "").replace("</mark>", "")
     assert 'start=""' not in html
+
+
+def test_back_to_results_returns_to_the_page_that_holds_the_article(client, db):
+    page = make_page(make_issue(datetime.date(2023, 3, 1)))
+    arts = [make_article(page, headline=f"第{i}篇", order=i, body="<p>职工书屋</p>") for i in range(25)]
+    results_page_2 = client.get("/search/", {"q": "职工书屋", "sort": "oldest", "page": 2})
+    hit = results_page_2.context["search"].hits[0]  # result 21 of 25
+    html = client.get(hit.url).content.decode()
+    back = re.search(r'<a href="([^"]+)">返回检索结果</a>', html).group(1).replace("&amp;", "&")
+    assert "page=2" in back and "n=" not in back
+    assert hit.article.headline in client.get(back).content.decode()
+    # Result 1 leads back to the first page.
+    first = client.get("/search/", {"q": "职工书屋", "sort": "oldest"}).context["search"].hits[0]
+    back = re.search(r'<a href="([^"]+)">返回检索结果</a>', client.get(first.url).content.decode()).group(1)
+    assert "page=" not in back
+    assert arts
+
+
+def test_results_offer_every_order_as_a_link_and_the_current_one_marked(client, archive):
+    html = client.get("/search/", {"q": "工会"}).content.decode()
+    sort_bar = re.search(r'<nav class="search-sort".*?</nav>', html, re.S).group(0)
+    assert '<a href="?q=%E5%B7%A5%E4%BC%9A&amp;sort=oldest">日期从旧到新</a>' in sort_bar
+    assert 'sort=relevance" aria-current="true">相关度</a>' in sort_bar
+    oldest = client.get("/search/", {"q": "工会", "sort": "oldest"}).context["search"].hits
+    newest = client.get("/search/", {"q": "工会", "sort": "newest"}).context["search"].hits
+    assert [h.article.pk for h in oldest] == [h.article.pk for h in reversed(newest)]
+
+
+def test_a_theme_filter_can_be_removed(client, archive):
+    html = client.get("/search/", {"q": "工会", "theme": "法律援助"}).content.decode()
+    clear = re.search(r'<a class="search-clear" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "theme=" not in clear and "q=" in clear
+    assert "弘扬" in client.get("/search/" + clear).content.decode()  # an article of another theme is back

@@ -1,6 +1,7 @@
 """A reader on a phone searches, narrows by year, pages on, and opens a hit, in a real Chromium."""
 import datetime
 import os
+import re
 
 import pytest
 
@@ -32,6 +33,15 @@ def test_reader_searches_narrows_by_year_and_opens_a_hit(browser, live_server, a
     assert tab.locator(".search-hit").count() == 20
     assert tab.locator(".search-hit h2 mark").first.inner_text() == "法律援助"
     tab.screenshot(path=os.path.join(artifacts_dir, "search-phone.png"), full_page=True)
+
+    # Re-sorting is one tap, no second 检索.
+    tab.locator(".search-sort a:has-text('日期从旧到新')").tap()
+    tab.wait_for_url(re.compile(r"sort=oldest"))
+    assert tab.locator(".search-hit h2").first.inner_text().startswith("2021年")
+    # The extra conditions are big enough to tap on a phone.
+    tab.click(".search-more summary")
+    for field in ("start", "end", "page_code", "author", "sort"):
+        assert tab.locator(f"#id_{field}").bounding_box()["height"] >= 40, field
 
     tab.click("a[rel=next]")
     tab.wait_for_selector(".search-hit")
