@@ -2,6 +2,7 @@
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -141,3 +142,11 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """Send /favicon.ico, which browsers ask for on pages that name no icon (the admin's), to the paper's icon."""
+    response = redirect(static("reader/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"  # the icon's hashed name changes with each release
+    return response

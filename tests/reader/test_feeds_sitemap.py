@@ -89,3 +89,12 @@ def test_robots_txt_allows_reading_and_names_the_sitemap(client):
     assert "Disallow: /admin/" in lines
     assert "Disallow: /" not in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_favicon_ico_leads_to_the_papers_icon(client, db):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == static("reader/favicon.svg")
+    assert finders.find("reader/favicon.svg")
