@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.html import strip_tags
+from django.utils.translation import pgettext_lazy
 from ckeditor_uploader.fields import RichTextUploadingField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -14,6 +15,7 @@ from unionpaper.uploads import GeneratedName, validate_image_upload
 
 from .bylines import normalize_name, parse_byline
 from .sanitize import clean_html
+from .themes import free_theme_slug, theme_slug, validate_theme_name
 
 AUTHOR_SEPARATOR = "、"
 
@@ -29,7 +31,20 @@ class ThemeQuerySet(models.QuerySet):
 
 
 class Theme(TagBase):
-    """A theme such as 法律援助 or 技能竞赛; slugs keep the Chinese (``/themes/法律援助/``)."""
+    """A theme such as 法律援助 or 技能竞赛; slugs keep the Chinese (``/themes/法律援助/``).
+
+    A name needs a letter or digit (``articles.themes.validate_theme_name``),
+    and the slug is never empty: one made of nothing a slug can hold falls
+    back to ``theme-<digest>`` (``articles.themes.theme_slug``), since an
+    empty slug has no URL and every page linking the theme would fail.
+    """
+
+    name = models.CharField(
+        verbose_name=pgettext_lazy("A tag name", "name"),
+        unique=True,
+        max_length=100,
+        validators=[validate_theme_name],
+    )
 
     objects = ThemeQuerySet.as_manager()
 
@@ -39,6 +54,17 @@ class Theme(TagBase):
         verbose_name = "主题"
         verbose_name_plural = "主题"
         ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        return theme_slug(tag, i)
+
+    def save(self, *args, **kwargs):
+        if not self.slug and not self._state.adding:
+            # taggit fills the slug only when adding; an existing theme saved
+            # without one gets a free one here.
+            taken = Theme.objects.exclude(pk=self.pk).filter(slug__startswith=theme_slug(self.name))
+            self.slug = free_theme_slug(self.name, set(taken.values_list("slug", flat=True)))
+        return super().save(*args, **kwargs)
 
 
 class ThemedArticle(TaggedItemBase):
