@@ -9,6 +9,13 @@ optional title line and one or more names::
 
 Names are often printed with spaces between their characters (``刘 飞``);
 they are stored without them (``刘飞``) so a search for the name finds them.
+
+A Chinese personal name has at least two characters, so a character printed
+alone is never a name by itself: it joins what follows (``刘 飞`` → 刘飞,
+``王 晓明`` → 王晓明, ``王 晓 明`` → 王晓明, ``实习生 文 娟`` → 文娟, where 文
+is read as a role only when it can be one). A compound surname joins the
+given name printed after it (``欧阳 晓明`` → 欧阳晓明, ``欧阳 飞`` → 欧阳飞).
+Two names of two characters each stay two people (``刘飞 李强``).
 """
 from __future__ import annotations
 
@@ -45,6 +52,23 @@ ORGANISATION_ENDINGS = ("局", "厅", "厂", "部", "办", "处", "科", "站", 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME_RE = re.compile(rf"^[{_HAN}·]{{2,5}}$")
 _ONE_HAN_RE = re.compile(rf"^[{_HAN}]$")
+# A given name printed after a compound surname: one or two characters.
+_GIVEN_RE = re.compile(rf"^[{_HAN}]{{1,2}}$")
+# A run of a name list (王晓明、李 强): each part at most a name long.
+_PART_RE = re.compile(rf"^[{_HAN}·]{{1,5}}$")
+
+# Two-character surnames: the given name printed after one, spaced or not,
+# belongs to it (欧阳 晓明 is one person, 欧阳晓明).
+COMPOUND_SURNAMES = frozenset(
+    """
+    欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 长孙 宇文 司徒 司空 夏侯 公孙 轩辕 端木
+    独孤 南宫 西门 申屠 澹台 公冶 太史 万俟 闻人 赫连 呼延 钟离 宗政 濮阳 淳于 单于 拓跋
+    东郭 百里 公羊 左丘 鲜于 闾丘 仲孙 叔孙 公西 巫马 漆雕 乐正 壤驷 公良 颛孙 子车 司寇
+    亓官 谷梁 段干 梁丘 羊舌 微生 东门 完颜 纳兰
+    """.split()
+)
+_ONE_CHAR_ROLES = frozenset(role for role in ROLES if len(role) == 1)
+_ENUMERATION = "、"
 
 
 @dataclass
@@ -104,6 +128,47 @@ def _split_role(token: str) -> tuple[str, str] | None:
     return None
 
 
+def _is_name(text: str) -> bool:
+    return bool(_NAME_RE.match(text)) and not _is_title(text)
+
+
+def _is_given_name(token: str) -> bool:
+    """Return True if ``token`` can be the given name after a compound surname."""
+    return bool(_GIVEN_RE.match(token)) and not (len(token) > 1 and token in ROLES)
+
+
+def _name_list(token: str) -> list[str] | None:
+    """Split 王晓明、李 (a list of names, perhaps spaced) into parts and separators, or None."""
+    if _ENUMERATION not in token:
+        return None
+    parts = token.split(_ENUMERATION)
+    if not all(p == "" or (_PART_RE.match(p) and not _is_title(p)) for p in parts):
+        return None
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        if k:
+            out.append(_ENUMERATION)
+        if part:
+            out.append(part)
+    return out
+
+
+def _one_char_role_is_a_name(tokens: list[str], i: int, pending: list[str], after_role: bool) -> bool:
+    """Return True if the one-character role 文, 图 or 摄 at ``tokens[i]`` is part of a name here.
+
+    It is when a lone character before it needs it (王 文), when it follows
+    another role (实习生 文 娟: two roles in a row are not printed), or when
+    the lone character after it has nothing else to join (文 娟 at the end,
+    or before a role).
+    """
+    if len(pending) == 1 or after_role:
+        return True
+    following = tokens[i + 1 : i + 3]
+    if not following or not _ONE_HAN_RE.match(following[0]):
+        return False
+    return len(following) == 1 or following[1] == _ENUMERATION or _split_role(following[1]) is not None
+
+
 def parse_byline(text: str) -> Byline:
     """Split a printed byline into groups of role, titles and names."""
     raw = (text or "").strip()
@@ -111,14 +176,8 @@ def parse_byline(text: str) -> Byline:
     tokens = flat.split()
     groups: list[BylineGroup] = []
     current: BylineGroup | None = None
-    pending_chars: list[str] = []
-
-    def flush_chars():
-        nonlocal pending_chars
-        if pending_chars:
-            target = current if current is not None else _start("")
-            target.names.append("".join(pending_chars))
-            pending_chars = []
+    # Characters printed apart (刘 飞) waiting for the rest of their name.
+    pending: list[str] = []
 
     def _start(role: str) -> BylineGroup:
         nonlocal current
@@ -126,28 +185,77 @@ def parse_byline(text: str) -> Byline:
         groups.append(current)
         return current
 
-    for token in tokens:
-        split = _split_role(token)
+    def add_name(name: str):
+        (current if current is not None else _start("")).names.append(name)
+
+    def flush():
+        # A character left alone is kept as printed: better than losing it.
+        # Four characters apart are two names of two (刘 飞 李 强), unless
+        # they begin with a compound surname (欧 阳 晓 明).
+        if len(pending) == 4 and "".join(pending[:2]) not in COMPOUND_SURNAMES:
+            add_name(pending[0] + pending[1])
+            add_name(pending[2] + pending[3])
+        elif pending:
+            add_name("".join(pending))
+        pending.clear()
+
+    i = 0
+    after_role = False  # the previous token was a role with nothing after it yet
+    while i < len(tokens):
+        token = tokens[i]
+        if token == _ENUMERATION:
+            flush()
+            after_role = False
+            i += 1
+            continue
+        if token in _ONE_CHAR_ROLES and _one_char_role_is_a_name(tokens, i, pending, after_role):
+            split = None
+        else:
+            split = _split_role(token)
         if split:
-            flush_chars()
+            flush()
             role, rest = split
             _start(role)
             if not rest:
+                after_role = True
+                i += 1
                 continue
             token = rest
+        after_role = False
+        parts = _name_list(token)
+        if parts is not None:
+            tokens[i : i + 1] = parts
+            continue
+        i += 1
         if current is None:
             _start("")
         if _ONE_HAN_RE.match(token):
-            pending_chars.append(token)
+            pending.append(token)
             continue
-        flush_chars()
-        if "、" in token and all(_NAME_RE.match(p) and not _is_title(p) for p in token.split("、") if p):
-            current.names.extend(p for p in token.split("、") if p)
+        if len(pending) == 1 and _is_name(pending[0] + token):
+            # 王 晓明: a surname printed apart from the given name.
+            add_name(pending.pop() + token)
+            continue
+        flush()
+        if token in COMPOUND_SURNAMES and i < len(tokens) and _is_given_name(tokens[i]):
+            given = tokens[i]
+            i += 1
+            # 欧阳 晓 明: a given name of two characters printed apart; not when
+            # more lone characters follow (欧阳 文 刘 飞), which make a name of their own.
+            if (
+                len(given) == 1
+                and i < len(tokens)
+                and _ONE_HAN_RE.match(tokens[i])
+                and not (i + 1 < len(tokens) and _ONE_HAN_RE.match(tokens[i + 1]))
+            ):
+                given += tokens[i]
+                i += 1
+            add_name(token + given)
         elif _is_title(token) or not _NAME_RE.match(token):
             current.titles.append(token)
         else:
             current.names.append(token)
-    flush_chars()
+    flush()
     for group in groups:
         group.names = [normalize_name(n) for n in group.names]
     return Byline(raw=raw, groups=[g for g in groups if g.role or g.titles or g.names])
