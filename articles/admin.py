@@ -6,6 +6,7 @@ any article but cannot publish; only the 总编 publishes, unpublishes and
 schedules. The rules themselves live in ``articles.services``.
 """
 import difflib
+import os
 from contextlib import nullcontext
 
 import reversion
@@ -13,11 +14,14 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten, quote, unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.utils import flatatt
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -288,17 +292,123 @@ def _row(label, a, b) -> dict:
     return row
 
 
-class ArticleImageInline(admin.TabularInline):
+# --- Forms that fit the screen ----------------------------------------------
+# The issue, page and article forms hold tables of pages, articles and photos.
+# Django's file box shows a stored file as its full path beside a second
+# box, which made an issue with two pages 1991 px wide. These tables show a
+# stored file as a small link instead, and admin_extra/admin_forms.css sizes
+# their columns for a 1366 px screen and a 1024 px laptop.
+ADMIN_FORMS_CSS = {"all": ("admin_extra/admin_forms.css",)}
+
+
+class CompactFileInput(AdminFileWidget):
+    """A file box for a table row: the stored file as a thumbnail or a short link, not its path.
+
+    ``thumbnail`` names the model's field holding a small copy of the image
+    (a page's 缩略图); ``preview`` shows the image itself, small; otherwise
+    the link reads ``link_text``. The file's name is in the link's tooltip.
+    Rendered here rather than from a template: the form renderer does not
+    look in the project's templates folder.
+    """
+
+    def __init__(self, attrs=None, *, link_text="查看文件", thumbnail=None, preview=False):
+        super().__init__(attrs)
+        self.link_text, self.thumbnail, self.preview = link_text, thumbnail, preview
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        file_attrs = {k: v for k, v in widget["attrs"].items() if k != "checked"}  # "checked" is the clear box's
+        file_attrs["class"] = f"{file_attrs.get('class', '')} compact-file-input".strip()
+        file_input = format_html('<input type="file" name="{}"{}>', name, flatatt(file_attrs))
+        if not widget["is_initial"]:
+            return format_html('<div class="compact-file">{}</div>', file_input)
+        if not self.is_required:
+            checkbox_attrs = {
+                "type": "checkbox", "name": widget["checkbox_name"], "id": widget["checkbox_id"],
+                "disabled": widget["attrs"]["disabled"], "checked": widget["attrs"]["checked"],
+            }
+            clear = format_html(
+                '<label class="compact-file-clear"><input{}> {}</label>', flatatt(checkbox_attrs), self.clear_checkbox_label
+            )
+        else:
+            clear = ""
+        return format_html(
+            '<div class="compact-file"><span class="compact-file-current">'
+            '<a href="{}" target="_blank" rel="noopener" title="{}">{}</a>{}</span>{}</div>',
+            value.url, f"已上传：{os.path.basename(value.name)}", self._link_content(value), clear, file_input,
+        )
+
+    def _link_content(self, value):
+        small = getattr(getattr(value, "instance", None), self.thumbnail, None) if self.thumbnail else None
+        src = small.url if small else (value.url if self.preview else None)
+        if src is None:
+            return self.link_text
+        return format_html('<img src="{}" alt="{}" class="compact-file-thumb">', src, self.link_text)
+
+
+class CompactInlineMixin:
+    """A tabular inline whose file columns use :class:`CompactFileInput`.
+
+    ``compact_files`` maps a file field's name to the widget's options.
+    """
+
+    compact_files: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.compact_files:
+            kwargs["widget"] = CompactFileInput(**self.compact_files[db_field.name])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class UnsavedUploadsMixin:
+    """Say which chosen files were not kept when a form comes back with errors.
+
+    A browser cannot fill a file box again: a form shown again after an
+    error (a date already taken, a missing 主标题) has every file box empty,
+    and the next save would go through without the scans and photos chosen
+    before. Name each of them at the top of the form, so the editor chooses
+    them again. A file refused by its own check is left out: the error
+    beside its box already says why.
+    """
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.FILES and context.get("errors"):
+            lost = unsaved_uploads(request, context)
+            if lost:
+                messages.warning(request, f"以下文件没有保存，请改正错误后重新选择：{'、'.join(lost)}。")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def unsaved_uploads(request, context) -> list[str]:
+    """Return "第1行版面图 scan.png" for each file uploaded with a form that was not saved."""
+
+    def uploads(form, where=""):
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.FileField) or name in form.errors:
+                continue
+            for upload in request.FILES.getlist(form.add_prefix(name)):
+                yield f"{where}{field.label} {upload.name}"
+
+    lost = []
+    adminform = context.get("adminform")
+    if adminform is not None:
+        lost += uploads(adminform.form)
+    groups = list(context.get("inline_admin_formsets") or [])
+    for group in groups:
+        table = group.opts.verbose_name_plural if len(groups) > 1 else ""
+        for row, form in enumerate(group.formset.forms, start=1):
+            if getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME):
+                continue  # a row being deleted loses its file on purpose
+            lost += uploads(form, f"{table}第{row}行")
+    return lost
+
+
+class ArticleImageInline(CompactInlineMixin, admin.TabularInline):
     model = ArticleImage
     extra = 0
-    fields = ("order", "image", "caption", "credit", "preview")
-    readonly_fields = ("preview",)
-
-    @admin.display(description="预览")
-    def preview(self, image):
-        if not image.pk or not image.image:
-            return "—"
-        return format_html('<img src="{}" alt="{}" height="80">', image.image.url, image.caption)
+    # The photo's own column shows it small, linked to the full image.
+    fields = ("order", "image", "caption", "credit")
+    compact_files = {"image": {"link_text": "查看图片", "preview": True}}
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
@@ -401,7 +511,7 @@ class PageCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryCompareMixin, VersionAdmin):
+class ArticleAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ("headline", "kicker", "issue_date", "page_code", "author_names", "status", "publish_at", "updated_at")
     list_display_links = ("headline",)
@@ -441,6 +551,9 @@ class ArticleAdmin(HistoryCompareMixin, VersionAdmin):
         ),
         ("记录", {"classes": ("collapse",), "fields": ("citation", "created_by", "created_at", "updated_at")}),
     )
+
+    class Media:
+        css = ADMIN_FORMS_CSS
 
     # --- Who sees and changes what ------------------------------------------
 

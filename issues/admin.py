@@ -4,9 +4,12 @@ Only a 总编 publishes: the "发布整期" action shows what will go live and a
 for confirmation (optionally with a time in the future) before
 ``issues.services.publish_issue`` publishes everything in one transaction.
 """
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,21 +19,24 @@ from reversion.admin import VersionAdmin
 
 # Imported first on purpose: it registers article history (photos, themes)
 # before the page admin below would register Article without them.
-from articles.admin import HistoryCompareMixin
+from articles.admin import ADMIN_FORMS_CSS, CompactInlineMixin, HistoryCompareMixin, UnsavedUploadsMixin
 from articles.models import Article
 from articles.services import can_publish as can_publish_articles
+from unionpaper.dates import date_zh
 from unionpaper.publishing import Status
 
 from . import services
 from .models import Issue, Page
 
 
-class PageInline(admin.TabularInline):
+class PageInline(CompactInlineMixin, admin.TabularInline):
     model = Page
     extra = 0
     fields = ("code", "name", "editor", "image", "pdf", "page_link")
     readonly_fields = ("page_link",)
     show_change_link = True
+    # A stored scan shows as its thumbnail, a stored PDF as a short link.
+    compact_files = {"image": {"link_text": "版面图", "thumbnail": "thumbnail"}, "pdf": {"link_text": "查看 PDF"}}
 
     def get_queryset(self, request):
         # Each row's change link shows the page's name, which includes its issue.
@@ -42,6 +48,25 @@ class PageInline(admin.TabularInline):
             return "保存后可编辑稿件"
         url = reverse("admin:issues_page_change", args=[page.pk])
         return format_html('<a href="{}">编辑本版稿件</a>', url)
+
+
+class IssueAdminForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = "__all__"
+
+    def validate_unique(self):
+        # Django says 具有 出版日期 的 期 已存在。 Say which day, as an editor would.
+        date = self.cleaned_data.get("date")  # gone from cleaned_data once refused
+        super().validate_unique()
+        errors = self.errors.get("date")
+        if date is not None and errors:
+            errors.data = [
+                ValidationError(f"{date_zh(date)}的期已存在。", code="unique")
+                if getattr(error, "code", None) == "unique"
+                else error
+                for error in errors.data
+            ]
 
 
 class PublishForm(forms.Form):
@@ -56,8 +81,30 @@ class PublishForm(forms.Form):
     )
 
 
+@dataclass
+class PublishCheck:
+    """An issue's publish plan with what readers would miss: pages, and scans of pages."""
+
+    plan: services.PublishPlan
+    pages: list
+    unscanned: list  # pages without a scan: readers see 本版暂无版面图 there
+
+
+def publish_checks(plans) -> list[PublishCheck]:
+    """Return, per plan, its pages and those without a scan (one query for all)."""
+    pages = defaultdict(list)
+    issues = [plan.issue for plan in plans]
+    for page in Page.objects.filter(issue__in=issues).order_by("sort_key").only("id", "issue_id", "code", "name", "image"):
+        pages[page.issue_id].append(page)
+    return [
+        PublishCheck(plan=plan, pages=pages[plan.issue.pk], unscanned=[p for p in pages[plan.issue.pk] if not p.image])
+        for plan in plans
+    ]
+
+
 @admin.register(Issue)
-class IssueAdmin(HistoryCompareMixin, VersionAdmin):
+class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
+    form = IssueAdminForm
     list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
     list_filter = ("status", ("date", admin.DateFieldListFilter))
     date_hierarchy = "date"
@@ -69,6 +116,9 @@ class IssueAdmin(HistoryCompareMixin, VersionAdmin):
         (None, {"fields": ("date", "number", "serial", "note")}),
         ("发布", {"fields": ("status", "publish_at"), "description": "整期发布请用列表页的“发布整期”操作。"}),
     )
+
+    class Media:
+        css = ADMIN_FORMS_CSS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_page_count=Count("pages"))
@@ -100,11 +150,15 @@ class IssueAdmin(HistoryCompareMixin, VersionAdmin):
                 )
             return None
         plans = [services.publish_plan(issue=issue) for issue in queryset.order_by("date")]
+        checks = publish_checks(plans)
         context = {
             **self.admin_site.each_context(request),
             "title": "确认发布整期",
             "opts": self.model._meta,
             "plans": plans,
+            "checks": checks,
+            "pageless": [c.plan.issue for c in checks if not c.pages],
+            "unscanned_issues": [c.plan.issue for c in checks if c.pages and c.unscanned],
             "form": form,
             "queryset": queryset,
             "action_name": "publish_issues",
@@ -161,7 +215,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(HistoryCompareMixin, VersionAdmin):
+class PageAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
     list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
     list_select_related = ("issue",)
     list_filter = (("issue__date", admin.DateFieldListFilter),)
@@ -175,6 +229,9 @@ class PageAdmin(HistoryCompareMixin, VersionAdmin):
         (None, {"fields": ("issue", "code", "name", "editor")}),
         ("版面图与 PDF", {"fields": ("image", "scan_preview", "image_size", "pdf")}),
     )
+
+    class Media:
+        css = ADMIN_FORMS_CSS
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -212,3 +269,33 @@ class PageAdmin(HistoryCompareMixin, VersionAdmin):
         if not page.image_width:
             return "—"
         return f"{page.image_width} × {page.image_height} 像素"
+
+
+# --- django-axes in Chinese -----------------------------------------------------
+# django-axes ships no Chinese: the side bar of a superuser showed its app and
+# tables as AXES / Access attempts / Access failures / Access logs. Only the
+# names are changed here. Neither is part of a migration: an app's name never
+# is, and the autodetector reads a model's Meta as declared (original_attrs),
+# not these attributes, so `makemigrations --check` stays clean. The columns of
+# axes' own pages stay English; a zh_Hans catalogue would translate those too.
+AXES_NAMES = {
+    # Failures counted per account and address; deleting one lifts its lockout.
+    "AccessAttempt": ("登录失败计数", "登录失败计数"),
+    "AccessFailureLog": ("登录失败日志", "登录失败日志"),
+    "AccessLog": ("登录日志", "登录日志"),
+}
+
+
+def name_axes_in_chinese():
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return
+    config = apps.get_app_config("axes")
+    config.verbose_name = "登录防护"
+    for model in config.get_models():
+        if model.__name__ in AXES_NAMES:
+            model._meta.verbose_name, model._meta.verbose_name_plural = AXES_NAMES[model.__name__]
+
+
+name_axes_in_chinese()
