@@ -11,7 +11,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, published_q
-from unionpaper.uploads import GeneratedName, validate_image_upload
+from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload
 
 from .bylines import normalize_name, parse_byline
 from .sanitize import clean_html
@@ -227,7 +227,7 @@ class ArticleImage(models.Model):
     """A photo printed with an article, with its caption."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images", verbose_name="稿件")
-    image = models.ImageField(
+    image = UploadImageField(
         "图片",
         upload_to=GeneratedName("photos"),
         width_field="width",

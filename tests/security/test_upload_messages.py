@@ -120,3 +120,22 @@ def test_the_png_bomb_helper_is_small_on_disk():
     assert len(bomb(20000, 20000)) < 200_000
     with Image.open(io.BytesIO(png_bytes())) as img:
         assert img.format == "PNG"
+
+
+def test_an_article_photo_with_too_many_pixels_says_so_in_the_projects_words(reporter):
+    from django.urls import reverse
+
+    from articles.models import Article
+    from tests.admin_forms import article_data, inline_management
+    from tests.factories import make_issue, make_page
+
+    data = article_data(page=make_page(make_issue(published=False)), headline="带图稿件")
+    data.update({
+        **inline_management("images", total=1),
+        "images-0-order": "0", "images-0-caption": "说明", "images-0-credit": "",
+        "images-0-image": SimpleUploadedFile("photo.png", bomb(20000, 20000)),
+    })
+    response = client_for(reporter).post(reverse("admin:articles_article_add"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Article.objects.exists()
+    assert "图片像素过多（20000×20000）" in html and DJANGO_GENERIC not in html
