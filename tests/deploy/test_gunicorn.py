@@ -1,5 +1,6 @@
 """The production command serves the paper, its workers starting warm."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -78,3 +79,6 @@ def test_gunicorn_with_the_projects_config_serves_the_paper(tmp_path):
         log = server.communicate(timeout=30)[1]
     assert "warmed" in log and "templates" in log, log[-2000:]
     assert log.index("warmed") < log.index("Booting worker"), "the master warms up before it forks"
+    # What the master loaded is frozen before the fork, so workers' collections skip it (p99 pauses).
+    frozen = re.search(r"froze (\d+) long-lived objects", log)
+    assert frozen and int(frozen.group(1)) > 10_000 and log.index("froze") < log.index("Booting worker"), log[-2000:]
