@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 
 from articles.models import ArticleImage
 from tests.factories import make_article, make_issue, make_page, png_bytes
-from tests.workflow.conftest import PASSWORD, chief  # noqa: F401 (fixtures)
+from tests.admin_browser import log_in as sign_in
+from tests.workflow.conftest import chief  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +24,7 @@ LAPTOP = {"width": 1024, "height": 768}
 
 
 def log_in(browser, base, user, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
+    return sign_in(browser.new_context(viewport=viewport, locale="zh-CN"), base, user)
 
 
 def assert_fits(page, width):

@@ -12,21 +12,12 @@ import pytest
 from articles.models import Article
 from issues.models import Issue
 from tests.factories import make_issue, make_page
-from tests.workflow.conftest import PASSWORD, chief, reporter  # noqa: F401 (fixtures)
+from tests.admin_browser import log_in
+from tests.workflow.conftest import chief, reporter  # noqa: F401 (fixtures)
 from unionpaper.publishing import Status
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(context, base, user):
-    page = context.new_page()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def test_reporter_writes_chief_publishes_reader_reads(browser, live_server, reporter, chief, artifacts_dir):
