@@ -188,9 +188,14 @@ def theme_articles(theme: Theme):
     return Article.objects.published().filter(pk__in=Subquery(tagged)).with_page().in_reading_order()
 
 
+# What a list of headlines shows (templates/articles/theme_detail.html): building
+# whole rows of article, page and issue cost as much as the query.
+HEADLINE_FIELDS = ("id", "kicker", "headline", "author_names", "page__code", "page__issue__date")
+
+
 def theme_headlines(theme: Theme):
-    """Return ``theme_articles`` without their bodies, for lists of headlines."""
-    return theme_articles(theme).defer("body")
+    """Return ``theme_articles`` with only what a list of headlines shows."""
+    return theme_articles(theme).only(*HEADLINE_FIELDS)
 
 
 def latest_articles(*, limit: int = 30) -> list[Article]:
