@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +22,6 @@ from reversion.admin import VersionAdmin
 from articles.admin import ADMIN_FORMS_CSS, CompactInlineMixin, HistoryCompareMixin, UnsavedUploadsMixin
 from articles.models import Article
 from articles.services import can_publish as can_publish_articles
-from unionpaper.dates import date_zh
 from unionpaper.publishing import Status
 
 from . import services
@@ -48,25 +47,6 @@ class PageInline(CompactInlineMixin, admin.TabularInline):
             return "保存后可编辑稿件"
         url = reverse("admin:issues_page_change", args=[page.pk])
         return format_html('<a href="{}">编辑本版稿件</a>', url)
-
-
-class IssueAdminForm(forms.ModelForm):
-    class Meta:
-        model = Issue
-        fields = "__all__"
-
-    def validate_unique(self):
-        # Django says 具有 出版日期 的 期 已存在。 Say which day, as an editor would.
-        date = self.cleaned_data.get("date")  # gone from cleaned_data once refused
-        super().validate_unique()
-        errors = self.errors.get("date")
-        if date is not None and errors:
-            errors.data = [
-                ValidationError(f"{date_zh(date)}的期已存在。", code="unique")
-                if getattr(error, "code", None) == "unique"
-                else error
-                for error in errors.data
-            ]
 
 
 class PublishForm(forms.Form):
@@ -104,7 +84,6 @@ def publish_checks(plans) -> list[PublishCheck]:
 
 @admin.register(Issue)
 class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
-    form = IssueAdminForm
     list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
     list_filter = ("status", ("date", admin.DateFieldListFilter))
     date_hierarchy = "date"

@@ -126,6 +126,12 @@ class Issue(Publishable):
         ordering = ["-date"]
         permissions = [("publish_issue", "可以发布、撤回和定时发布整期")]
 
+    def unique_error_message(self, model_class, unique_check):
+        # Django says 具有 出版日期 的 期 已存在。 Say which day, as an editor would (admin, full_clean, imports).
+        if model_class is Issue and tuple(unique_check) == ("date",) and self.date:
+            return ValidationError(f"{date_zh(self.date)}的期已存在。", code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
     def __str__(self):
         return f"{date_zh(self.date)}{self.number_display}"
 
