@@ -248,33 +248,3 @@ class PageAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
         if not page.image_width:
             return "—"
         return f"{page.image_width} × {page.image_height} 像素"
-
-
-# --- django-axes in Chinese -----------------------------------------------------
-# django-axes ships no Chinese: the side bar of a superuser showed its app and
-# tables as AXES / Access attempts / Access failures / Access logs. Only the
-# names are changed here. Neither is part of a migration: an app's name never
-# is, and the autodetector reads a model's Meta as declared (original_attrs),
-# not these attributes, so `makemigrations --check` stays clean. The columns of
-# axes' own pages stay English; a zh_Hans catalogue would translate those too.
-AXES_NAMES = {
-    # Failures counted per account and address; deleting one lifts its lockout.
-    "AccessAttempt": ("登录失败计数", "登录失败计数"),
-    "AccessFailureLog": ("登录失败日志", "登录失败日志"),
-    "AccessLog": ("登录日志", "登录日志"),
-}
-
-
-def name_axes_in_chinese():
-    from django.apps import apps
-
-    if not apps.is_installed("axes"):
-        return
-    config = apps.get_app_config("axes")
-    config.verbose_name = "登录防护"
-    for model in config.get_models():
-        if model.__name__ in AXES_NAMES:
-            model._meta.verbose_name, model._meta.verbose_name_plural = AXES_NAMES[model.__name__]
-
-
-name_axes_in_chinese()

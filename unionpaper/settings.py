@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "taggit",
     "reversion",
-    "axes",
+    "unionpaper.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "issues",
     "articles",
