@@ -16,7 +16,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten, quote, unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -454,22 +453,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
         for name in AREA_FIELDS:
             if name in self.fields:
-                # The model checks 0–100 only after clean(); check it first,
-                # beside the box, and tell the browser too.
-                field = self.fields[name]
-                field.validators = [*field.validators, MinValueValidator(0), MaxValueValidator(100)]
-                field.widget.attrs.update(min="0", max="100")
-
-    def clean(self):
-        cleaned = super().clean()
-        # Each box is 0–100 on its own; together they must also keep the
-        # area on the page, or the clickable area runs off its edge.
-        for start, size, edge in (("area_left", "area_width", "右"), ("area_top", "area_height", "下")):
-            a, b = cleaned.get(start), cleaned.get(size)
-            if a is not None and b is not None and a + b > 100:
-                labels = (self.fields[start].label.removesuffix("（%）"), self.fields[size].label.removesuffix("（%）"))
-                self.add_error(size, f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。")
-        return cleaned
+                # The model refuses a box outside 0–100 and an area off the page (Article.clean); tell the browser too.
+                self.fields[name].widget.attrs.update(min="0", max="100")
 
     def clean_status(self):
         status = self.cleaned_data.get("status")

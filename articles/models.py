@@ -1,5 +1,6 @@
 """Articles (稿件), their photos, and themes (主题)."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -182,6 +183,19 @@ class Article(Publishable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Each box is 0–100 on its own (its validators); together they must
+        # also keep the hot area on the page, or it runs off the scan's edge.
+        errors = {}
+        for start, size, edge in (("area_left", "area_width", "右"), ("area_top", "area_height", "下")):
+            a, b = getattr(self, start), getattr(self, size)
+            if a is None or b is None or not (0 <= a <= 100 and 0 <= b <= 100) or a + b <= 100:
+                continue  # a box out of 0–100 is already refused beside it
+            labels = [self._meta.get_field(f).verbose_name.removesuffix("（%）") for f in (start, size)]
+            errors[size] = f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。"
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
