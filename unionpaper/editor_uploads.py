@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .uploads import inspect_image
+from .uploads import INSPECTED, inspect_image
 
 
 def refusal(message: str) -> JsonResponse:
@@ -33,8 +33,9 @@ def upload(request):
     if file is None:
         return refusal("没有收到文件：请选择要上传的图片。")
     try:
-        inspect_image(file)
+        fmt = inspect_image(file)
     except ValidationError as exc:
         return refusal("；".join(exc.messages))
+    setattr(file, INSPECTED, fmt)  # the backend then does not decode it a second time
     file.seek(0)
     return ckeditor_views.upload(request)

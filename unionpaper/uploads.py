@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Set on an uploaded file that inspect_image passed in the form, so the model
 # field's validator does not decode the same scan a second time.
-_INSPECTED = "_unionpaper_image_format"
+INSPECTED = "_unionpaper_image_format"
 
 
 def _size_mb(n: int) -> str:
@@ -155,7 +155,7 @@ def validate_image_upload(fieldfile):
     if _is_stored(fieldfile):
         return
     fileobj = getattr(fieldfile, "file", fieldfile)
-    if getattr(fileobj, _INSPECTED, None):
+    if getattr(fileobj, INSPECTED, None):
         return  # checked by UploadImageFormField a moment ago
     inspect_image(fileobj)
 
@@ -177,7 +177,7 @@ class UploadImageFormField(forms.ImageField):
             return None
         fmt = inspect_image(upload)
         upload.content_type = Image.MIME.get(fmt)
-        setattr(upload, _INSPECTED, fmt)
+        setattr(upload, INSPECTED, fmt)
         if hasattr(upload, "seek") and callable(upload.seek):
             upload.seek(0)
         return upload
@@ -310,6 +310,9 @@ class CKEditorImageBackend(PillowBackend):
     @property
     def is_image(self):
         if not hasattr(self, "_checked"):
+            if getattr(self.file_object, INSPECTED, None):
+                self._checked = True  # checked by the editor's upload view a moment ago
+                return True
             try:
                 inspect_image(self.file_object)
                 self._checked = True
