@@ -4,6 +4,7 @@ Every value can be overridden from the environment (GUNICORN_BIND,
 WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS) or the
 command line.
 """
+
 import gc
 import multiprocessing
 import os

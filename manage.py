@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Run administrative tasks for unionpaper."""
+
 import os
 import sys
 

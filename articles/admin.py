@@ -5,6 +5,7 @@ a 记者 sees and changes only own drafts and can submit them; a 编辑 changes
 any article but cannot publish; only the 总编 publishes, unpublishes and
 schedules. The rules themselves live in ``articles.services``.
 """
+
 import difflib
 import os
 from contextlib import nullcontext
@@ -62,6 +63,7 @@ CKEDITOR_CSP = {
 # The admin lists at most this many newest matches of a search.
 ADMIN_SEARCH_LIMIT = 10_000
 
+
 class HistoryCompareMixin:
     """Add "compare two versions" to django-reversion's history page, and restore safely.
 
@@ -89,9 +91,7 @@ class HistoryCompareMixin:
         if obj is None:
             raise Http404
         versions = list(
-            self._reversion_order_version_queryset(
-                Version.objects.get_for_object(obj).select_related("revision__user")
-            )
+            self._reversion_order_version_queryset(Version.objects.get_for_object(obj).select_related("revision__user"))
         )
         info = self.admin_site.name, self.model._meta.app_label, self.model._meta.model_name
         for version in versions:
@@ -178,7 +178,9 @@ class HistoryCompareMixin:
             parts.append(f"此后新增的内容已保留，没有删除：{names}。")
         skipped = context["restored"].skipped
         if skipped:
-            parts.append(f"以下内容未能恢复（已有冲突的内容或依赖已删除）：{'、'.join(v.object_repr for v in skipped)}。")
+            parts.append(
+                f"以下内容未能恢复（已有冲突的内容或依赖已删除）：{'、'.join(v.object_repr for v in skipped)}。"
+            )
         return "".join(parts)
 
     def get_readonly_fields(self, request, obj=None):
@@ -266,6 +268,7 @@ def compare_versions(model, old, new) -> list[dict]:
             a, b = labels.get(a, a), labels.get(b, b)
         rows.append(_row(str(field.verbose_name), a, b))
     if model is Article:
+
         def theme_name(data):
             theme = Theme.objects.filter(pk=data.get("tag_id")).first()
             return theme.name if theme else f"（已删除的主题 {data.get('tag_id')}）"
@@ -273,7 +276,9 @@ def compare_versions(model, old, new) -> list[dict]:
         def image_line(data):
             return f"{data.get('caption') or '（无说明）'}　{data.get('credit') or ''}".strip()
 
-        rows.append(_row("主题", *(_related_summary(v, ThemedArticle, "content_object_id", theme_name) for v in (old, new))))
+        rows.append(
+            _row("主题", *(_related_summary(v, ThemedArticle, "content_object_id", theme_name) for v in (old, new)))
+        )
         rows.append(_row("图片", *(_related_summary(v, ArticleImage, "article_id", image_line) for v in (old, new))))
     return rows
 
@@ -285,9 +290,7 @@ def _row(label, a, b) -> dict:
     if row["changed"] and ("\n" in a or "\n" in b or len(a) > 120 or len(b) > 120):
         # Long text (the body): show a line diff instead of two walls of text.
         split = lambda s: s.replace("</p>", "</p>\n").splitlines()  # noqa: E731
-        row["diff"] = [
-            line for line in difflib.ndiff(split(a), split(b)) if line[:1] in {"+", "-"}
-        ]
+        row["diff"] = [line for line in difflib.ndiff(split(a), split(b)) if line[:1] in {"+", "-"}]
     return row
 
 
@@ -323,18 +326,27 @@ class CompactFileInput(AdminFileWidget):
             return format_html('<div class="compact-file">{}</div>', file_input)
         if not self.is_required:
             checkbox_attrs = {
-                "type": "checkbox", "name": widget["checkbox_name"], "id": widget["checkbox_id"],
-                "disabled": widget["attrs"]["disabled"], "checked": widget["attrs"]["checked"],
+                "type": "checkbox",
+                "name": widget["checkbox_name"],
+                "id": widget["checkbox_id"],
+                "disabled": widget["attrs"]["disabled"],
+                "checked": widget["attrs"]["checked"],
             }
             clear = format_html(
-                '<label class="compact-file-clear"><input{}> {}</label>', flatatt(checkbox_attrs), self.clear_checkbox_label
+                '<label class="compact-file-clear"><input{}> {}</label>',
+                flatatt(checkbox_attrs),
+                self.clear_checkbox_label,
             )
         else:
             clear = ""
         return format_html(
             '<div class="compact-file"><span class="compact-file-current">'
             '<a href="{}" target="_blank" rel="noopener" title="{}">{}</a>{}</span>{}</div>',
-            value.url, f"已上传：{os.path.basename(value.name)}", self._link_content(value), clear, file_input,
+            value.url,
+            f"已上传：{os.path.basename(value.name)}",
+            self._link_content(value),
+            clear,
+            file_input,
         )
 
     def _link_content(self, value):
@@ -459,7 +471,9 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data.get("status")
         if status not in self.allowed_statuses:
-            raise ValidationError("你无权把稿件设为“%s”。" % Status(status).label if status in Status.values else "无效的状态。")
+            raise ValidationError(
+                "你无权把稿件设为“%s”。" % Status(status).label if status in Status.values else "无效的状态。"
+            )
         return status
 
 
@@ -498,7 +512,16 @@ class PageCodeFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
     form = ArticleAdminForm
-    list_display = ("headline", "kicker", "issue_date", "page_code", "author_names", "status", "publish_at", "updated_at")
+    list_display = (
+        "headline",
+        "kicker",
+        "issue_date",
+        "page_code",
+        "author_names",
+        "status",
+        "publish_at",
+        "updated_at",
+    )
     list_display_links = ("headline",)
     list_select_related = ("page", "page__issue")
     list_filter = ("status", ("page__issue__date", admin.DateFieldListFilter), PageCodeFilter, ThemeFilter)

@@ -17,6 +17,7 @@ is read as a role only when it can be one). A compound surname joins the
 given name printed after it (``欧阳 晓明`` → 欧阳晓明, ``欧阳 飞`` → 欧阳飞).
 Two names of two characters each stay two people (``刘飞 李强``).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,23 @@ from dataclasses import dataclass, field
 # Longest first, so 本报记者 wins over 记者 and 文/图 over 文.
 ROLES = sorted(
     [
-        "本报特约通讯员", "本报特约记者", "本报通讯员", "本报记者", "特约通讯员", "特约记者",
-        "通讯员", "实习生", "记者", "见习记者", "文/图", "图/文", "文图", "摄影", "摄", "文", "图",
+        "本报特约通讯员",
+        "本报特约记者",
+        "本报通讯员",
+        "本报记者",
+        "特约通讯员",
+        "特约记者",
+        "通讯员",
+        "实习生",
+        "记者",
+        "见习记者",
+        "文/图",
+        "图/文",
+        "文图",
+        "摄影",
+        "摄",
+        "文",
+        "图",
     ],
     key=len,
     reverse=True,
@@ -37,14 +53,54 @@ ROLES = sorted(
 _GLUABLE_ROLES = [role for role in ROLES if len(role) >= 2]
 
 TITLE_SUFFIXES = (
-    "主席", "主任", "书记", "部长", "经理", "会长", "局长", "处长", "科长", "厂长", "校长", "院长",
-    "委员", "董事长", "总监", "秘书长", "组长", "队长", "站长", "所长", "馆长", "教授", "律师", "工程师",
-    "负责人", "代表", "干部", "职工", "工人", "技师",
+    "主席",
+    "主任",
+    "书记",
+    "部长",
+    "经理",
+    "会长",
+    "局长",
+    "处长",
+    "科长",
+    "厂长",
+    "校长",
+    "院长",
+    "委员",
+    "董事长",
+    "总监",
+    "秘书长",
+    "组长",
+    "队长",
+    "站长",
+    "所长",
+    "馆长",
+    "教授",
+    "律师",
+    "工程师",
+    "负责人",
+    "代表",
+    "干部",
+    "职工",
+    "工人",
+    "技师",
 )
 # Words that end the name of an organisation, printed before the author's name
 # in bylines such as 通讯员 市机械厂 赵一鸣; a token ending in one is not a name.
 ORGANISATION_SUFFIXES = (
-    "工会", "委员会", "公司", "集团", "中心", "协会", "学会", "医院", "银行", "街道", "社区", "政府", "车间", "班组",
+    "工会",
+    "委员会",
+    "公司",
+    "集团",
+    "中心",
+    "协会",
+    "学会",
+    "医院",
+    "银行",
+    "街道",
+    "社区",
+    "政府",
+    "车间",
+    "班组",
 )
 # One-character endings (市交通局, 市机械厂) only count on longer tokens, since
 # a three-character name may end in one of them.
@@ -60,12 +116,7 @@ _PART_RE = re.compile(rf"^[{_HAN}·]{{1,5}}$")
 # Two-character surnames: the given name printed after one, spaced or not,
 # belongs to it (欧阳 晓明 is one person, 欧阳晓明).
 COMPOUND_SURNAMES = frozenset(
-    """
-    欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 长孙 宇文 司徒 司空 夏侯 公孙 轩辕 端木
-    独孤 南宫 西门 申屠 澹台 公冶 太史 万俟 闻人 赫连 呼延 钟离 宗政 濮阳 淳于 单于 拓跋
-    东郭 百里 公羊 左丘 鲜于 闾丘 仲孙 叔孙 公西 巫马 漆雕 乐正 壤驷 公良 颛孙 子车 司寇
-    亓官 谷梁 段干 梁丘 羊舌 微生 东门 完颜 纳兰
-    """.split()
+    ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙", "宇文", "司徒", "司空", "夏侯", "公孙", "轩辕", "端木", "独孤", "南宫", "西门", "申屠", "澹台", "公冶", "太史", "万俟", "闻人", "赫连", "呼延", "钟离", "宗政", "濮阳", "淳于", "单于", "拓跋", "东郭", "百里", "公羊", "左丘", "鲜于", "闾丘", "仲孙", "叔孙", "公西", "巫马", "漆雕", "乐正", "壤驷", "公良", "颛孙", "子车", "司寇", "亓官", "谷梁", "段干", "梁丘", "羊舌", "微生", "东门", "完颜", "纳兰"]
 )
 _ONE_CHAR_ROLES = frozenset(role for role in ROLES if len(role) == 1)
 _ENUMERATION = "、"
@@ -124,7 +175,7 @@ def _split_role(token: str) -> tuple[str, str] | None:
         return token, ""
     for role in _GLUABLE_ROLES:
         if token.startswith(role) and len(token) > len(role):
-            return role, token[len(role):]
+            return role, token[len(role) :]
     return None
 
 

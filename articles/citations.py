@@ -1,4 +1,5 @@
 """Citations of articles: the printed line, GB/T 7714-2015 and RIS."""
+
 from django.conf import settings
 
 

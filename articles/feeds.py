@@ -1,4 +1,5 @@
 """RSS feeds of the newest articles, overall and per theme."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404

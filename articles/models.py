@@ -1,4 +1,6 @@
 """Articles (稿件), their photos, and themes (主题)."""
+
+from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import pgettext_lazy
-from ckeditor_uploader.fields import RichTextUploadingField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -153,7 +154,12 @@ class Article(Publishable):
     area_width = percent_field("热区宽度（%）")
     area_height = percent_field("热区高度（%）")
     source_key = models.CharField(
-        "来源标识", max_length=255, null=True, blank=True, unique=True, editable=False,
+        "来源标识",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
         help_text="导入时记录的来源文件，用于重复导入时识别同一篇稿件。",
     )
     source_checksum = models.CharField("来源校验和", max_length=64, blank=True, editable=False)
@@ -193,7 +199,9 @@ class Article(Publishable):
             if a is None or b is None or not (0 <= a <= 100 and 0 <= b <= 100) or a + b <= 100:
                 continue  # a box out of 0–100 is already refused beside it
             labels = [self._meta.get_field(f).verbose_name.removesuffix("（%）") for f in (start, size)]
-            errors[size] = f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。"
+            errors[size] = (
+                f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -9,16 +9,50 @@ links, emphasis. Everything else, including any attribute that can run
 script or load from elsewhere, is dropped by nh3 (Rust ammonia), which
 parses like a browser does, so broken markup cannot smuggle anything past.
 """
+
 import re
 
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "strong", "b", "em", "i", "u", "s", "strike", "sub", "sup", "span", "div",
-    "ul", "ol", "li",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
-    "a", "img", "figure", "figcaption",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "strike",
+    "sub",
+    "sup",
+    "span",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "colgroup",
+    "col",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
 }
 # No id, name or class: they could clobber globals or borrow the site's own
 # styles and scripts (DOM clobbering).
@@ -36,14 +70,43 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Only layout properties CKEditor writes; nothing that can load or run anything.
 ALLOWED_STYLE_PROPERTIES = {
-    "text-align", "width", "height", "float", "margin", "margin-left", "margin-right",
-    "border-width", "border-style", "text-decoration", "font-weight", "font-style",
+    "text-align",
+    "width",
+    "height",
+    "float",
+    "margin",
+    "margin-left",
+    "margin-right",
+    "border-width",
+    "border-style",
+    "text-decoration",
+    "font-weight",
+    "font-style",
 }
 # Elements whose content is dropped with them (not kept as text).
 DROP_WITH_CONTENT = {
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
-    "embed", "applet", "svg", "math", "xmp", "noembed", "noframes", "textarea", "select",
-    "title", "head", "base", "meta", "link",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "xmp",
+    "noembed",
+    "noframes",
+    "textarea",
+    "select",
+    "title",
+    "head",
+    "base",
+    "meta",
+    "link",
 }
 # A style value is plain words, numbers, units, #colours and a few marks;
 # anything that could call a function (expression(), url()), escape

@@ -4,6 +4,7 @@ Every public list starts from ``Article.objects.published()``; only the
 article view widens it, for staff with ``articles.view_article``, who open
 unpublished articles in the public template as a preview (issue 6).
 """
+
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -83,8 +84,16 @@ def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, 
 def _neighbours_around(article: Article, *, user=None):
     same_issue = visible_articles(user=user).filter(page__issue_id=article.page.issue_id).with_page()
     key, order, pk = article.page.sort_key, article.order, article.pk
-    before = Q(page__sort_key__lt=key) | Q(page__sort_key=key, order__lt=order) | Q(page__sort_key=key, order=order, pk__lt=pk)
-    after = Q(page__sort_key__gt=key) | Q(page__sort_key=key, order__gt=order) | Q(page__sort_key=key, order=order, pk__gt=pk)
+    before = (
+        Q(page__sort_key__lt=key)
+        | Q(page__sort_key=key, order__lt=order)
+        | Q(page__sort_key=key, order=order, pk__lt=pk)
+    )
+    after = (
+        Q(page__sort_key__gt=key)
+        | Q(page__sort_key=key, order__gt=order)
+        | Q(page__sort_key=key, order=order, pk__gt=pk)
+    )
     previous = same_issue.filter(before).order_by("-page__sort_key", "-order", "-id").first()
     following = same_issue.filter(after).order_by("page__sort_key", "order", "id").first()
     return previous, following

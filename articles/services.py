@@ -5,6 +5,7 @@ decided by the permissions of the newsroom roles (issues migration 0002);
 these functions check them so that an action, a script or the admin all
 follow the same rules.
 """
+
 import datetime
 
 import reversion

@@ -10,6 +10,7 @@ where themes are typed (``parse_themes``, the article form's theme box, and
 the theme's own name field); should one reach the table another way, its
 slug falls back to ``theme-<digest>`` (``theme_slug``).
 """
+
 import hashlib
 import re
 

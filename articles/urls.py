@@ -1,4 +1,5 @@
 """Public URLs of articles, themes and feeds (the reader site builds on these names)."""
+
 from django.urls import path
 
 from . import feeds, views

@@ -1,4 +1,5 @@
 """Public views of articles and themes."""
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -11,8 +12,8 @@ from issues.views import preview_aware
 
 from . import selectors
 from .citations import gbt7714
-from .search.api import back_to_results, highlight_html, result_neighbours
 from .sanitize import clean_html
+from .search.api import back_to_results, highlight_html, result_neighbours
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120

@@ -5,6 +5,7 @@ Each runs Django in its own process against an archive that is already built
 through the whole stack with the test client, and rewrites its section of
 docs/performance.md.
 """
+
 import datetime
 import os
 import re
@@ -81,6 +82,9 @@ def write_section(marker: str, title: str, body: str):
     if f"<!-- bench:{marker} -->" not in text:
         text += f"\n## {title}\n<!-- bench:{marker} -->\n<!-- /bench:{marker} -->\n"
     text = re.sub(
-        rf"(<!-- bench:{marker} -->\n).*?(<!-- /bench:{marker} -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S
+        rf"(<!-- bench:{marker} -->\n).*?(<!-- /bench:{marker} -->)",
+        lambda m: m.group(1) + body + m.group(2),
+        text,
+        flags=re.S,
     )
     DOC.write_text(text)

@@ -4,6 +4,7 @@ Only a 总编 publishes: the "发布整期" action shows what will go live and a
 for confirmation (optionally with a time in the future) before
 ``issues.services.publish_issue`` publishes everything in one transaction.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -74,7 +75,9 @@ def publish_checks(plans) -> list[PublishCheck]:
     """Return, per plan, its pages and those without a scan (one query for all)."""
     pages = defaultdict(list)
     issues = [plan.issue for plan in plans]
-    for page in Page.objects.filter(issue__in=issues).order_by("sort_key").only("id", "issue_id", "code", "name", "image"):
+    for page in (
+        Page.objects.filter(issue__in=issues).order_by("sort_key").only("id", "issue_id", "code", "name", "image")
+    ):
         pages[page.issue_id].append(page)
     return [
         PublishCheck(plan=plan, pages=pages[plan.issue.pk], unscanned=[p for p in pages[plan.issue.pk] if not p.image])
@@ -123,10 +126,10 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
                 except PermissionDenied as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                     return None
-                when = f"将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线" if at and at > timezone.now() else "已上线"
-                self.message_user(
-                    request, f"{issue}{when}，同时发布稿件 {len(plan.to_publish)} 篇。", messages.SUCCESS
+                when = (
+                    f"将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线" if at and at > timezone.now() else "已上线"
                 )
+                self.message_user(request, f"{issue}{when}，同时发布稿件 {len(plan.to_publish)} 篇。", messages.SUCCESS)
             return None
         plans = [services.publish_plan(issue=issue) for issue in queryset.order_by("date")]
         checks = publish_checks(plans)
@@ -176,7 +179,9 @@ class ArticleInline(admin.TabularInline):
     def edit_link(self, article):
         if not article.pk:
             return "保存后可编辑正文"
-        return format_html('<a href="{}">编辑正文与主题</a>', reverse("admin:articles_article_change", args=[article.pk]))
+        return format_html(
+            '<a href="{}">编辑正文与主题</a>', reverse("admin:articles_article_change", args=[article.pk])
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

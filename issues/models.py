@@ -1,4 +1,5 @@
 """Issues (期) and their pages (版)."""
+
 import io
 import re
 import unicodedata
@@ -110,9 +111,7 @@ class Issue(Publishable):
     """One day's paper (一期)."""
 
     date = models.DateField("出版日期", unique=True)
-    number = models.PositiveIntegerField(
-        "期号", null=True, blank=True, help_text="当年第几期；导入的往期可留空。"
-    )
+    number = models.PositiveIntegerField("期号", null=True, blank=True, help_text="当年第几期；导入的往期可留空。")
     serial = models.PositiveIntegerField("总期号", null=True, blank=True, help_text="创刊以来的总第几期（可选）。")
     note = models.CharField("备注", max_length=200, blank=True, help_text="仅编辑部可见。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

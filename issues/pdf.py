@@ -5,6 +5,7 @@ by the issue's date and a hash of the page PDFs' stored names. Stored names
 are generated and never reused, so replacing, adding or removing a page PDF
 gives a new name and the next request builds the file afresh.
 """
+
 import hashlib
 import io
 

@@ -20,6 +20,7 @@ already made are still returned, those that cannot be made are left out, and
 a warning names the scan. The page's ``<img>`` needs a JPEG, so without any
 JPEG rendition the page shows no scan at all.
 """
+
 import hashlib
 import io
 import logging
@@ -35,8 +36,10 @@ logger = logging.getLogger(__name__)
 
 READING_WIDTH = 1200
 WIDTHS = (600, READING_WIDTH)
-FORMATS = {"jpg": ("JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}),
-           "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4})}
+FORMATS = {
+    "jpg": ("JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}),
+    "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4}),
+}
 PREFIX = "renditions/pages"
 CACHE_PREFIX = "unionpaper:renditions"
 # A scan that is missing (FileNotFoundError), not an image (UnidentifiedImageError),
@@ -106,8 +109,9 @@ def _remember(key: str, planned: dict) -> None:
     try:
         cache.set(key, planned, timeout=None)
     except Exception as exc:  # the cache backend's own connection errors
-        logger.warning("Rendition cache unavailable (%s: %s); storage is asked again next time",
-                       type(exc).__name__, exc)
+        logger.warning(
+            "Rendition cache unavailable (%s: %s); storage is asked again next time", type(exc).__name__, exc
+        )
 
 
 def _plan(page) -> dict[str, list[tuple[str, int, int]]]:
@@ -150,18 +154,30 @@ def page_renditions(page, *, storage=default_storage) -> dict[str, list[Renditio
         try:
             planned = _plan(page)
         except UNREADABLE as exc:
-            logger.warning("Page scan %r cannot be read (%s: %s); the page is shown without it",
-                           page.image.name, type(exc).__name__, exc)
+            logger.warning(
+                "Page scan %r cannot be read (%s: %s); the page is shown without it",
+                page.image.name,
+                type(exc).__name__,
+                exc,
+            )
             return {}
-        missing = {name: (w, h, ext) for ext, items in planned.items() for name, w, h in items
-                   if not storage.exists(name)}
+        missing = {
+            name: (w, h, ext) for ext, items in planned.items() for name, w, h in items if not storage.exists(name)
+        }
         try:
             _make(page, missing, storage)
         except UNREADABLE as exc:
-            logger.warning("Renditions of page scan %r cannot be made (%s: %s); the page is shown without them",
-                           page.image.name, type(exc).__name__, exc)
-            planned = {ext: kept for ext, items in planned.items()
-                       if (kept := [item for item in items if item[0] not in missing])}
+            logger.warning(
+                "Renditions of page scan %r cannot be made (%s: %s); the page is shown without them",
+                page.image.name,
+                type(exc).__name__,
+                exc,
+            )
+            planned = {
+                ext: kept
+                for ext, items in planned.items()
+                if (kept := [item for item in items if item[0] not in missing])
+            }
         else:
             _remember(key, planned)
     if "jpg" not in planned:

@@ -5,6 +5,7 @@ for staff with the model's view permission, who open unpublished issues and
 pages in the public templates as a preview (issue 6). Lists, the calendar,
 feeds and the sitemap never widen: they use ``published()`` directly.
 """
+
 import calendar
 import datetime
 from dataclasses import dataclass, field

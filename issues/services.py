@@ -1,4 +1,5 @@
 """Publishing a whole issue: the issue and every article on its pages, all or nothing."""
+
 import datetime
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Public URLs of issues and pages, plus the site-wide sitemap and robots.txt."""
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 

@@ -1,4 +1,5 @@
 """Public views of issues and pages: the e-paper (数字报)."""
+
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,7 +52,13 @@ def latest(request):
         # An issue published before its pages were added: its contents (none yet), and the way to the one before.
         pages = selectors.issue_pages_with_articles(issue=issue)
         previous_issue, next_issue = selectors.issue_neighbours(issue)
-        context = {"issue": issue, "pages": pages, "history": history, "previous_issue": previous_issue, "next_issue": next_issue}
+        context = {
+            "issue": issue,
+            "pages": pages,
+            "history": history,
+            "previous_issue": previous_issue,
+            "next_issue": next_issue,
+        }
         return render(request, "issues/issue_detail.html", context)
     context = _page_context(request, view)
     context.update(front=True, history=history)

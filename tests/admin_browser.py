@@ -1,4 +1,5 @@
 """Signing in to the admin in a real browser, for the browser tests."""
+
 from tests.workflow.conftest import PASSWORD
 
 

@@ -1,4 +1,5 @@
 """Build the POST data the admin's article form sends, as a browser would."""
+
 from django.utils import timezone
 
 
@@ -22,7 +23,10 @@ def article_data(*, page, article=None, **overrides):
         "byline": "本报记者 王晓明",
         "body": "<p>市总工会在机械厂车间建起职工书屋。</p>",
         "themes": "",
-        "area_left": "", "area_top": "", "area_width": "", "area_height": "",
+        "area_left": "",
+        "area_top": "",
+        "area_width": "",
+        "area_height": "",
         "status": "draft",
         "publish_at_0": "",
         "publish_at_1": "",
@@ -31,8 +35,15 @@ def article_data(*, page, article=None, **overrides):
     if article is not None:
         themes = "、".join(sorted(article.themes.names()))
         data.update(
-            page=article.page_id, order=str(article.order), kicker=article.kicker, headline=article.headline,
-            subtitle=article.subtitle, byline=article.byline, body=article.body, themes=themes, status=article.status,
+            page=article.page_id,
+            order=str(article.order),
+            kicker=article.kicker,
+            headline=article.headline,
+            subtitle=article.subtitle,
+            byline=article.byline,
+            body=article.body,
+            themes=themes,
+            status=article.status,
         )
         if article.publish_at:
             local = timezone.localtime(article.publish_at)
@@ -40,10 +51,14 @@ def article_data(*, page, article=None, **overrides):
         images = list(article.images.all())
         data.update(inline_management("images", total=len(images), initial=len(images)))
         for i, image in enumerate(images):
-            data.update({
-                f"images-{i}-id": str(image.pk), f"images-{i}-article": str(article.pk),
-                f"images-{i}-order": str(image.order), f"images-{i}-caption": image.caption,
-                f"images-{i}-credit": image.credit,
-            })
+            data.update(
+                {
+                    f"images-{i}-id": str(image.pk),
+                    f"images-{i}-article": str(article.pk),
+                    f"images-{i}-order": str(image.order),
+                    f"images-{i}-caption": image.caption,
+                    f"images-{i}-credit": image.credit,
+                }
+            )
     data.update(overrides)
     return data

@@ -1,4 +1,5 @@
 """Shared test set-up: environment, media in a temporary folder, no silent skips in CI."""
+
 import os
 import shutil
 

@@ -1,4 +1,5 @@
 """Small builders for test data; each test states what it needs."""
+
 import datetime
 import io
 import itertools

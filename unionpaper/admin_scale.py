@@ -1,4 +1,5 @@
 """Admin pieces that stay fast with a million articles."""
+
 import datetime
 
 from django.core.paginator import Paginator
@@ -24,7 +25,10 @@ class EstimatedCountPaginator(Paginator):
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                        [queryset.model._meta.db_table],
+                    )
                     row = cursor.fetchone()
                 if row and row[0] > EXACT_COUNT_UP_TO:
                     return int(row[0])
@@ -61,7 +65,10 @@ def issue_date_hierarchy(cl, dates):
             "show": True,
             "back": {"link": link({year_field: year}), "title": f"{year}年"},
             "choices": [
-                {"link": link({year_field: year, month_field: month, day_field: d.day}), "title": f"{d.month}月{d.day}日"}
+                {
+                    "link": link({year_field: year, month_field: month, day_field: d.day}),
+                    "title": f"{d.month}月{d.day}日",
+                }
                 for d in days
             ],
         }
@@ -70,7 +77,10 @@ def issue_date_hierarchy(cl, dates):
         return {
             "show": True,
             "back": {"link": link({}), "title": "全部日期"},
-            "choices": [{"link": link({year_field: year, month_field: m.month}), "title": f"{m.year}年{m.month}月"} for m in months],
+            "choices": [
+                {"link": link({year_field: year, month_field: m.month}), "title": f"{m.year}年{m.month}月"}
+                for m in months
+            ],
         }
     years = dates.dates("date", "year")
     return {

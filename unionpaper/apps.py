@@ -1,4 +1,5 @@
 """App configurations the project gives to other people's apps."""
+
 from axes.apps import AppConfig as AxesAppConfig
 
 # django-axes ships no Chinese: the side bar of a superuser showed its app and

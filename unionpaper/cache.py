@@ -23,6 +23,7 @@ The cache must be shared by every process that serves the site (Redis via
 ``CACHE_URL=redis://…`` in production); Django's local-memory cache is only
 right for a single process such as ``runserver``.
 """
+
 import hashlib
 import logging
 import time
@@ -306,8 +307,11 @@ def start_afresh_after_migrate(**_signal_kwargs) -> None:
     try:
         bump_generation()
     except Exception as exc:  # the cache backend's own connection errors
-        logger.warning("migrate could not start cached pages afresh (%s: %s); run it again once the cache answers",
-                       type(exc).__name__, exc)
+        logger.warning(
+            "migrate could not start cached pages afresh (%s: %s); run it again once the cache answers",
+            type(exc).__name__,
+            exc,
+        )
 
 
 def connect_signals(app_config):
@@ -318,7 +322,9 @@ def connect_signals(app_config):
     from issues.models import Issue, Page
 
     for model in (Issue, Page, Article, ArticleImage, Theme, ThemedArticle):
-        post_save.connect(bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+        post_save.connect(
+            bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}"
+        )
         post_delete.connect(
             bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
         )

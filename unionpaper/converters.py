@@ -1,4 +1,5 @@
 """Path converters for the public URLs."""
+
 import datetime
 
 

@@ -1,4 +1,5 @@
 """Chinese date formatting used in citations, titles and mastheads."""
+
 import datetime
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")

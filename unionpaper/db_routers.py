@@ -5,6 +5,7 @@ outside the admin read from the replica: an editor who has just saved must
 see what was saved, and replication lag would hide it. Writes, migrations and
 every read outside such a request go to the primary.
 """
+
 from contextvars import ContextVar
 
 REPLICA = "replica"

@@ -9,6 +9,7 @@ answers a refusal the way CKEditor 4 reads it, ``{"uploaded": 0, "error":
 {"message": …}}``, with the reason in Chinese; an allowed image goes on to
 django-ckeditor's own view, which stores it (``CKEDITOR_IMAGE_BACKEND``).
 """
+
 from ckeditor_uploader import views as ckeditor_views
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
 """Health check for load balancers and monitoring: is the database reachable?"""
+
 import time
 
 from django.db import DatabaseError, connections

@@ -18,6 +18,7 @@ restoring a version with another status. ``restore`` does instead:
   that comes back after being deleted comes back as 草稿. Publishing stays
   with the publish actions, which only the 总编 has.
 """
+
 import datetime
 from dataclasses import dataclass, field
 
@@ -42,8 +43,7 @@ def _follows(model) -> list[tuple]:
     revert uses.
     """
     by_attribute = {
-        (f.get_accessor_name() if f.auto_created and not f.concrete else f.name): f
-        for f in model._meta.get_fields()
+        (f.get_accessor_name() if f.auto_created and not f.concrete else f.name): f for f in model._meta.get_fields()
     }
     return [(name, by_attribute[name]) for name in _get_options(model).follow]
 

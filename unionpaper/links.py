@@ -6,6 +6,7 @@ rendering. A URL depends only on the pattern, its arguments, the URLconf and
 the script prefix, so those are the key; the memory is bounded and is
 forgotten whenever the URLconf setting changes (as tests do).
 """
+
 import functools
 
 from django.core.signals import setting_changed

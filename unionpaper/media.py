@@ -5,6 +5,7 @@ renditions and the issue PDFs likewise), so a file at a URL never changes and
 may be cached for a year. Behind a web server or with object storage, let
 that serve ``/media/`` instead (docs/deploy.md).
 """
+
 from django.conf import settings
 from django.views.static import serve
 

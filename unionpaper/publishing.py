@@ -5,6 +5,7 @@ when its status is 已发布 and its publication time has come. Because the time
 is compared with *now* on every query, a scheduled publication takes effect
 with no cron job or worker.
 """
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone

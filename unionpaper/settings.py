@@ -10,6 +10,7 @@ SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_PRELOAD,
 SECURE_PROXY_SSL_HEADER, AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES,
 SESSION_COOKIE_AGE (see docs/security.md).
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,7 +166,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client address
 # comes from X-Forwarded-For and not from the proxy itself.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Sessions: a working day, gone when idle that long, never readable by script.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -271,7 +274,10 @@ MEDIA_ON_APP_SERVER = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage
 WHITENOISE_MAX_AGE = 31536000
 if not DEBUG:
     # In development runserver serves static files from the app folders itself.
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # A request body other than its files (form fields) larger than this is
 # refused before it reaches a view. Files are not counted here: those over

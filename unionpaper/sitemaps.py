@@ -4,6 +4,7 @@ Each section lists only what ``published()`` lets the public see; the index
 at /sitemap.xml points at the sections, which Django paginates at 50,000
 entries, so decades of articles still fit.
 """
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse

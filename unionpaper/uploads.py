@@ -10,6 +10,7 @@ pypdf, and the absence of scripts and automatic actions.
 Every refusal is said in Chinese, with the reason an editor can act on; what
 Pillow or pypdf said about a damaged file is logged, not shown.
 """
+
 import logging
 import os
 import uuid
@@ -69,7 +70,9 @@ def inspect_image(fileobj) -> str:
     """
     size = _size_of(fileobj)
     if size is not None and size > MAX_IMAGE_BYTES:
-        raise ValidationError(f"图片文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_IMAGE_BYTES)}。", code="too_large")
+        raise ValidationError(
+            f"图片文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_IMAGE_BYTES)}。", code="too_large"
+        )
     if size == 0:
         raise ValidationError("图片文件是空的。", code="empty")
     pos = fileobj.tell() if hasattr(fileobj, "tell") else None
@@ -88,7 +91,9 @@ def inspect_image(fileobj) -> str:
                     f"图片像素过多（{width}×{height}），上限为 {MAX_IMAGE_PIXELS:,} 像素。", code="too_many_pixels"
                 )
             if getattr(img, "n_frames", 1) > MAX_IMAGE_FRAMES:
-                raise ValidationError(f"图片帧数过多（{img.n_frames}），上限为 {MAX_IMAGE_FRAMES}。", code="too_many_frames")
+                raise ValidationError(
+                    f"图片帧数过多（{img.n_frames}），上限为 {MAX_IMAGE_FRAMES}。", code="too_many_frames"
+                )
             img.verify()
         fileobj.seek(0)
         with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
@@ -135,7 +140,7 @@ def _header_size(fileobj) -> tuple[int, int] | None:
                 fileobj.seek(0)
                 with factory(fileobj, "") as img:
                     return img.size
-    except Exception:  # noqa: BLE001 - the message then goes without the size
+    except Exception:
         return None
     return None
 
@@ -215,11 +220,13 @@ def inspect_pdf(fileobj) -> int:
             pages = len(reader.pages)
             root = reader.trailer["/Root"]
             names = root.get("/Names")
-            active = "/OpenAction" in root or "/AA" in root or (names is not None and "/JavaScript" in names.get_object())
+            active = (
+                "/OpenAction" in root or "/AA" in root or (names is not None and "/JavaScript" in names.get_object())
+            )
             active = active or any("/AA" in page for page in reader.pages)
         except ValidationError:
             raise
-        except Exception as exc:  # noqa: BLE001 - whatever pypdf trips on in a hostile or broken file
+        except Exception as exc:
             logger.warning("refused a damaged PDF %s: %s: %s", _name_of(fileobj), type(exc).__name__, exc)
             raise ValidationError(
                 "PDF 文件已损坏或不完整，无法读取：请从排版软件重新导出 PDF 后再上传。", code="invalid_pdf"
@@ -285,7 +292,7 @@ class GeneratedName:
         else:
             try:
                 pending = _pending_file(instance, self)
-            except Exception:  # noqa: BLE001 - the name is a convenience; the validator is the guard
+            except Exception:
                 pending = None
             ext = real_extension(pending, filename)
         today = timezone.localdate()

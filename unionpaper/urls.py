@@ -1,4 +1,5 @@
 """URL configuration: the admin, the editor's uploads, and the public site."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter

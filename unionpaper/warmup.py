@@ -8,6 +8,7 @@ instead of making some reader's request wait for it. Nothing here touches
 the database: a connection opened before the fork would be shared by the
 workers.
 """
+
 from pathlib import Path
 
 from django.apps import apps

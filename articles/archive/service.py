@@ -5,14 +5,15 @@ Lines file per table (Django's ``jsonl`` serialization: ``model``, ``pk``,
 ``fields``), the media files under ``media/`` at their storage names, and
 ``manifest.json`` listing every file with its size and sha256.
 """
+
 from __future__ import annotations
 
 import datetime
 import decimal
 import hashlib
-import uuid
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,16 @@ def _records(model, usernames: dict):
     fields = [f for f in model._meta.concrete_fields if f.serialize]
     label = model._meta.label_lower
     pk_name = model._meta.pk.attname
-    for row in model.objects.order_by("pk").values_list(pk_name, *(f.attname for f in fields)).iterator(chunk_size=2000):
+    for row in (
+        model.objects.order_by("pk").values_list(pk_name, *(f.attname for f in fields)).iterator(chunk_size=2000)
+    ):
         values = dict(zip((f.name for f in fields), row[1:]))
         # A user is named by username: ids differ between databases.
         if values.get("created_by") is not None and model._meta.label == "articles.Article":
             values["created_by"] = [usernames[values["created_by"]]]
-        yield json.dumps({"model": label, "pk": row[0], "fields": values}, cls=_Encoder, ensure_ascii=False, sort_keys=True)
+        yield json.dumps(
+            {"model": label, "pk": row[0], "fields": values}, cls=_Encoder, ensure_ascii=False, sort_keys=True
+        )
 
 
 def export_archive(*, outdir: Path) -> Summary:
@@ -232,14 +237,18 @@ def import_archive(*, indir: Path) -> Summary:
         for line in fh:
             if line.strip() and (creator := json.loads(line)["fields"].get("created_by")):
                 wanted.add(tuple(creator))
-    existing = {(u,) for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": [w[0] for w in wanted]})
-                .values_list(User.USERNAME_FIELD, flat=True)}
+    existing = {
+        (u,)
+        for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": [w[0] for w in wanted]}).values_list(
+            User.USERNAME_FIELD, flat=True
+        )
+    }
     missing_users = wanted - existing
 
     media = [e for e in manifest["files"] if e["path"].startswith(f"{MEDIA_DIR}/")]
     to_write = []
     for entry in media:
-        name = entry["path"][len(MEDIA_DIR) + 1:]
+        name = entry["path"][len(MEDIA_DIR) + 1 :]
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as fh:
                 if hashlib.sha256(fh.read()).hexdigest() != entry["sha256"]:

@@ -6,6 +6,7 @@ valid UTF-8 Chinese is almost never valid GB18030 by accident, while the
 reverse is common; GB18030 is the fallback. Anything that still fails, or
 that decodes to control characters, is refused as not text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -46,7 +47,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     for name in candidates:
         raw = data
         if name == "utf-8" and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         try:
             text = raw.decode(name)
         except UnicodeDecodeError as exc:

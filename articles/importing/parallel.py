@@ -5,6 +5,7 @@ PDF by its folder), and a whole group goes to one worker, so two workers
 never create the same issue or page or number the same page's articles.
 Every file is still imported in its own transaction.
 """
+
 from __future__ import annotations
 
 import multiprocessing

@@ -49,6 +49,7 @@ kicker is those phrases plus the first ``n`` characters of the last part, and
 the headline is the rest. Otherwise the whole line is the headline and the
 kicker is empty, so nothing is ever lost.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -148,7 +149,7 @@ def is_byline(text: str) -> bool:
     m = _ROLE_RE.match(text)
     if not m or len(text) > MAX_BYLINE_CHARS or _SENTENCE_PUNCT.search(text):
         return False
-    rest = text[len(m["role"]):]
+    rest = text[len(m["role"]) :]
     # 文, 图 and 摄 may begin an ordinary word (文化, 图片), so they must stand alone.
     return len(m["role"]) > 1 or not rest or rest[0] == " "
 

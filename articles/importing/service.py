@@ -12,6 +12,7 @@ folder, so the article is updated in place (same id, same URL). The
 ``source_checksum`` is a sha256 of everything the import writes; an equal
 checksum means "unchanged" and nothing is written.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -54,7 +55,12 @@ _PAGE_CODE = re.compile(r"^[A-Z]*\d+[A-Z]*$")
 CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
 STATUS_ZH = {CREATED: "新导入", UPDATED: "更新", UNCHANGED: "未变", FAILED: "失败", SKIPPED: "跳过"}
 _FIELD_LABELS = {
-    "kicker": "引题", "headline": "主标题", "subtitle": "副标题", "byline": "署名", "body": "正文", "page": "版面",
+    "kicker": "引题",
+    "headline": "主标题",
+    "subtitle": "副标题",
+    "byline": "署名",
+    "body": "正文",
+    "page": "版面",
 }
 
 
@@ -171,7 +177,7 @@ class ImportRun:
         """
         paths = [Path(p) for p in paths]
         for start in range(0, len(paths), chunk):
-            batch = paths[start:start + chunk]
+            batch = paths[start : start + chunk]
             prepared = {p: self.prepare(p) for p in batch if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()}
             self._look_up(prepared)
             self._unindexed = []
@@ -194,7 +200,7 @@ class ImportRun:
         try:
             text, _encoding = decode(path.read_bytes(), self.encoding)
             return parse(text, self.papers)
-        except Exception as exc:  # noqa: BLE001 - reported for this file by import_file, never stops the run
+        except Exception as exc:
             return exc
 
     def first_date(self, path: Path) -> datetime.date | None:
@@ -202,7 +208,7 @@ class ImportRun:
         try:
             text, _encoding = decode(path.read_bytes(), self.encoding)
             return first_date(text, self.papers)
-        except Exception:  # noqa: BLE001 - the full parse in import_file reports it
+        except Exception:
             return None
 
     def _look_up(self, prepared: dict):
@@ -211,7 +217,9 @@ class ImportRun:
         if not keys:
             return
         self._known.update(dict.fromkeys(keys))
-        rows = Article.objects.filter(source_key__in=keys).values_list("source_key", "pk", "headline", "source_checksum")
+        rows = Article.objects.filter(source_key__in=keys).values_list(
+            "source_key", "pk", "headline", "source_checksum"
+        )
         for key, pk, headline, checksum in rows:
             self._known[key] = (pk, headline, checksum)
 
@@ -241,7 +249,11 @@ class ImportRun:
         elif suffix in SCAN_SUFFIXES or suffix in PDF_SUFFIXES:
             handler = self._import_media
         else:
-            return FileResult(path, SKIPPED, [Row(SKIPPED, message=f"不是稿件文本、版面扫描图或 PDF（{suffix or '无扩展名'}），未处理")])
+            return FileResult(
+                path,
+                SKIPPED,
+                [Row(SKIPPED, message=f"不是稿件文本、版面扫描图或 PDF（{suffix or '无扩展名'}），未处理")],
+            )
         try:
             # The file's articles are indexed for search once each, inside its transaction,
             # or (new articles, inside import_files) with their chunk once it has committed.
@@ -267,7 +279,9 @@ class ImportRun:
             if "locked" not in str(exc):
                 return self._unexpected(path, exc)
             self._forget()
-            return FileResult(path, FAILED, [Row(FAILED, message=f"{_RACE}（数据库正被另一进程写入，重新运行即可）：{exc}")])
+            return FileResult(
+                path, FAILED, [Row(FAILED, message=f"{_RACE}（数据库正被另一进程写入，重新运行即可）：{exc}")]
+            )
         except IntegrityError as exc:
             self._forget()
             message = f"{_RACE}（可能另一个导入正同时处理同一文件，重新运行即可）：{exc}"
@@ -349,7 +363,9 @@ class ImportRun:
         rows = []
         for parsed in parsed_articles:
             if expected and expected != parsed.date:
-                parsed.warnings.append(f"文件在 {expected.isoformat()} 文件夹中，报头日期却是 {parsed.date.isoformat()}；以报头为准")
+                parsed.warnings.append(
+                    f"文件在 {expected.isoformat()} 文件夹中，报头日期却是 {parsed.date.isoformat()}；以报头为准"
+                )
             self._check_lengths(parsed)
             self._check_page_code(parsed)
             rows.append(self._save_article(path, parsed))
@@ -360,7 +376,9 @@ class ImportRun:
             limit = Article._meta.get_field(name).max_length
             if len(getattr(parsed, name)) > limit:
                 label = _FIELD_LABELS[name]
-                raise ImportFailure(f"第 {parsed.line} 行起的稿件：{label}有 {len(getattr(parsed, name))} 字，超过 {limit} 字上限")
+                raise ImportFailure(
+                    f"第 {parsed.line} 行起的稿件：{label}有 {len(getattr(parsed, name))} 字，超过 {limit} 字上限"
+                )
 
     def _check_page_code(self, parsed: ParsedArticle):
         try:
@@ -451,11 +469,13 @@ class ImportRun:
         kind = "pdf" if path.suffix.lower() in PDF_SUFFIXES else "image"
         other = self._media_seen.setdefault((date, page_sort_key(code), kind), path)
         if other != path:
-            raise ImportFailure(f"第 {code} 版已有文件 {other.name}；同一版只能有一个{'PDF' if kind == 'pdf' else '扫描图'}")
+            raise ImportFailure(
+                f"第 {code} 版已有文件 {other.name}；同一版只能有一个{'PDF' if kind == 'pdf' else '扫描图'}"
+            )
         data = path.read_bytes()
         if kind == "image":
             fmt = inspect_image(io.BytesIO(data))
-            name = f"{code}.{ {'JPEG': 'jpg', 'PNG': 'png', 'TIFF': 'tif'}.get(fmt, fmt.lower())}"
+            name = f"{code}.{ {'JPEG': 'jpg', 'PNG': 'png', 'TIFF': 'tif'}.get(fmt, fmt.lower()) }"
         else:
             stream = io.BytesIO(data)
             stream.size = len(data)

@@ -4,109 +4,282 @@ import ckeditor_uploader.fields
 import django.core.validators
 import django.db.models.deletion
 import taggit.managers
-import unionpaper.uploads
 from django.conf import settings
 from django.db import migrations, models
 
+import unionpaper.uploads
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('issues', '0001_initial'),
+        ("issues", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text='显示在主题页顶部（可选）。', verbose_name='简介')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="显示在主题页顶部（可选）。", verbose_name="简介"),
+                ),
             ],
             options={
-                'verbose_name': '主题',
-                'verbose_name_plural': '主题',
-                'ordering': ['name'],
+                "verbose_name": "主题",
+                "verbose_name_plural": "主题",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('review', '待审'), ('published', '已发布')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('publish_at', models.DateTimeField(blank=True, db_index=True, help_text='设为“已发布”时留空即立即发布；填写将来的时间即定时发布，到时自动上线。', null=True, verbose_name='发布时间')),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='在本版中的先后，小的在前。', verbose_name='版内顺序')),
-                ('kicker', models.CharField(blank=True, help_text='主标题上方的引题（肩题），可留空。', max_length=200, verbose_name='引题')),
-                ('headline', models.CharField(max_length=300, verbose_name='主标题')),
-                ('subtitle', models.CharField(blank=True, max_length=300, verbose_name='副标题')),
-                ('byline', models.CharField(blank=True, help_text='照报纸原样填写，如“文 市总工会主席 刘 飞”或“本报记者 王晓明 通讯员 李 华”；身份、职务和作者名由系统自动拆分，作者名中的空格会被去掉。', max_length=300, verbose_name='署名')),
-                ('byline_role', models.CharField(blank=True, editable=False, max_length=40, verbose_name='署名身份')),
-                ('author_title', models.CharField(blank=True, editable=False, max_length=300, verbose_name='作者职务')),
-                ('author_names', models.CharField(blank=True, db_index=True, editable=False, help_text='多位作者以“、”分隔。', max_length=300, verbose_name='作者')),
-                ('body', ckeditor_uploader.fields.RichTextUploadingField(blank=True, verbose_name='正文')),
-                ('area_left', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='热区左边距（%）')),
-                ('area_top', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='热区上边距（%）')),
-                ('area_width', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='热区宽度（%）')),
-                ('area_height', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='热区高度（%）')),
-                ('source_key', models.CharField(blank=True, editable=False, help_text='导入时记录的来源文件，用于重复导入时识别同一篇稿件。', max_length=255, null=True, unique=True, verbose_name='来源标识')),
-                ('source_checksum', models.CharField(blank=True, editable=False, max_length=64, verbose_name='来源校验和')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='issues.page', verbose_name='版面')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("review", "待审"), ("published", "已发布")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="设为“已发布”时留空即立即发布；填写将来的时间即定时发布，到时自动上线。",
+                        null=True,
+                        verbose_name="发布时间",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="在本版中的先后，小的在前。", verbose_name="版内顺序"
+                    ),
+                ),
+                (
+                    "kicker",
+                    models.CharField(
+                        blank=True, help_text="主标题上方的引题（肩题），可留空。", max_length=200, verbose_name="引题"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=300, verbose_name="主标题")),
+                ("subtitle", models.CharField(blank=True, max_length=300, verbose_name="副标题")),
+                (
+                    "byline",
+                    models.CharField(
+                        blank=True,
+                        help_text="照报纸原样填写，如“文 市总工会主席 刘 飞”或“本报记者 王晓明 通讯员 李 华”；身份、职务和作者名由系统自动拆分，作者名中的空格会被去掉。",
+                        max_length=300,
+                        verbose_name="署名",
+                    ),
+                ),
+                ("byline_role", models.CharField(blank=True, editable=False, max_length=40, verbose_name="署名身份")),
+                ("author_title", models.CharField(blank=True, editable=False, max_length=300, verbose_name="作者职务")),
+                (
+                    "author_names",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="多位作者以“、”分隔。",
+                        max_length=300,
+                        verbose_name="作者",
+                    ),
+                ),
+                ("body", ckeditor_uploader.fields.RichTextUploadingField(blank=True, verbose_name="正文")),
+                (
+                    "area_left",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="热区左边距（%）",
+                    ),
+                ),
+                (
+                    "area_top",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="热区上边距（%）",
+                    ),
+                ),
+                (
+                    "area_width",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="热区宽度（%）",
+                    ),
+                ),
+                (
+                    "area_height",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="热区高度（%）",
+                    ),
+                ),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="导入时记录的来源文件，用于重复导入时识别同一篇稿件。",
+                        max_length=255,
+                        null=True,
+                        unique=True,
+                        verbose_name="来源标识",
+                    ),
+                ),
+                (
+                    "source_checksum",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="来源校验和"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="issues.page",
+                        verbose_name="版面",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '稿件',
-                'verbose_name_plural': '稿件',
-                'ordering': ['order', 'id'],
-                'permissions': [('publish_article', '可以发布、撤回和定时发布稿件'), ('edit_others_articles', '可以编辑他人的稿件')],
+                "verbose_name": "稿件",
+                "verbose_name_plural": "稿件",
+                "ordering": ["order", "id"],
+                "permissions": [
+                    ("publish_article", "可以发布、撤回和定时发布稿件"),
+                    ("edit_others_articles", "可以编辑他人的稿件"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ArticleImage',
+            name="ArticleImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to=unionpaper.uploads.GeneratedName('photos'), validators=[unionpaper.uploads.validate_image_upload], verbose_name='图片', width_field='width')),
-                ('width', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='宽')),
-                ('height', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='高')),
-                ('caption', models.CharField(blank=True, max_length=300, verbose_name='图片说明')),
-                ('credit', models.CharField(blank=True, max_length=100, verbose_name='摄影')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='articles.article', verbose_name='稿件')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "image",
+                    models.ImageField(
+                        height_field="height",
+                        upload_to=unionpaper.uploads.GeneratedName("photos"),
+                        validators=[unionpaper.uploads.validate_image_upload],
+                        verbose_name="图片",
+                        width_field="width",
+                    ),
+                ),
+                ("width", models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name="宽")),
+                ("height", models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name="高")),
+                ("caption", models.CharField(blank=True, max_length=300, verbose_name="图片说明")),
+                ("credit", models.CharField(blank=True, max_length=100, verbose_name="摄影")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="articles.article",
+                        verbose_name="稿件",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '稿件图片',
-                'verbose_name_plural': '稿件图片',
-                'ordering': ['order', 'id'],
+                "verbose_name": "稿件图片",
+                "verbose_name_plural": "稿件图片",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ThemedArticle',
+            name="ThemedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article', verbose_name='稿件')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.theme', verbose_name='主题')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="articles.article", verbose_name="稿件"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_articles",
+                        to="articles.theme",
+                        verbose_name="主题",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '稿件主题',
-                'verbose_name_plural': '稿件主题',
+                "verbose_name": "稿件主题",
+                "verbose_name_plural": "稿件主题",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='themes',
-            field=taggit.managers.TaggableManager(blank=True, help_text='多个主题用逗号、顿号（、）或空格分隔，如：法律援助、职工维权。', through='articles.ThemedArticle', to='articles.Theme', verbose_name='主题'),
+            model_name="article",
+            name="themes",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="多个主题用逗号、顿号（、）或空格分隔，如：法律援助、职工维权。",
+                through="articles.ThemedArticle",
+                to="articles.Theme",
+                verbose_name="主题",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='themedarticle',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='article_theme_once'),
+            model_name="themedarticle",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="article_theme_once"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['page', 'order'], name='article_page_order'),
+            model_name="article",
+            index=models.Index(fields=["page", "order"], name="article_page_order"),
         ),
     ]

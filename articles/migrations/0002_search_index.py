@@ -4,6 +4,7 @@ The index is not a Django model: its vector is built in Python and its SQL
 differs per engine; ``articles.search.index`` reads and writes it. After
 migrating an existing archive, run ``manage.py rebuild_search_index``.
 """
+
 from django.db import migrations
 
 POSTGRESQL = [

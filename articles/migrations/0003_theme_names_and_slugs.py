@@ -9,6 +9,7 @@ with an empty slug gets ``articles.themes.theme_slug(name)`` (``theme-`` and
 8 hex digits of the name's SHA-1), or its first free ``_<n>`` variant. The
 theme keeps its name and articles; editors may rename it in the admin.
 """
+
 from django.db import migrations, models
 
 import articles.themes

@@ -25,6 +25,7 @@ which indexes exactly the articles without an entry (``import_articles``
 also does this at its start). A full ``rebuild_search_index`` is never
 needed for this change. The page cache is moved on if anything changed.
 """
+
 from django.db import DEFAULT_DB_ALIAS, migrations, transaction
 
 BATCH = 2000
@@ -106,21 +107,26 @@ def _reindex(Article, ThemedArticle, connection, ids) -> int:
     if connection.alias == DEFAULT_DB_ALIAS:  # the index module writes through the default connection
         try:
             with transaction.atomic(using=connection.alias):
-                rows = list(Article.objects.using(connection.alias).filter(pk__in=ids).order_by().values(*index.ROW_FIELDS))
+                rows = list(
+                    Article.objects.using(connection.alias).filter(pk__in=ids).order_by().values(*index.ROW_FIELDS)
+                )
                 themes = {}
-                for article_id, tag_id in ThemedArticle.objects.using(connection.alias).filter(
-                    content_object_id__in=ids
-                ).values_list("content_object_id", "tag_id"):
+                for article_id, tag_id in (
+                    ThemedArticle.objects.using(connection.alias)
+                    .filter(content_object_id__in=ids)
+                    .values_list("content_object_id", "tag_id")
+                ):
                     themes.setdefault(article_id, []).append(tag_id)
                 # Only articles already in the index: one not yet indexed stays for --missing.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        f"SELECT article_id FROM {index.ENTRY} WHERE article_id IN ({', '.join(['%s'] * len(ids))})", ids
+                        f"SELECT article_id FROM {index.ENTRY} WHERE article_id IN ({', '.join(['%s'] * len(ids))})",
+                        ids,
                     )
                     indexed = {r[0] for r in cursor.fetchall()}
                 index.write([index.entry_values(r, themes.get(r["id"], ())) for r in rows if r["id"] in indexed])
             return 0
-        except Exception:  # noqa: BLE001 - the fallback below keeps search from showing stale authors
+        except Exception:
             pass
     with connection.cursor() as cursor:
         cursor.executemany("DELETE FROM articles_search_entry WHERE article_id = %s", [(i,) for i in ids])

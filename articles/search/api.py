@@ -4,6 +4,7 @@ The reader's article view calls ``highlight_html`` and ``result_neighbours``
 when a reader arrives from a search (``?q=…``); the article admin calls
 ``admin_article_ids``. Search owns how they work.
 """
+
 from urllib.parse import urlencode
 
 from django.urls import reverse

@@ -10,6 +10,7 @@ PostgreSQL counts exactly up to EXACT_LIMIT matches; past that the count
 and the facets are estimates (shown as 约…条) and results are read year by
 year from the newest (or oldest), so a page costs the same for any term.
 """
+
 import datetime
 import json
 from collections import Counter
@@ -144,6 +145,7 @@ def fts_phrase(part: str) -> str:
 
 def fts_match(query: Query) -> str:
     """Return the FTS5 MATCH expression (every part quoted: no operator gets through)."""
+
     def term(t):
         return "(" + " AND ".join(fts_phrase(p) for p in t.parts) + ")"
 
@@ -193,7 +195,8 @@ class SQLiteBackend(Backend):
                 total = cursor.fetchone()[0]
             if sort == "relevance" and offset < RANK_WINDOW and self.query.required:
                 cursor.execute(
-                    f"SELECT {cols}, {rank} FROM {source} WHERE {where} ORDER BY {newest} LIMIT %s", params + [RANK_WINDOW]
+                    f"SELECT {cols}, {rank} FROM {source} WHERE {where} ORDER BY {newest} LIMIT %s",
+                    params + [RANK_WINDOW],
                 )
                 window = cursor.fetchall()
                 window.sort(key=lambda r: (r[4],) + _newest_key(r))  # bm25: lower is better
@@ -351,8 +354,13 @@ class PostgreSQLBackend(Backend):
             years = sorted(Counter(_year(r[1]) for r in rows).items(), reverse=True)
             themes = _theme_facets(cursor, [r[0] for r in rows])
         return Matches(
-            ids=ids, total=total, approximate=not checked_all, years=years, themes=themes,
-            has_more=len(ordered) >= need, facets_approximate=True,
+            ids=ids,
+            total=total,
+            approximate=not checked_all,
+            years=years,
+            themes=themes,
+            has_more=len(ordered) >= need,
+            facets_approximate=True,
         )
 
     def _verified(self, cursor, rows, need):
@@ -412,7 +420,10 @@ class PostgreSQLBackend(Backend):
         法律援助); the rarest single bigram is the better estimate.
         """
         lexemes = [
-            ts_part(p[i : i + 2], phrase=False) for t in self.query.required for p in t.parts for i in range(max(len(p) - 1, 1))
+            ts_part(p[i : i + 2], phrase=False)
+            for t in self.query.required
+            for p in t.parts
+            for i in range(max(len(p) - 1, 1))
         ][:8] or [None]
         estimates = []
         for lexeme in lexemes:
@@ -459,11 +470,18 @@ class PostgreSQLBackend(Backend):
         if facets:
             # Facets of a large set are scaled from the sample the count read.
             scale = total / len(sample)
-            years = sorted(((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True)
+            years = sorted(
+                ((y, round(n * scale)) for y, n in Counter(_year(r[1]) for r in sample).items()), reverse=True
+            )
             few = sample[:FACET_SAMPLE]
             themes = [(t, round(n * total / len(few))) for t, n in _theme_facets(cursor, [r[0] for r in few])]
         return Matches(
-            ids=ids, total=total, approximate=approximate, years=years, themes=themes, has_more=len(rows) >= need,
+            ids=ids,
+            total=total,
+            approximate=approximate,
+            years=years,
+            themes=themes,
+            has_more=len(rows) >= need,
             facets_approximate=True,
         )
 

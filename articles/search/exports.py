@@ -1,4 +1,5 @@
 """The whole current result set as CSV, JSON or RIS (Zotero and EndNote import RIS)."""
+
 import csv
 import io
 import json

@@ -1,4 +1,5 @@
 """The search parameters (GET), shared by the page, the exports, the command and 上一条/下一条."""
+
 from django import forms
 
 from issues.models import normalize_page_code
@@ -13,11 +14,15 @@ PER_PAGE = 20
 class SearchForm(forms.Form):
     q = forms.CharField(label="检索词", required=False, strip=False)
     start = forms.DateField(
-        label="起始日期", required=False, input_formats=["%Y-%m-%d"],
+        label="起始日期",
+        required=False,
+        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "起始日期应写成 2023-01-01 的形式。"},
     )
     end = forms.DateField(
-        label="截止日期", required=False, input_formats=["%Y-%m-%d"],
+        label="截止日期",
+        required=False,
+        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "截止日期应写成 2023-01-01 的形式。"},
     )
     page_code = forms.CharField(label="版次", required=False, max_length=12)
@@ -30,11 +35,16 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": "排序只能是 relevance、newest 或 oldest。"},
     )
     page = forms.IntegerField(
-        label="页码", required=False, min_value=1, max_value=10_000,
-        error_messages={k: "页码应是 1 到 10000 之间的整数。" for k in ("invalid", "min_value", "max_value")},
+        label="页码",
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), "页码应是 1 到 10000 之间的整数。"),
     )
     format = forms.ChoiceField(
-        label="导出格式", required=False, choices=[(f, f.upper()) for f in FORMATS],
+        label="导出格式",
+        required=False,
+        choices=[(f, f.upper()) for f in FORMATS],
         error_messages={"invalid_choice": "导出格式只能是 csv、json 或 ris。"},
     )
 
@@ -65,5 +75,10 @@ class SearchForm(forms.Form):
 
     def problems(self) -> list[str]:
         """Return the errors as sentences a reader understands."""
-        return [f"{self.fields[name].label}：{error}" if name in self.fields and self.fields[name].label not in error else error
-                for name, errors in self.errors.items() for error in errors]
+        return [
+            f"{self.fields[name].label}：{error}"
+            if name in self.fields and self.fields[name].label not in error
+            else error
+            for name, errors in self.errors.items()
+            for error in errors
+        ]

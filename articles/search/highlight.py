@@ -5,6 +5,7 @@ text.normalize, traditional → simplified per character) while remembering
 where each normalized character came from, so a match in normalized text
 marks the printed characters, spaces inside names included (``刘 飞``).
 """
+
 import functools
 import html
 import os
@@ -109,9 +110,7 @@ def snippet(text: str, terms, width: int = 110) -> str:
     if direct:
         start = max(0, min(direct) - width // 4)
         end = min(len(text), start + width)
-        return mark_safe(
-            ("…" if start else "") + mark_text(text[start:end], terms) + ("…" if end < len(text) else "")
-        )
+        return mark_safe(("…" if start else "") + mark_text(text[start:end], terms) + ("…" if end < len(text) else ""))
     found = spans(text, terms)
     if not found:
         cut = text[:width]

@@ -7,6 +7,7 @@ SQLite: the same entry table without the vector, and an FTS5 table
 ``articles_search_fts`` (rowid = article id) fed the same tokens.
 The tables are created by migration 0002; see docs/search.md.
 """
+
 import html
 import re
 from collections import defaultdict
@@ -141,8 +142,21 @@ def fts_columns(row: dict) -> tuple[str, str]:
 
 
 ROW_FIELDS = (
-    "id", "kicker", "headline", "subtitle", "byline", "author_names", "body", "status", "publish_at", "order",
-    "page__code", "page__sort_key", "page__issue__date", "page__issue__status", "page__issue__publish_at",
+    "id",
+    "kicker",
+    "headline",
+    "subtitle",
+    "byline",
+    "author_names",
+    "body",
+    "status",
+    "publish_at",
+    "order",
+    "page__code",
+    "page__sort_key",
+    "page__issue__date",
+    "page__issue__status",
+    "page__issue__publish_at",
 )
 
 
@@ -161,7 +175,11 @@ def _rows(article_ids):
 def _meta(row):
     ops = connection.ops
     return (
-        row["id"], ops.adapt_datefield_value(row["page__issue__date"]), row["page__sort_key"], row["page__code"], row["order"],
+        row["id"],
+        ops.adapt_datefield_value(row["page__issue__date"]),
+        row["page__sort_key"],
+        row["page__code"],
+        row["order"],
         ops.adapt_datetimefield_value(visible_from(row)),
         "、" + "、".join(n for n in (row.get("author_names") or "").split("、") if n) + "、",
     )
@@ -184,19 +202,18 @@ def write(values_list, *, replace=True):
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = (
-                f"INSERT INTO {ENTRY} ({META_COLUMNS}, tokens) VALUES %s"
-                + (
-                    " ON CONFLICT (article_id) DO UPDATE SET issue_date = EXCLUDED.issue_date, sort_key = EXCLUDED.sort_key,"
-                    " page_code = EXCLUDED.page_code, position = EXCLUDED.position, visible_from = EXCLUDED.visible_from,"
-                    " authors = EXCLUDED.authors, tokens = EXCLUDED.tokens"
-                    if replace
-                    else ""
-                )
+            sql = f"INSERT INTO {ENTRY} ({META_COLUMNS}, tokens) VALUES %s" + (
+                " ON CONFLICT (article_id) DO UPDATE SET issue_date = EXCLUDED.issue_date, sort_key = EXCLUDED.sort_key,"
+                " page_code = EXCLUDED.page_code, position = EXCLUDED.position, visible_from = EXCLUDED.visible_from,"
+                " authors = EXCLUDED.authors, tokens = EXCLUDED.tokens"
+                if replace
+                else ""
             )
             from psycopg2.extras import execute_values
 
-            execute_values(cursor.cursor, sql, values_list, template="(%s, %s, %s, %s, %s, %s, %s, %s::tsvector)", page_size=500)
+            execute_values(
+                cursor.cursor, sql, values_list, template="(%s, %s, %s, %s, %s, %s, %s, %s::tsvector)", page_size=500
+            )
         else:
             ids = [(v[0],) for v in values_list]
             if replace:
@@ -205,7 +222,9 @@ def write(values_list, *, replace=True):
                 f"INSERT OR REPLACE INTO {ENTRY} ({META_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [v[:7] for v in values_list],
             )
-            cursor.executemany(f"INSERT INTO {FTS} (rowid, title, body) VALUES (%s, %s, %s)", [(v[0], v[7], v[8]) for v in values_list])
+            cursor.executemany(
+                f"INSERT INTO {FTS} (rowid, title, body) VALUES (%s, %s, %s)", [(v[0], v[7], v[8]) for v in values_list]
+            )
 
 
 _pending: ContextVar[set | None] = ContextVar("search_index_pending", default=None)

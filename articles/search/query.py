@@ -5,6 +5,7 @@ between Han characters dropped like everywhere else); ``-培训`` excludes.
 A term is matched as a substring of the normalized text (text.normalize);
 punctuation inside a term splits it into parts that must all occur.
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -65,8 +66,8 @@ def _split(raw: str):
         negated = raw[i] == "-" and i + 1 < n and not raw[i + 1].isspace()
         if negated:
             i += 1
-        if raw[i] in "\"“”":
-            close = re.compile("[\"“”]")
+        if raw[i] in '"“”':
+            close = re.compile('["“”]')
             match = close.search(raw, i + 1)
             if not match:
                 raise QueryError("引号没有配对：请补上后一个引号，或去掉引号。")
@@ -74,7 +75,7 @@ def _split(raw: str):
             i = match.end()
         else:
             j = i
-            while j < n and not raw[j].isspace() and raw[j] not in "\"“”":
+            while j < n and not raw[j].isspace() and raw[j] not in '"“”':
                 j += 1
             yield negated, raw[i:j]
             i = j

@@ -3,14 +3,15 @@
 Every article shown or exported is read through ``Article.objects.published()``,
 so the index can only narrow what the public rule allows, never widen it.
 """
+
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ..models import Article, Theme
 from . import highlight
-from .index import body_text
 from .engine import MAX_RESULTS, Filters, Matches, backend
 from .forms import PER_PAGE, SearchForm
+from .index import body_text
 from .query import Query, QueryError, parse
 from .text import normalize
 

@@ -5,6 +5,7 @@ page or issue (date, page code, publication) all reach the index here, after
 the transaction commits nothing is left stale. Bulk ``QuerySet.update()``
 sends no signals: run ``manage.py rebuild_search_index`` after one.
 """
+
 from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver

@@ -14,6 +14,7 @@ so a match in the index means the query is printed in the article:
    last character of every run is also kept on its own, so a one-character
    query can be answered by a prefix match.
 """
+
 import functools
 import os
 import re

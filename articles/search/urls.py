@@ -1,4 +1,5 @@
 """URLs of archive search."""
+
 from django.urls import path
 
 from . import views

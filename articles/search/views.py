@@ -1,4 +1,5 @@
 """Archive search pages: /search/ and an article's RIS citation."""
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -41,7 +42,8 @@ def _context(found):
     if found.ran:
         current = found.form.cleaned_data.get("sort") if found.form.is_valid() else None
         context["sort_links"] = [
-            (label, found.url(sort=value, page=None), value == current) for value, label in found.form.fields["sort"].choices
+            (label, found.url(sort=value, page=None), value == current)
+            for value, label in found.form.fields["sort"].choices
         ]
         context["export_urls"] = {fmt: found.url(format=fmt, page=None) for fmt in ("csv", "json", "ris")}
         if found.page > 1:

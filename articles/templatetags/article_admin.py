@@ -1,4 +1,5 @@
 """Template tags of the article admin."""
+
 from django import template
 
 from issues.models import Issue

@@ -10,6 +10,7 @@ superuser; the first request is a warm-up, the median and worst of the rest
 are reported with the number of SQL queries. Writes the table to
 docs/performance.md between the ``bench:admin`` markers.
 """
+
 import argparse
 import datetime
 import sys
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import scale  # noqa: E402
+from bench import scale
 
 
 def main():
@@ -66,7 +67,8 @@ def main():
         print(f"{name:28} {status} median {median:8.1f} ms  max {worst:8.1f} ms  {queries} queries", flush=True)
 
     table = "| view | status | median ms | worst ms | SQL queries |\n|---|---:|---:|---:|---:|\n" + "\n".join(
-        f"| {name} | {status} | {median:.0f} | {worst:.0f} | {queries} |" for name, _, status, median, worst, queries in rows
+        f"| {name} | {status} | {median:.0f} | {worst:.0f} | {queries} |"
+        for name, _, status, median, worst, queries in rows
     )
     body = (
         f"Run on {scale.today()}: `{scale.command_line()}` against {scale.archive_size()}. Each view is fetched "

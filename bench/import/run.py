@@ -7,6 +7,7 @@ them again (the idempotent re-run), and writes the figures into the
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionpaper .venv/bin/python bench/import/run.py [--files 10000]
 """
+
 import argparse
 import datetime
 import io
@@ -71,8 +72,12 @@ def recreate(url: str, name: str):
 def write_section(text: str):
     doc = ROOT / "docs" / "performance.md"
     content = doc.read_text(encoding="utf-8")
-    new = re.sub(r"(<!-- bench:import -->\n).*?(<!-- /bench:import -->)", lambda m: m.group(1) + text + m.group(2),
-                 content, flags=re.S)
+    new = re.sub(
+        r"(<!-- bench:import -->\n).*?(<!-- /bench:import -->)",
+        lambda m: m.group(1) + text + m.group(2),
+        content,
+        flags=re.S,
+    )
     doc.write_text(new, encoding="utf-8")
 
 
@@ -80,8 +85,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="import_articles --workers")
-    parser.add_argument("--breakdown", action="store_true",
-                        help="also time a third import with search indexing switched off (diagnosis only)")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time a third import with search indexing switched off (diagnosis only)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave docs/performance.md alone")
     args = parser.parse_args()
 
@@ -114,8 +122,9 @@ def main():
             (folder / f"{n:05d}.txt").write_text(article_text(n), encoding="utf-8")
 
         start = time.perf_counter()
-        call_command("import_articles", str(folder), "--no-progress", "--workers", str(args.workers),
-                     stdout=io.StringIO())
+        call_command(
+            "import_articles", str(folder), "--no-progress", "--workers", str(args.workers), stdout=io.StringIO()
+        )
         first = time.perf_counter() - start
         count = Article.objects.count()
         assert count == args.files, count
@@ -133,8 +142,9 @@ def main():
             Article.objects.all().delete()
             search_index.update = lambda article_ids: None  # every path that indexes goes through it
             start = time.perf_counter()
-            call_command("import_articles", str(folder), "--no-progress", "--workers", str(args.workers),
-                         stdout=io.StringIO())
+            call_command(
+                "import_articles", str(folder), "--no-progress", "--workers", str(args.workers), stdout=io.StringIO()
+            )
             without_search = time.perf_counter() - start
 
     from django.db import connection
@@ -143,8 +153,12 @@ def main():
     connection.close()
     recreate(url, name)  # leave an empty scratch database behind, not 10,000 rows
     load = os.getloadavg()[0]
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                         capture_output=True, text=True).stdout.strip() or platform.processor()
+    cpu = (
+        subprocess.run(
+            ["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True
+        ).stdout.strip()
+        or platform.processor()
+    )
     result = (
         f"Command: `DATABASE_URL=postgres://… .venv/bin/python bench/import/run.py --files {args.files}"
         f" --workers {args.workers}{' --breakdown' if args.breakdown else ''}`  \n"
@@ -154,8 +168,12 @@ def main():
         f"| run | files = articles | seconds | articles/s |\n|---|---:|---:|---:|\n"
         f"| first import, {args.workers} worker(s) (creates issues, pages, articles) | {args.files} | {first:.1f} | **{args.files / first:,.0f}** |\n"
         f"| re-run, 1 process, all unchanged (nothing written) | {args.files} | {second:.1f} | {args.files / second:,.0f} |\n"
-        + (f"| diagnosis: first import with search indexing switched off | {args.files} | "
-           f"{without_search:.1f} | {args.files / without_search:,.0f} |\n" if without_search else "")
+        + (
+            f"| diagnosis: first import with search indexing switched off | {args.files} | "
+            f"{without_search:.1f} | {args.files / without_search:,.0f} |\n"
+            if without_search
+            else ""
+        )
         + "\nTarget: 1,000 articles/s or better for the first import — "
         + ("met" if args.files / first >= 1000 else "not met on this run")
         + ". Each file is its own transaction; the articles a chunk of files creates are indexed for search "

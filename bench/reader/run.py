@@ -20,6 +20,7 @@ queries of the last run. Writes the table to docs/performance.md between the
 ``bench:reader`` markers. The cache is Django's local-memory cache unless
 CACHE_URL says otherwise.
 """
+
 import argparse
 import shutil
 import sys
@@ -29,7 +30,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import scale  # noqa: E402
+from bench import scale
 
 
 def main():
@@ -38,8 +39,15 @@ def main():
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    scale.setup(DEBUG="false", SECURE_SSL_REDIRECT="false", ALLOWED_HOSTS="testserver", SECRET_KEY="bench-" + "k" * 50,
-                STATIC_ROOT=static_root, PUBLIC_PAGE_CACHE="false", PUBLIC_DATA_CACHE="true")
+    scale.setup(
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="testserver",
+        SECRET_KEY="bench-" + "k" * 50,
+        STATIC_ROOT=static_root,
+        PUBLIC_PAGE_CACHE="false",
+        PUBLIC_DATA_CACHE="true",
+    )
     from django.core.management import call_command
     from django.test import Client
 
@@ -79,19 +87,24 @@ def main():
         status, changed, changed_worst, changed_queries = scale.timed(client, url, args.repeat, before=bump_generation)
         _, warm, warm_worst, warm_queries = scale.timed(client, url, args.repeat)
         rows.append((name, status, changed, changed_worst, changed_queries, warm, warm_worst, warm_queries))
-        print(f"{name:34} {status} after a change {changed:7.0f} ms ({changed_queries} q), warm {warm:7.0f} ms ({warm_queries} q)",
-              flush=True)
+        print(
+            f"{name:34} {status} after a change {changed:7.0f} ms ({changed_queries} q), warm {warm:7.0f} ms ({warm_queries} q)",
+            flush=True,
+        )
 
     table = (
         "| view | status | after a change: median ms | worst ms | queries | warm: median ms | worst ms | queries |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|\n"
-        + "\n".join(f"| {r[0]} | {r[1]} | {r[2]:,.0f} | {r[3]:,.0f} | {r[4]} | {r[5]:,.0f} | {r[6]:,.0f} | {r[7]} |" for r in rows)
+        + "\n".join(
+            f"| {r[0]} | {r[1]} | {r[2]:,.0f} | {r[3]:,.0f} | {r[4]} | {r[5]:,.0f} | {r[6]:,.0f} | {r[7]} |"
+            for r in rows
+        )
     )
     body = (
         f"Run on {scale.today()}: `{scale.command_line()}` against {scale.archive_size()}. Production settings, "
         "public page cache off (every request runs its view), anonymous reader; median and worst of "
-        f"{args.repeat} runs after a warm-up. \"After a change\": the content generation moved on before each "
-        "request, so shared data is built again; \"warm\": shared data already built.\n\n" + table + "\n"
+        f'{args.repeat} runs after a warm-up. "After a change": the content generation moved on before each '
+        'request, so shared data is built again; "warm": shared data already built.\n\n' + table + "\n"
     )
     print(body)
     if not args.no_write:

@@ -8,6 +8,7 @@ The text is drawn from a vocabulary written for this benchmark; the test
 terms are planted at controlled rates (see TERMS) and one author in 3,000
 is 刘飞, printed ``刘 飞`` in bylines and in the body as the paper prints it.
 """
+
 import datetime
 import io
 import random
@@ -19,7 +20,20 @@ ARTICLES_PER_PAGE = 8
 PAGES_PER_ISSUE = 12
 PER_ISSUE = ARTICLES_PER_PAGE * PAGES_PER_ISSUE
 FIRST_DAY = datetime.date(1998, 1, 1)
-PAGE_NAMES = ["要闻", "要闻", "工会动态", "基层传真", "职工维权", "法治", "劳模风采", "经济", "文化", "副刊", "健康", "服务"]
+PAGE_NAMES = [
+    "要闻",
+    "要闻",
+    "工会动态",
+    "基层传真",
+    "职工维权",
+    "法治",
+    "劳模风采",
+    "经济",
+    "文化",
+    "副刊",
+    "健康",
+    "服务",
+]
 
 # Planted test terms: (term, share of articles that get it planted in the body).
 TERMS = {
@@ -34,25 +48,167 @@ RARE_AUTHOR_SHARE = 1 / 3000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红娟建国文辉鹏云峰飞成志新宇浩晓东海波宁亮斌林琳雪梅春燕"
 NOUNS = [
-    "职工", "企业", "车间", "班组", "技术工人", "劳动模范", "工匠", "职工书屋", "农民工", "新就业形态劳动者",
-    "快递小哥", "网约车司机", "女职工", "困难职工", "一线职工", "产业工人", "技能人才", "服务站", "驿站", "合同",
-    "工资", "社会保险", "安全生产", "劳动关系", "集体协商", "职业技能", "培训", "竞赛", "岗位", "班组长",
-    "园区", "社区", "街道", "乡镇", "项目", "工地", "医院", "学校", "机关", "党组织", "群众", "制度", "机制",
-    "平台", "阵地", "品牌", "活动", "成果", "经验", "典型", "标准", "体系", "队伍", "基层", "组织", "代表",
-    "经费", "福利", "慰问金", "疗休养", "健康体检", "心理咨询", "法律服务", "维权", "调解", "仲裁",
+    "职工",
+    "企业",
+    "车间",
+    "班组",
+    "技术工人",
+    "劳动模范",
+    "工匠",
+    "职工书屋",
+    "农民工",
+    "新就业形态劳动者",
+    "快递小哥",
+    "网约车司机",
+    "女职工",
+    "困难职工",
+    "一线职工",
+    "产业工人",
+    "技能人才",
+    "服务站",
+    "驿站",
+    "合同",
+    "工资",
+    "社会保险",
+    "安全生产",
+    "劳动关系",
+    "集体协商",
+    "职业技能",
+    "培训",
+    "竞赛",
+    "岗位",
+    "班组长",
+    "园区",
+    "社区",
+    "街道",
+    "乡镇",
+    "项目",
+    "工地",
+    "医院",
+    "学校",
+    "机关",
+    "党组织",
+    "群众",
+    "制度",
+    "机制",
+    "平台",
+    "阵地",
+    "品牌",
+    "活动",
+    "成果",
+    "经验",
+    "典型",
+    "标准",
+    "体系",
+    "队伍",
+    "基层",
+    "组织",
+    "代表",
+    "经费",
+    "福利",
+    "慰问金",
+    "疗休养",
+    "健康体检",
+    "心理咨询",
+    "法律服务",
+    "维权",
+    "调解",
+    "仲裁",
 ]
 VERBS = [
-    "推进", "落实", "开展", "组织", "建立", "完善", "加强", "提升", "服务", "保障", "引领", "凝聚", "深化",
-    "打造", "培育", "创建", "覆盖", "推动", "参与", "举办", "走访", "慰问", "帮扶", "调研", "部署", "总结",
-    "表彰", "宣传", "学习", "贯彻", "解决", "协调", "化解", "维护", "发放", "签订", "评选", "健全",
+    "推进",
+    "落实",
+    "开展",
+    "组织",
+    "建立",
+    "完善",
+    "加强",
+    "提升",
+    "服务",
+    "保障",
+    "引领",
+    "凝聚",
+    "深化",
+    "打造",
+    "培育",
+    "创建",
+    "覆盖",
+    "推动",
+    "参与",
+    "举办",
+    "走访",
+    "慰问",
+    "帮扶",
+    "调研",
+    "部署",
+    "总结",
+    "表彰",
+    "宣传",
+    "学习",
+    "贯彻",
+    "解决",
+    "协调",
+    "化解",
+    "维护",
+    "发放",
+    "签订",
+    "评选",
+    "健全",
 ]
-ADJS = ["全面", "扎实", "广泛", "深入", "持续", "有效", "重要", "积极", "普遍", "稳步", "切实", "认真", "不断", "进一步"]
-PLACES = ["临沂", "兰山", "罗庄", "河东", "沂南", "沂水", "郯城", "兰陵", "费县", "平邑", "蒙阴", "莒南", "临沭", "经开区", "高新区"]
+ADJS = [
+    "全面",
+    "扎实",
+    "广泛",
+    "深入",
+    "持续",
+    "有效",
+    "重要",
+    "积极",
+    "普遍",
+    "稳步",
+    "切实",
+    "认真",
+    "不断",
+    "进一步",
+]
+PLACES = [
+    "临沂",
+    "兰山",
+    "罗庄",
+    "河东",
+    "沂南",
+    "沂水",
+    "郯城",
+    "兰陵",
+    "费县",
+    "平邑",
+    "蒙阴",
+    "莒南",
+    "临沭",
+    "经开区",
+    "高新区",
+]
 NUMBERS = ["1000件", "5G", "200余名", "3000元", "12个", "98%", "560万元", "24小时", "1.2万人次", "36家"]
 PUNCT = ["，", "，", "，", "、", "；"]
 THEMES = [
-    "法律援助", "技能竞赛", "职工维权", "劳模工匠", "职工书屋", "困难帮扶", "安全生产", "集体协商", "女职工",
-    "新就业形态", "职工健康", "文体活动", "工会改革", "产业工人", "送温暖", "金秋助学", "农民工", "职代会",
+    "法律援助",
+    "技能竞赛",
+    "职工维权",
+    "劳模工匠",
+    "职工书屋",
+    "困难帮扶",
+    "安全生产",
+    "集体协商",
+    "女职工",
+    "新就业形态",
+    "职工健康",
+    "文体活动",
+    "工会改革",
+    "产业工人",
+    "送温暖",
+    "金秋助学",
+    "农民工",
+    "职代会",
 ]
 
 
@@ -113,7 +269,11 @@ def article(n: int) -> dict:
 def _copy(table, columns, rows):
     buf = io.StringIO()
     for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") for v in row))
+        buf.write(
+            "\t".join(
+                "\\N" if v is None else str(v).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") for v in row
+            )
+        )
         buf.write("\n")
     buf.seek(0)
     with connection.cursor() as cursor:
@@ -156,7 +316,9 @@ def build(size: int, progress=print, batch_issues: int = 50):
             issues = []
             for k in range(issue_no, upto):
                 day = FIRST_DAY + datetime.timedelta(days=k)
-                issues.append(Issue(date=day, number=k % 365 + 1, serial=k + 1, status="published", publish_at=published))
+                issues.append(
+                    Issue(date=day, number=k % 365 + 1, serial=k + 1, status="published", publish_at=published)
+                )
             Issue.objects.bulk_create(issues)
             issue_ids = dict(Issue.objects.filter(date__in=[i.date for i in issues]).values_list("date", "id"))
             from issues.models import Page
@@ -165,10 +327,16 @@ def build(size: int, progress=print, batch_issues: int = 50):
             for issue in issues:
                 for p in range(PAGES_PER_ISSUE):
                     code = f"A{p + 1:02d}"
-                    pages.append(Page(issue_id=issue_ids[issue.date], code=code, sort_key=page_sort_key(code), name=PAGE_NAMES[p]))
+                    pages.append(
+                        Page(
+                            issue_id=issue_ids[issue.date], code=code, sort_key=page_sort_key(code), name=PAGE_NAMES[p]
+                        )
+                    )
             Page.objects.bulk_create(pages)
             page_ids = list(
-                Page.objects.filter(issue_id__in=issue_ids.values()).order_by("issue__date", "sort_key").values_list("id", flat=True)
+                Page.objects.filter(issue_id__in=issue_ids.values())
+                .order_by("issue__date", "sort_key")
+                .values_list("id", flat=True)
             )
             rows, theme_rows = [], []
             first_id = None
@@ -176,15 +344,47 @@ def build(size: int, progress=print, batch_issues: int = 50):
                 for order in range(ARTICLES_PER_PAGE):
                     n = (issue_no * PER_ISSUE) + j * ARTICLES_PER_PAGE + order
                     a = article(n)
-                    rows.append((
-                        "published", published.isoformat(), page_id, order, a["kicker"], a["headline"], a["subtitle"],
-                        a["byline"], "本报记者", "", a["author_names"], a["body"], f"bench:{n}", "", now.isoformat(), now.isoformat(),
-                    ))
+                    rows.append(
+                        (
+                            "published",
+                            published.isoformat(),
+                            page_id,
+                            order,
+                            a["kicker"],
+                            a["headline"],
+                            a["subtitle"],
+                            a["byline"],
+                            "本报记者",
+                            "",
+                            a["author_names"],
+                            a["body"],
+                            f"bench:{n}",
+                            "",
+                            now.isoformat(),
+                            now.isoformat(),
+                        )
+                    )
                     theme_rows.append([theme_ids[t] for t in a["themes"]])
             _copy(
                 "articles_article",
-                ["status", "publish_at", "page_id", '"order"', "kicker", "headline", "subtitle", "byline", "byline_role",
-                 "author_title", "author_names", "body", "source_key", "source_checksum", "created_at", "updated_at"],
+                [
+                    "status",
+                    "publish_at",
+                    "page_id",
+                    '"order"',
+                    "kicker",
+                    "headline",
+                    "subtitle",
+                    "byline",
+                    "byline_role",
+                    "author_title",
+                    "author_names",
+                    "body",
+                    "source_key",
+                    "source_checksum",
+                    "created_at",
+                    "updated_at",
+                ],
                 rows,
             )
             keys = [r[12] for r in rows]

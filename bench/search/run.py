@@ -8,6 +8,7 @@
 Each archive lives in its own database and is reused by the next run.
 Results go to docs/performance.md between the bench:search markers.
 """
+
 import argparse
 import os
 import sys
@@ -54,7 +55,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query")
     parser.add_argument("--naive-repeat", type=int, default=3, help="timed runs of each naive icontains query")
     parser.add_argument("--time-only", action="store_true", help="skip building; time the archive as it is")
-    parser.add_argument("--index-seconds", type=float, help="record this index build time (from an earlier build's log)")
+    parser.add_argument(
+        "--index-seconds", type=float, help="record this index build time (from an earlier build's log)"
+    )
     args = parser.parse_args()
     setup(args.engine, args.size)
     import archive

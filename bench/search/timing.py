@@ -1,4 +1,5 @@
 """Time the benchmark queries through the full /search/ view and write the report."""
+
 import datetime
 import json
 import platform
@@ -38,8 +39,11 @@ def naive(params):
     qs = Article.objects.published()
     for term in params["q"].replace('"', "").split():
         qs = qs.filter(
-            Q(headline__icontains=term) | Q(kicker__icontains=term) | Q(subtitle__icontains=term)
-            | Q(author_names__icontains=term) | Q(body__icontains=term)
+            Q(headline__icontains=term)
+            | Q(kicker__icontains=term)
+            | Q(subtitle__icontains=term)
+            | Q(author_names__icontains=term)
+            | Q(body__icontains=term)
         )
     if params.get("start"):
         qs = qs.filter(page__issue__date__gte=params["start"])
@@ -60,7 +64,11 @@ def index_size():
                 " pg_relation_size('articles_search_entry_tokens'), pg_database_size(current_database())"
             )
             total, gin, db = cursor.fetchone()
-            return {"index_total_mb": round(total / 2**20), "gin_mb": round(gin / 2**20), "database_mb": round(db / 2**20)}
+            return {
+                "index_total_mb": round(total / 2**20),
+                "gin_mb": round(gin / 2**20),
+                "database_mb": round(db / 2**20),
+            }
         try:
             cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_search%'")
             total = cursor.fetchone()[0] or 0
@@ -113,13 +121,23 @@ def run(args, index_seconds=None):
 
             search = run_search(query)
             total = search.matches.total
-            rows.append({
-                "query": name, "q": params["q"], "params": {k: v for k, v in params.items() if k != "q"}, "sort": label,
-                "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
-                "hits": total, "approximate": search.matches.approximate,
-            })
-            print(f"{name:32} {label:9} p50 {rows[-1]['p50_ms']:8.1f} ms  p95 {rows[-1]['p95_ms']:8.1f} ms"
-                  f"  {'约' if search.matches.approximate else ''}{total:,} hits", flush=True)
+            rows.append(
+                {
+                    "query": name,
+                    "q": params["q"],
+                    "params": {k: v for k, v in params.items() if k != "q"},
+                    "sort": label,
+                    "p50_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(percentile(times, 0.95), 1),
+                    "hits": total,
+                    "approximate": search.matches.approximate,
+                }
+            )
+            print(
+                f"{name:32} {label:9} p50 {rows[-1]['p50_ms']:8.1f} ms  p95 {rows[-1]['p95_ms']:8.1f} ms"
+                f"  {'约' if search.matches.approximate else ''}{total:,} hits",
+                flush=True,
+            )
     naive_rows = []
     for name, params in queries:
         times = []
@@ -132,9 +150,13 @@ def run(args, index_seconds=None):
     from django.db import connection
 
     result = {
-        "engine": connection.vendor, "articles": articles, "when": datetime.date.today().isoformat(),
+        "engine": connection.vendor,
+        "articles": articles,
+        "when": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
-        "rows": rows, "naive": naive_rows, "size": index_size(),
+        "rows": rows,
+        "naive": naive_rows,
+        "size": index_size(),
     }
     if index_seconds is not None:
         result["index_seconds"] = round(index_seconds)
@@ -153,7 +175,7 @@ def write_report(saved):
         "Rerun: `.venv/bin/python bench/search/run.py --size 1000000` (PostgreSQL; `--size 100000 --engine sqlite` for",
         "SQLite). Each archive is built once in its own database and reused; see `bench/search/README.md`.",
         "Times are through the full `/search/` view (Django test client: form, query, 20 hits with highlighted",
-        "snippets, facets, template; the public page cache is off), warm, first page. \"约\" marks an estimated",
+        'snippets, facets, template; the public page cache is off), warm, first page. "约" marks an estimated',
         "count (past 2,000 candidates on PostgreSQL, or 400 when phrases must be checked). Naive: `icontains`",
         "on headline, kicker, subtitle, authors and body of `Article.objects.published()`, count plus first page.",
         "Index build times here were taken on a machine shared with other work (test suites, a second archive",
@@ -182,7 +204,9 @@ def write_report(saved):
             naive_cell = f"{n['median_ms']:,.0f} ({n['hits']:,})" if n else "—"
             ratio = f"{n['median_ms'] / row['p50_ms']:,.0f}×" if n and row["p50_ms"] else "—"
             q = row["q"] + "".join(f" {k}={v}" for k, v in row["params"].items())
-            lines.append(f"| {row['query']}: `{q}` | {row['sort']} | {row['p50_ms']:,} | {row['p95_ms']:,} | {hits} | {naive_cell} | {ratio} |")
+            lines.append(
+                f"| {row['query']}: `{q}` | {row['sort']} | {row['p50_ms']:,} | {row['p95_ms']:,} | {hits} | {naive_cell} | {ratio} |"
+            )
         slow = [row for row in r["rows"] if row["p95_ms"] >= 100]
         lines.append("")
         lines.append(

@@ -18,11 +18,11 @@ Writes the table to docs/performance.md between the ``bench:serve`` markers.
 Needs: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, ``wrk``
 (``apt-get install wrk``).
 """
+
 import argparse
 import datetime
 import os
 import platform
-import random
 import re
 import shutil
 import signal
@@ -140,9 +140,23 @@ print(page.get_absolute_url()); print(article.get_absolute_url()); print(quote("
 
 def start_gunicorn(env, workers):
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "unionpaper.wsgi", "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "unionpaper.wsgi",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -214,20 +228,29 @@ def verdicts(results, modes):
     if "cached" in modes:
         low = min(PAPER_ROWS, key=lambda n: share(n, "cached"))
         met = share(low, "cached") >= 90
-        lines.append(f"- Cached pages ≥ 90 % of the trivial view: {'met' if met else 'NOT met'} "
-                     f"(lowest: {low}, {share(low, 'cached'):.0f} %).")
+        lines.append(
+            f"- Cached pages ≥ 90 % of the trivial view: {'met' if met else 'NOT met'} "
+            f"(lowest: {low}, {share(low, 'cached'):.0f} %)."
+        )
     if "uncached" in modes:
         parts = {n: share(n, "uncached") for n in ("article view", "page view")}
         met = all(v >= 40 for v in parts.values())
-        lines.append(f"- Uncached article and page views ≥ 40 %: {'met' if met else 'NOT met'} "
-                     f"({', '.join(f'{n} {v:.0f} %' for n, v in parts.items())}).")
+        lines.append(
+            f"- Uncached article and page views ≥ 40 %: {'met' if met else 'NOT met'} "
+            f"({', '.join(f'{n} {v:.0f} %' for n, v in parts.items())})."
+        )
     for mode in modes:
         # p99 at the load that saturates the two cores (saturation()), not under the queue of the main run.
         worst = max(PAPER_ROWS, key=lambda n: results[(n, mode)][5])
         over = [n for n in PAPER_ROWS if results[(n, mode)][5] >= 50]
-        lines.append(f"- p99 < 50 ms at saturation, {mode}: " + (
-            f"met (highest: {worst}, {results[(worst, mode)][5]:.1f} ms)." if not over
-            else f"NOT met for {', '.join(f'{n} ({results[(n, mode)][5]:.0f} ms)' for n in over)}."))
+        lines.append(
+            f"- p99 < 50 ms at saturation, {mode}: "
+            + (
+                f"met (highest: {worst}, {results[(worst, mode)][5]:.1f} ms)."
+                if not over
+                else f"NOT met for {', '.join(f'{n} ({results[(n, mode)][5]:.0f} ms)' for n in over)}."
+            )
+        )
     return "\n".join(lines)
 
 
@@ -255,7 +278,12 @@ def write_results(table, args, articles, verdict):
         "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
         "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores. This run:\n\n" + verdict + "\n"
     )
-    text = re.sub(r"(<!-- bench:serve -->\n).*?(<!-- /bench:serve -->)", lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
+    text = re.sub(
+        r"(<!-- bench:serve -->\n).*?(<!-- /bench:serve -->)",
+        lambda m: m.group(1) + body + m.group(2),
+        text,
+        flags=re.S,
+    )
     doc.write_text(text)
 
 
@@ -289,12 +317,20 @@ def main():
     sh(sys.executable, "manage.py", "migrate", "--noinput", "-v0", env=env)
     populate(env, args.issues)
     # Fresh tables have no planner statistics until autovacuum gets to them.
-    sh(sys.executable, "-c", "import django; django.setup(); from django.db import connection; "
-       "connection.cursor().execute('ANALYZE')", env=env)
+    sh(
+        sys.executable,
+        "-c",
+        "import django; django.setup(); from django.db import connection; connection.cursor().execute('ANALYZE')",
+        env=env,
+    )
     sh(sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
-    articles = sh(sys.executable, "-c", "import django; django.setup(); from articles.models import Article; "
-                  "from issues.models import Issue; print(f'{Issue.objects.count()} issues, {Article.objects.count()} articles')",
-                  env=env).stdout.strip()
+    articles = sh(
+        sys.executable,
+        "-c",
+        "import django; django.setup(); from articles.models import Article; "
+        "from issues.models import Issue; print(f'{Issue.objects.count()} issues, {Article.objects.count()} articles')",
+        env=env,
+    ).stdout.strip()
     urls = pick_urls(env)
 
     results = {}

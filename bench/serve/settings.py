@@ -3,7 +3,8 @@
 The trivial view is served through the same gunicorn, middleware and
 settings as the paper's pages, so it shows this machine's ceiling for Django.
 """
-from unionpaper.settings import *  # noqa: F401,F403
+
+from unionpaper.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.serve.urls"
 # wrk speaks plain HTTP on loopback; in production TLS ends at the proxy.

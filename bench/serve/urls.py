@@ -9,6 +9,7 @@
 The two references bound what an uncached article view can reach with the
 ORM and the template language, whatever the view does.
 """
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -39,10 +40,19 @@ def template_only(request):
         article = selectors.article_for_reading(pk=int(request.GET.get("pk", 14)))
         previous_article, next_article = selectors.reading_neighbours(article)
         _article_context.update(
-            article=article, page=article.page, issue=article.page.issue, body_html=article.body, summary="",
-            query="", themes=article.theme_list, images=article.photos, previous_article=previous_article,
-            next_article=next_article, related=selectors.related_by_theme(article, article.theme_list),
-            gbt7714=gbt7714(article), canonical_url="http://127.0.0.1/",
+            article=article,
+            page=article.page,
+            issue=article.page.issue,
+            body_html=article.body,
+            summary="",
+            query="",
+            themes=article.theme_list,
+            images=article.photos,
+            previous_article=previous_article,
+            next_article=next_article,
+            related=selectors.related_by_theme(article, article.theme_list),
+            gbt7714=gbt7714(article),
+            canonical_url="http://127.0.0.1/",
         )
     return render(request, "articles/article_detail.html", _article_context)
 

@@ -4,6 +4,7 @@ Each issue is a date, an issue number, and pages; each page a code, a name,
 an editor and articles; each article kicker, headline, subtitle, byline,
 paragraphs and themes.
 """
+
 import datetime
 
 ARTICLES = {

@@ -1,4 +1,5 @@
 """Draw demo page scans whose article blocks match the articles' areas."""
+
 import io
 import os
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Scans saved from an unnamed in-memory file were stored without their width
 and height, so every load of such a page opened the file to measure it.
 """
+
 from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.db import migrations

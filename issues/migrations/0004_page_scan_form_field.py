@@ -2,12 +2,13 @@
 
 No change to the database: the column still holds a file name.
 """
-import unionpaper.uploads
+
 from django.db import migrations
+
+import unionpaper.uploads
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("issues", "0003_fill_image_dimensions"),
     ]

@@ -4,12 +4,13 @@ No change to the database: the column stays varchar(12). Existing rows are
 not touched; a page whose code does not fit is refused only when it is next
 edited.
 """
-import issues.models
+
 from django.db import migrations
+
+import issues.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("issues", "0004_page_scan_form_field"),
     ]

@@ -1,4 +1,5 @@
 """Dates as the paper prints them, for templates."""
+
 from django import template
 
 from unionpaper.dates import date_zh, weekday_zh

@@ -1,4 +1,5 @@
 """export_archive → import_archive into an empty database gives back exactly what was there."""
+
 import datetime
 import hashlib
 import io
@@ -6,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,14 +21,14 @@ from issues.models import Issue, Page
 from tests.factories import make_article, make_issue, make_page, png_bytes
 from unionpaper.publishing import Status
 
-from django.apps import apps
-
 
 def _populate():
     editor = get_user_model().objects.create_user("zhang_editor", password="x")
     printed = make_issue(datetime.date(2023, 1, 1), number=1, serial=1234, note="新年第一期")
     planned = make_issue(
-        datetime.date(2023, 1, 8), published=False, status=Status.PUBLISHED,
+        datetime.date(2023, 1, 8),
+        published=False,
+        status=Status.PUBLISHED,
         publish_at=timezone.now() + datetime.timedelta(days=30),
     )
     a01 = make_page(printed, "A01", name="要闻", editor="李编", image=True, pdf=True)
@@ -34,11 +36,20 @@ def _populate():
     make_page(planned, "A1", name="要闻")
     upload = default_storage.save("uploads/2023/01/chart.png", ContentFile(png_bytes(40, 30)))
     first = make_article(
-        a34, headline="推动工会工作落地见效", kicker="全面学习 全面把握", subtitle="——市总工会学习侧记",
-        byline="文 市总工会主席 刘 飞", themes=["法律援助", "劳模工匠"], created_by=editor,
+        a34,
+        headline="推动工会工作落地见效",
+        kicker="全面学习 全面把握",
+        subtitle="——市总工会学习侧记",
+        byline="文 市总工会主席 刘 飞",
+        themes=["法律援助", "劳模工匠"],
+        created_by=editor,
         body=f'<p>第一段。</p><p><img src="/media/{upload}" alt="图表"></p>',
-        area_left=Decimal("10.50"), area_top=Decimal("5.25"), area_width=Decimal("40.00"), area_height=Decimal("33.33"),
-        source_key="2023-01-01/x.txt#1", source_checksum="ab" * 32,
+        area_left=Decimal("10.50"),
+        area_top=Decimal("5.25"),
+        area_width=Decimal("40.00"),
+        area_height=Decimal("33.33"),
+        source_key="2023-01-01/x.txt#1",
+        source_checksum="ab" * 32,
     )
     make_article(a01, headline="职工书屋开进车间", byline="本报记者 王晓明 通讯员 李 华", themes=["技能竞赛"], order=2)
     make_article(a01, headline="尚未发布的稿件", published=False, themes=["法律援助"])
@@ -172,8 +183,11 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_restored_articles_can_be_searched(tmp_path, client):
-    make_article(make_page(make_issue(datetime.date(2023, 1, 1)), "A34"), headline="劳模工作室挂牌",
-                 body="<p>机械厂成立劳模创新工作室。</p>")
+    make_article(
+        make_page(make_issue(datetime.date(2023, 1, 1)), "A34"),
+        headline="劳模工作室挂牌",
+        body="<p>机械厂成立劳模创新工作室。</p>",
+    )
     call_command("export_archive", str(tmp_path / "a"), stdout=io.StringIO())
     _empty_database()
     call_command("import_archive", str(tmp_path / "a"), stdout=io.StringIO())

@@ -5,16 +5,16 @@ path, a clear box and a file box side by side: an issue with two pages was
 1991 px wide, 编辑本版稿件 stood one character per line, and 删除? was off
 the screen to the right (1900 px on the form shown again after an error).
 """
+
 import datetime
 import os
 
 import pytest
-
 from django.core.files.base import ContentFile
 
 from articles.models import ArticleImage
-from tests.factories import make_article, make_issue, make_page, png_bytes
 from tests.admin_browser import log_in as sign_in
+from tests.factories import make_article, make_issue, make_page, png_bytes
 from tests.workflow.conftest import chief  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,9 @@ def assert_in_view(page, selector, width):
 def assert_one_line(page, selector):
     for el in page.locator(selector).all():
         box = el.bounding_box()
-        line = el.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.2")
+        line = el.evaluate(
+            "e => parseFloat(getComputedStyle(e).lineHeight) || parseFloat(getComputedStyle(e).fontSize) * 1.2"
+        )
         assert box["height"] < 2 * line, f"{el.inner_text()!r} wraps: {box['height']} px high, a line is {line} px"
 
 
@@ -57,7 +59,9 @@ def two_page_issue(db):
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, LAPTOP], ids=["1366", "1024"])
-def test_issue_form_with_two_pages_fits_the_screen(browser, live_server, chief, two_page_issue, artifacts_dir, viewport):
+def test_issue_form_with_two_pages_fits_the_screen(
+    browser, live_server, chief, two_page_issue, artifacts_dir, viewport
+):
     issue, _ = two_page_issue
     width = viewport["width"]
     page = log_in(browser, live_server.url, chief, viewport)
@@ -85,7 +89,9 @@ def test_issue_form_shown_again_after_an_error_fits_1366(browser, live_server, c
         page.click("#pages-group .add-row a")
         page.fill(f"#id_pages-{i}-code", code)
         page.fill(f"#id_pages-{i}-name", "工会动态与职工维权")
-        page.set_input_files(f"#id_pages-{i}-image", files=[{"name": "scan.png", "mimeType": "image/png", "buffer": png_bytes()}])
+        page.set_input_files(
+            f"#id_pages-{i}-image", files=[{"name": "scan.png", "mimeType": "image/png", "buffer": png_bytes()}]
+        )
     page.click("input[name=_continue]")
     page.wait_for_selector(".errornote")
     page.screenshot(path=os.path.join(artifacts_dir, "admin-issue-form-error-1366.png"), full_page=True)
@@ -114,7 +120,13 @@ def test_publish_confirmation_of_an_issue_without_pages(browser, live_server, ch
 @pytest.mark.parametrize("viewport", [DESKTOP, LAPTOP], ids=["1366", "1024"])
 def test_page_form_with_articles_fits_the_screen(browser, live_server, chief, two_page_issue, artifacts_dir, viewport):
     _, first = two_page_issue
-    make_article(first, headline="市总工会召开十五届三次全委（扩大）会议暨年度工作总结表彰大会", kicker="深入学习贯彻党的二十大精神", byline="本报记者 欧阳晓明 通讯员 李华", published=False)
+    make_article(
+        first,
+        headline="市总工会召开十五届三次全委（扩大）会议暨年度工作总结表彰大会",
+        kicker="深入学习贯彻党的二十大精神",
+        byline="本报记者 欧阳晓明 通讯员 李华",
+        published=False,
+    )
     make_article(first, headline="职工书屋开进车间", order=1, published=False)
     width = viewport["width"]
     page = log_in(browser, live_server.url, chief, viewport)
@@ -131,7 +143,12 @@ def test_article_form_with_photos_fits_the_screen(browser, live_server, chief, t
     _, first = two_page_issue
     article = make_article(first, published=False)
     for order in range(2):
-        photo = ArticleImage(article=article, order=order, caption="职工在书屋里读书，这是一段相当长的图片说明文字", credit="本报记者 孙磊 摄")
+        photo = ArticleImage(
+            article=article,
+            order=order,
+            caption="职工在书屋里读书，这是一段相当长的图片说明文字",
+            credit="本报记者 孙磊 摄",
+        )
         photo.image.save("photo.png", ContentFile(png_bytes(800, 600)), save=False)
         photo.save()
     width = viewport["width"]

@@ -4,6 +4,7 @@ A 记者 writes an article in the admin and submits it; the 总编 publishes the
 issue through the action and its confirmation page; a reader then finds the
 article at its public address.
 """
+
 import datetime
 import os
 
@@ -11,11 +12,10 @@ import pytest
 
 from articles.models import Article
 from issues.models import Issue
-from tests.factories import make_issue, make_page
 from tests.admin_browser import log_in
+from tests.factories import make_issue, make_page
 from tests.workflow.conftest import chief, reporter  # noqa: F401 (fixtures)
 from unionpaper.publishing import Status
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

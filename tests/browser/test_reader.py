@@ -1,4 +1,5 @@
 """A reader walks the e-paper in a real Chromium, on a phone and on a desktop."""
+
 import datetime
 import os
 import re
@@ -30,14 +31,21 @@ def build_issue(date, pages):
             for h in headlines
         ]
         blocks = layout([3] + [2] * (len(headlines) - 1), front_page=code == "A01")
-        png = draw_page(paper="职工天地", date_text=f"{date:%Y年%m月%d日}", code=code, name=name, articles=specs, blocks=blocks)
+        png = draw_page(
+            paper="职工天地", date_text=f"{date:%Y年%m月%d日}", code=code, name=name, articles=specs, blocks=blocks
+        )
         page = make_page(issue, code, name=name, pdf=True)
         page.image.save("scan.png", ContentFile(png), save=False)
         page.save()
         for order, (headline, block) in enumerate(zip(headlines, blocks)):
             made[headline] = make_article(
-                page, headline=headline, order=order, body=BODY, byline="本报记者 王晓明 通讯员 李 华",
-                themes=["职工服务"] if order == 0 else ["技能竞赛"], **block.as_percent(),
+                page,
+                headline=headline,
+                order=order,
+                body=BODY,
+                byline="本报记者 王晓明 通讯员 李 华",
+                themes=["职工服务"] if order == 0 else ["技能竞赛"],
+                **block.as_percent(),
             )
     return issue, made
 
@@ -190,8 +198,17 @@ def test_a_phone_reader_pinches_the_scan_to_zoom_and_the_areas_follow(live_serve
 def test_an_article_with_long_neighbouring_headlines_fits_a_phone_screen(live_server, browser, artifacts_dir):
     _, made = build_issue(
         datetime.date(2023, 2, 5),
-        [("A01", "要闻", ["市总工会召开全市职工技能竞赛总结表彰大会暨新一轮竞赛动员会", "短讯",
-                          "产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法"])],
+        [
+            (
+                "A01",
+                "要闻",
+                [
+                    "市总工会召开全市职工技能竞赛总结表彰大会暨新一轮竞赛动员会",
+                    "短讯",
+                    "产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法",
+                ],
+            )
+        ],
     )
     for javascript in (True, False):
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript)
@@ -204,6 +221,8 @@ def test_an_article_with_long_neighbouring_headlines_fits_a_phone_screen(live_se
         if javascript:
             page.locator(".article-pager").scroll_into_view_if_needed()
             shoot(page, artifacts_dir, "article-long-neighbours-375")
-        page.get_by_role("link", name=re.compile("下一篇")).tap() if javascript else page.get_by_role("link", name=re.compile("下一篇")).click()
+        page.get_by_role("link", name=re.compile("下一篇")).tap() if javascript else page.get_by_role(
+            "link", name=re.compile("下一篇")
+        ).click()
         page.wait_for_url("**" + made["产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法"].get_absolute_url())
         context.close()

@@ -3,6 +3,7 @@
 Writes through the ORM and the admin, reads through public pages, and prints
 which database served what, as JSON, for tests/deploy/test_replica.py.
 """
+
 import datetime
 import json
 import os
@@ -44,7 +45,10 @@ result["replicated"] = wait_for_replica(lambda: Article.objects.using("replica")
 
 client = Client()
 for name, url in [("article", f"/articles/{article.pk}/"), ("page", "/issues/2024-05-01/A01/"), ("home", "/")]:
-    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
         response = client.get(url)
     result[name] = {
         "status": response.status_code,
@@ -59,5 +63,9 @@ User.objects.create_superuser("replica-admin", "r@example.org", "a-long-password
 client.force_login(User.objects.get(username="replica-admin"))
 with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
     response = client.get(f"/admin/articles/article/{article.pk}/change/")
-result["admin"] = {"status": response.status_code, "primary": len(primary.captured_queries), "replica": len(replica.captured_queries)}
+result["admin"] = {
+    "status": response.status_code,
+    "primary": len(primary.captured_queries),
+    "replica": len(replica.captured_queries),
+}
 print(json.dumps(result))

@@ -1,4 +1,5 @@
 """The production command serves the paper, its workers starting warm."""
+
 import os
 import re
 import socket
@@ -58,7 +59,11 @@ def test_gunicorn_with_the_projects_config_serves_the_paper(tmp_path):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [str(GUNICORN), "unionpaper.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         for _ in range(100):

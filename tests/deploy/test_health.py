@@ -1,4 +1,5 @@
 """The health endpoint tells a load balancer whether this app server can serve."""
+
 import pytest
 from django.db import DatabaseError
 

@@ -1,4 +1,5 @@
 """Public reads go to the read replica, writes and the admin to the primary (real streaming replica)."""
+
 import json
 import os
 import subprocess
@@ -17,7 +18,9 @@ REPLICA = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}"
 def _psql(port, sql):
     return subprocess.run(
         ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-Atc", sql],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 
@@ -51,7 +54,11 @@ def test_public_pages_read_from_the_replica_and_writes_go_to_the_primary(replica
     assert migrate.returncode == 0, migrate.stderr
     probe = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "deploy" / "replica_probe.py")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert probe.returncode == 0, probe.stderr
     result = json.loads(probe.stdout.strip().splitlines()[-1])

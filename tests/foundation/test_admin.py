@@ -1,4 +1,5 @@
 """The admin as an editor uses it all day."""
+
 import datetime
 
 import pytest
@@ -132,7 +133,9 @@ def test_editor_writes_an_article_with_themes_typed_with_chinese_commas(admin_cl
     ],
 )
 def test_article_changelist_and_its_filters_render(admin_client, query):
-    article = make_article(make_page(make_issue(datetime.date(2023, 1, 1)), "A34"), byline="本报记者 韩 雪", themes=["法律援助"])
+    article = make_article(
+        make_page(make_issue(datetime.date(2023, 1, 1)), "A34"), byline="本报记者 韩 雪", themes=["法律援助"]
+    )
     make_article(make_page(make_issue(datetime.date(2022, 12, 1)), "B2"), headline="别的稿件", published=False)
     response = admin_client.get(reverse("admin:articles_article_changelist") + query)
     assert response.status_code == 200

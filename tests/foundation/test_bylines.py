@@ -4,6 +4,7 @@
 search filter, citations, RIS, exports and the admin list. Migration 0004
 puts existing articles right, search index included.
 """
+
 import csv
 import importlib
 import io
@@ -129,7 +130,9 @@ def test_ris_names_one_author(client, wang):
 
 
 def test_exports_and_citation_name_one_author(client, wang):
-    reader = csv.DictReader(io.StringIO(client.get("/search/", {"author": "王晓明", "format": "csv"}).content.decode("utf-8-sig")))
+    reader = csv.DictReader(
+        io.StringIO(client.get("/search/", {"author": "王晓明", "format": "csv"}).content.decode("utf-8-sig"))
+    )
     assert [row["authors"] for row in reader] == ["王晓明"]
     data = client.get("/search/", {"author": "王晓明", "format": "json"}).json()
     assert [r["authors"] for r in data["results"]] == [["王晓明"]]

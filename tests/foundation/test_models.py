@@ -1,4 +1,5 @@
 """The data model as editors and readers notice it."""
+
 import datetime
 
 import pytest
@@ -122,13 +123,13 @@ def test_article_is_public_only_when_it_and_its_issue_are_published():
 
 
 def test_scheduled_issue_appears_when_its_time_comes_without_any_job():
-    with time_machine.travel(datetime.datetime(2024, 4, 30, 12, 0, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(datetime.datetime(2024, 4, 30, 12, 0, tzinfo=datetime.UTC), tick=False):
         at = timezone.now() + datetime.timedelta(hours=6)
         issue = make_issue(datetime.date(2024, 5, 1), published=True, publish_at=at)
         make_article(make_page(issue))
         assert Issue.objects.latest_published() is None
         assert not Article.objects.published().exists()
-    with time_machine.travel(datetime.datetime(2024, 4, 30, 18, 1, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(datetime.datetime(2024, 4, 30, 18, 1, tzinfo=datetime.UTC), tick=False):
         assert Issue.objects.latest_published() == issue
         assert Article.objects.published().count() == 1
 

@@ -1,4 +1,5 @@
 """A page code is letters and a number; the admin, full_clean and the importer refuse anything else."""
+
 import datetime
 import html
 
@@ -28,8 +29,18 @@ def code_errors(response) -> str:
 
 @pytest.mark.parametrize(
     "typed, stored",
-    [("A01", "A01"), ("a3", "A3"), ("第A03版", "A03"), ("B2", "B2"), ("34", "34"), ("1", "1"), ("AB12", "AB12"),
-     ("4a", "4A"), (" a 34 ", "A34"), ("Ａ０３", "A03")],
+    [
+        ("A01", "A01"),
+        ("a3", "A3"),
+        ("第A03版", "A03"),
+        ("B2", "B2"),
+        ("34", "34"),
+        ("1", "1"),
+        ("AB12", "AB12"),
+        ("4a", "4A"),
+        (" a 34 ", "A34"),
+        ("Ａ０３", "A03"),
+    ],
 )
 def test_the_admin_accepts_a_page_code_as_printed_and_stores_it_normalised(admin_client, typed, stored):
     issue = make_issue()
@@ -71,11 +82,20 @@ def test_the_code_input_does_not_let_the_browser_cut_what_is_pasted(admin_client
 
 def test_a_bad_code_in_the_issue_forms_page_rows_is_refused(admin_client):
     data = {
-        "date": "2024-05-01", "number": "", "serial": "", "note": "", "status": "draft",
-        "publish_at_0": "", "publish_at_1": "",
+        "date": "2024-05-01",
+        "number": "",
+        "serial": "",
+        "note": "",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
         **inline_management("pages", total=2),
-        "pages-0-code": "A01", "pages-0-name": "要闻", "pages-0-editor": "",
-        "pages-1-code": "<b>", "pages-1-name": "", "pages-1-editor": "",
+        "pages-0-code": "A01",
+        "pages-0-name": "要闻",
+        "pages-0-editor": "",
+        "pages-1-code": "<b>",
+        "pages-1-name": "",
+        "pages-1-editor": "",
     }
     response = admin_client.post(reverse("admin:issues_issue_add"), data)
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """The project as a newcomer and an operator meet it: checks, migrations, settings."""
+
 import os
 import subprocess
 import sys
@@ -57,7 +58,13 @@ def test_settings_read_database_url_and_paper_name_from_the_environment():
     }
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [
-        "django.db.backends.postgresql", "paper", "db.example.org", "工人周刊", "Asia/Shanghai", "zh-hans", "True",
+        "django.db.backends.postgresql",
+        "paper",
+        "db.example.org",
+        "工人周刊",
+        "Asia/Shanghai",
+        "zh-hans",
+        "True",
     ]
 
 

@@ -1,4 +1,5 @@
 """seed_demo gives a newcomer a paper to look at, and running it twice changes nothing."""
+
 import pytest
 from django.core.management import call_command
 from PIL import Image
@@ -30,8 +31,8 @@ def test_every_demo_article_has_an_area_inside_its_drawn_page():
     call_command("seed_demo")
     for article in Article.objects.select_related("page"):
         assert article.has_area
-        assert 0 <= article.area_left and article.area_left + article.area_width <= 100
-        assert 0 <= article.area_top and article.area_top + article.area_height <= 100
+        assert article.area_left >= 0 and article.area_left + article.area_width <= 100
+        assert article.area_top >= 0 and article.area_top + article.area_height <= 100
         with Image.open(article.page.image.path) as img:
             # The block's frame is drawn where the area says: its top-left pixel is the grey border.
             x = int(float(article.area_left) / 100 * img.width) + 1

@@ -53,12 +53,17 @@ THIRD = seed_shape(
     body=["建筑工地上的职工书屋已藏书两千册。"],
 )
 
-MALFORMED = "\n".join([
-    BYLINE,
-    *BODY,
-    "职工天地 2023年03月05日 星期日",
-    HEADING,
-    "（出处行被截断了）",
-    BYLINE,
-    *BODY,
-]) + "\n"
+MALFORMED = (
+    "\n".join(
+        [
+            BYLINE,
+            *BODY,
+            "职工天地 2023年03月05日 星期日",
+            HEADING,
+            "（出处行被截断了）",
+            BYLINE,
+            *BODY,
+        ]
+    )
+    + "\n"
+)

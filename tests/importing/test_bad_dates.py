@@ -1,4 +1,5 @@
 """One bad file fails with its reason; the rest of the run imports and the report is written."""
+
 import csv
 import datetime
 import logging
@@ -31,7 +32,9 @@ def test_an_ocr_slipped_date_fails_its_file_and_the_files_around_it_import(run_i
     assert not outcome.ok  # a failed file still makes the run exit non-zero
     assert "imported=2" in outcome.out and "failed=1" in outcome.out
     assert "b.txt" in outcome.err and "第 5 行" in outcome.err and "0001年01月01日" in outcome.err
-    assert sorted(Article.objects.values_list("headline", flat=True)) == sorted([samples.HEADLINE, "困难职工家庭迎来“暖心包”"])
+    assert sorted(Article.objects.values_list("headline", flat=True)) == sorted(
+        [samples.HEADLINE, "困难职工家庭迎来“暖心包”"]
+    )
     assert list(Issue.objects.values_list("date", flat=True)) == [datetime.date(2023, 3, 5)]
     rows = _report(tmp_path / "r.csv")
     assert rows["a.txt"]["status"] == "created" and rows["c.txt"]["status"] == "created"

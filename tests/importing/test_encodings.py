@@ -1,9 +1,9 @@
 """Archive text in the encodings old systems wrote, and files that are not text at all."""
+
 import pytest
 
 from articles.importing.decoding import DecodeError, decode
 from articles.models import Article
-
 from tests.factories import png_bytes
 
 from . import samples
@@ -66,7 +66,9 @@ def test_decoder_reports_which_encoding_was_used():
     assert decode(text.encode("gb18030")) == (text, "gb18030")
 
 
-@pytest.mark.parametrize("junk", [b"\x00\x01\x02PK\x03\x04", bytes(range(0x80, 0x100)) * 4, "职工".encode("utf-16"), b"\x1b[31m\x07"])
+@pytest.mark.parametrize(
+    "junk", [b"\x00\x01\x02PK\x03\x04", bytes(range(0x80, 0x100)) * 4, "职工".encode("utf-16"), b"\x1b[31m\x07"]
+)
 def test_decoder_refuses_junk(junk):
     with pytest.raises(DecodeError):
         decode(junk)

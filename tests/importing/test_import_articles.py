@@ -1,4 +1,5 @@
 """``import_articles`` as an archivist runs it on scraped text files."""
+
 import datetime
 from pathlib import Path
 
@@ -117,12 +118,14 @@ def test_draft_option_imports_unpublished(run_import, write_file):
 def test_imported_back_issue_is_public_from_its_print_date(run_import, write_file):
     run_import(write_file("a.txt", samples.seed_shape()))
     article = Article.objects.get()
-    assert article.publish_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() == datetime.date(2023, 3, 5)
+    assert article.publish_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() == datetime.date(
+        2023, 3, 5
+    )
     assert Article.objects.published().get() == article
 
 
 def test_existing_issue_and_page_are_reused(run_import, write_file):
-    from tests.factories import make_article, make_page, make_issue
+    from tests.factories import make_article, make_issue, make_page
 
     page = make_page(make_issue(datetime.date(2023, 3, 5)), code="A3", name="工会动态")
     make_article(page, headline="编辑部已录入的稿件")
@@ -133,7 +136,9 @@ def test_existing_issue_and_page_are_reused(run_import, write_file):
     assert Page.objects.get().name == "工会动态"
 
 
-def test_articles_of_a_file_are_searchable_once_imported_and_indexed_once_each(run_import, write_file, monkeypatch, client):
+def test_articles_of_a_file_are_searchable_once_imported_and_indexed_once_each(
+    run_import, write_file, monkeypatch, client
+):
     from articles.search import index
 
     calls = []
@@ -165,7 +170,9 @@ def test_every_article_of_a_run_is_searchable_at_its_end_indexed_once(run_import
 
     indexed = []
     real_write = index.write
-    monkeypatch.setattr(index, "write", lambda values, **kw: (indexed.extend(v[0] for v in values), real_write(values, **kw))[1])
+    monkeypatch.setattr(
+        index, "write", lambda values, **kw: (indexed.extend(v[0] for v in values), real_write(values, **kw))[1]
+    )
     write_file("in/a.txt", samples.several(samples.seed_shape(), samples.SECOND))
     folder = write_file("in/b.txt", samples.THIRD).parent
     assert "imported=2" in run_import(folder).out

@@ -1,4 +1,5 @@
 """Whole issues: ``<YYYY-MM-DD>/`` folders with page scans, page PDFs and article text."""
+
 import datetime
 import hashlib
 

@@ -1,4 +1,5 @@
 """A run killed half-way leaves no half-imported file, and a re-run completes it."""
+
 import json
 import os
 import signal
@@ -33,8 +34,10 @@ def _manage(env, *args, **kwargs):
 
 
 def _article_keys(env) -> list[str]:
-    code = "import json; from articles.models import Article; " \
-           "print(json.dumps(list(Article.objects.values_list('source_key', flat=True))))"
+    code = (
+        "import json; from articles.models import Article; "
+        "print(json.dumps(list(Article.objects.values_list('source_key', flat=True))))"
+    )
     done = _manage(env, "shell", "-c", code)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -57,14 +60,23 @@ def test_killed_run_leaves_whole_files_only_and_rerun_completes(tmp_path):
         text = samples.several(samples.seed_shape(heading=f"第{n}号稿件的标题"), samples.SECOND)
         (folder / f"{n:04d}.txt").write_text(text, encoding="utf-8")
     url, migrate = _database_url(tmp_path)
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true", "MEDIA_ROOT": str(tmp_path / "media"),
-           "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "true",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PYTHONUNBUFFERED": "1",
+    }
     if migrate:
         assert _manage(env, "migrate", "--noinput", "-v", "0").returncode == 0
 
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "import_articles", str(folder), "-v", "2", "--no-progress"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     finished = 0
     for line in proc.stdout:
@@ -99,22 +111,25 @@ def test_parallel_workers_import_every_file_once(tmp_path):
     folder.mkdir()
     for n in range(40):
         day = 1 + n % 4  # four issues, ten files each
-        text = samples.seed_shape(date=f"2023年03月{day:02d}日", weekday="", heading=f"第{n}号稿件",
-                                  page=f"第A0{1 + n % 3}版")
+        text = samples.seed_shape(
+            date=f"2023年03月{day:02d}日", weekday="", heading=f"第{n}号稿件", page=f"第A0{1 + n % 3}版"
+        )
         (folder / f"{n:04d}.txt").write_text(text, encoding="utf-8")
     (folder / "bad.txt").write_text(samples.MALFORMED, encoding="utf-8")
     url, migrate = _database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "true", "MEDIA_ROOT": str(tmp_path / "media")}
     if migrate:
         assert _manage(env, "migrate", "--noinput", "-v", "0").returncode == 0
-    first = _manage(env, "import_articles", str(folder), "--workers", "2", "--no-progress",
-                    "--report", str(tmp_path / "r.csv"))
+    first = _manage(
+        env, "import_articles", str(folder), "--workers", "2", "--no-progress", "--report", str(tmp_path / "r.csv")
+    )
     assert first.returncode == 1
     assert "imported=40 updated=0 unchanged=0 failed=1" in first.stdout
     assert "bad.txt" in first.stderr
     keys = _article_keys(env)
     assert len(keys) == len(set(keys)) == 40
     assert _unindexed(env) == 0
-    again = _manage(env, "import_articles", str(folder / "0001.txt"), str(folder / "0002.txt"), "--workers", "2",
-                    "--no-progress")
+    again = _manage(
+        env, "import_articles", str(folder / "0001.txt"), str(folder / "0002.txt"), "--workers", "2", "--no-progress"
+    )
     assert "unchanged=2" in again.stdout

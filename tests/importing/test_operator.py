@@ -1,4 +1,5 @@
 """What the operator sees and relies on: dry run, report, corrections and their history."""
+
 import csv
 
 import pytest

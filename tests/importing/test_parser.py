@@ -1,4 +1,5 @@
 """The article text grammar, tested without a database."""
+
 import datetime
 
 import pytest
@@ -56,7 +57,9 @@ def test_wrong_weekday_is_reported_and_the_date_wins():
     assert "星期" in article.warnings[0]
 
 
-@pytest.mark.parametrize("printed, code", [("第A03版", "A03"), ("A03", "A03"), ("第3版", "3"), ("03", "03"), ("第Ａ３４版", "A34")])
+@pytest.mark.parametrize(
+    "printed, code", [("第A03版", "A03"), ("A03", "A03"), ("第3版", "3"), ("03", "03"), ("第Ａ３４版", "A34")]
+)
 def test_page_codes_as_printed_in_archives(printed, code):
     [article] = parse(samples.seed_shape(page=printed))
     assert article.page_code == code
@@ -96,7 +99,10 @@ def test_several_articles_in_one_file_each_start_at_masthead():
 
 
 def test_kicker_split_rule():
-    assert split_kicker("全面学习 全面把握 全面落实推动精神落地见效") == ("全面学习 全面把握 全面落实", "推动精神落地见效")
+    assert split_kicker("全面学习 全面把握 全面落实推动精神落地见效") == (
+        "全面学习 全面把握 全面落实",
+        "推动精神落地见效",
+    )
     # Two parts only: the boundary cannot be known, so nothing is split.
     assert split_kicker("学习二十大 推动工会工作落地见效") == ("", "学习二十大 推动工会工作落地见效")
     # Phrases of unequal length are not a parallel kicker.
@@ -108,7 +114,9 @@ def test_heading_of_two_lines_is_kicker_and_headline_and_dash_line_is_subtitle()
     text = samples.seed_shape(heading="春风送岗位\n三千个就业岗位送到职工身边\n——市总工会春风行动侧记")
     [article] = parse(text)
     assert (article.kicker, article.headline, article.subtitle) == (
-        "春风送岗位", "三千个就业岗位送到职工身边", "市总工会春风行动侧记"
+        "春风送岗位",
+        "三千个就业岗位送到职工身边",
+        "市总工会春风行动侧记",
     )
 
 
@@ -174,9 +182,12 @@ def test_line_classes():
 
 def test_first_date_is_the_date_parse_gives_the_first_article():
     other_day = samples.SECOND.replace("2023年03月05日", "2023年04月02日")
-    for text in (samples.seed_shape(), samples.several(samples.seed_shape(), other_day),
-                 samples.several(other_day, samples.seed_shape()),
-                 samples.seed_shape().replace("职工天地 2023年03月05日", "职工天地　２０２３年３月５日")):
+    for text in (
+        samples.seed_shape(),
+        samples.several(samples.seed_shape(), other_day),
+        samples.several(other_day, samples.seed_shape()),
+        samples.seed_shape().replace("职工天地 2023年03月05日", "职工天地　２０２３年３月５日"),
+    ):
         assert first_date(text) == parse(text)[0].date
     assert first_date("截至 2023年03月05日，全市……\n") is None
     assert first_date(samples.seed_shape(date="2023年02月30日")) is None

@@ -1,4 +1,5 @@
 """Issues built for the reader's tests: each test says how big it needs them."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """An article as a reader sees it: text, citation, neighbours, related, search marks."""
+
 import datetime
 import re
 
@@ -18,8 +19,13 @@ def issue(no_page_cache):
     articles = {
         "first": make_article(a1, headline="一版头条", order=1),
         "main": make_article(
-            a1, headline="工会法律援助进园区", kicker="维护职工权益", subtitle="全年受理案件三百余件", order=2,
-            byline="文 市总工会主席 刘 飞", themes=["法律援助", "职工维权"],
+            a1,
+            headline="工会法律援助进园区",
+            kicker="维护职工权益",
+            subtitle="全年受理案件三百余件",
+            order=2,
+            byline="文 市总工会主席 刘 飞",
+            themes=["法律援助", "职工维权"],
             body="<p>市总工会法律援助中心走进工业园区。</p><p>职工可以就近咨询。</p>",
         ),
         "draft_between": make_article(a1, headline="草稿", order=3, published=False),
@@ -105,7 +111,7 @@ def test_photos_show_with_caption_size_and_alt(client, issue):
     photo.save()
     html = get(client, issue["main"])
     assert re.search(r'<img src="/media/photos/[^"]+" alt="律师为职工解答" width="320" height="200"', html)
-    assert "律师为职工解答 <span class=\"credit\">（张三 摄）</span>" in html
+    assert '律师为职工解答 <span class="credit">（张三 摄）</span>' in html
 
 
 def test_a_credit_entered_as_printed_is_not_given_a_second_摄(client, issue):

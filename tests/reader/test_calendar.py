@@ -1,4 +1,5 @@
 """往期回顾: a calendar of published issues by year and month."""
+
 import datetime
 import re
 
@@ -12,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def issues(no_page_cache):
-    for day in (datetime.date(2022, 12, 30), datetime.date(2023, 1, 1), datetime.date(2023, 1, 8), datetime.date(2023, 3, 15)):
+    for day in (
+        datetime.date(2022, 12, 30),
+        datetime.date(2023, 1, 1),
+        datetime.date(2023, 1, 8),
+        datetime.date(2023, 3, 15),
+    ):
         make_issue(day)
     make_issue(datetime.date(2023, 1, 15), published=False)
 
@@ -40,7 +46,7 @@ def test_each_month_is_a_table_of_weeks_starting_monday(client, issues):
     # 2023-01-01 was a Sunday: the first week of January ends with it.
     january = html.split("<caption>1月", 1)[1].split("</table>", 1)[0]
     first_week = january.split("<tbody>", 1)[1].split("</tr>", 1)[0]
-    assert first_week.count("<td></td>") == 6 and first_week.rstrip().endswith('>1</a></td>')
+    assert first_week.count("<td></td>") == 6 and first_week.rstrip().endswith(">1</a></td>")
 
 
 def test_a_year_without_issues_says_so(client, issues):
@@ -57,6 +63,6 @@ def test_a_bad_year_is_a_clear_error(client, issues, year):
 
 
 def test_an_empty_archive_still_shows_the_current_year(client, db):
-    with time_machine.travel(datetime.datetime(2024, 6, 1, 4, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(datetime.datetime(2024, 6, 1, 4, tzinfo=datetime.UTC), tick=False):
         html = client.get("/issues/").content.decode()
     assert "2024年没有已出版的报纸" in html

@@ -1,4 +1,5 @@
 """Error pages speak Chinese."""
+
 import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error

@@ -1,4 +1,5 @@
 """Feeds, the sitemap and robots.txt: valid XML listing the right entries."""
+
 import datetime
 import xml.etree.ElementTree as ET
 

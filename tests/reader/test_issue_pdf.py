@@ -1,4 +1,5 @@
 """The whole issue as one PDF: the page PDFs joined, made once, remade when a page PDF changes."""
+
 import datetime
 import io
 

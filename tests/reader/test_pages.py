@@ -1,4 +1,5 @@
 """The front page, an issue and a page as a reader sees them."""
+
 import datetime
 import re
 
@@ -15,8 +16,17 @@ def issue(no_page_cache):
     a1 = make_page(issue, "A01", name="要闻", image=True, pdf=True)
     a2 = make_page(issue, "A02", name="工会动态", image=True)
     a10 = make_page(issue, "A10", name="法治", image=True)
-    make_article(a1, headline="头条稿件", kicker="引题文字", subtitle="副题文字", order=1,
-                 area_left="2.5", area_top=3, area_width=95, area_height="40.25")
+    make_article(
+        a1,
+        headline="头条稿件",
+        kicker="引题文字",
+        subtitle="副题文字",
+        order=1,
+        area_left="2.5",
+        area_top=3,
+        area_width=95,
+        area_height="40.25",
+    )
     make_article(a1, headline="没有热区的稿件", order=2)
     make_article(a2, headline="二版稿件", area_left=0, area_top=0, area_width=100, area_height=50)
     make_article(a10, headline="十版稿件")
@@ -38,9 +48,16 @@ def test_front_page_shows_the_latest_issue_at_its_first_page_without_redirect(cl
 
 def test_page_scan_has_a_titled_link_over_each_articles_area(client, issue):
     html = client.get("/issues/2023-01-08/A01/").content.decode()
-    svg = re.search(r'<svg class="scan-areas" viewBox="0 0 100 100" preserveAspectRatio="none".*?</svg>', html, re.S).group(0)
-    areas = re.findall(r'<a class="area" href="(/articles/\d+/)"[^>]*><title>([^<]+)</title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/></a>', svg)
-    assert [(title, x, y, w, h) for _, title, x, y, w, h in areas] == [("引题文字 头条稿件 副题文字", "2.50", "3.00", "95.00", "40.25")]
+    svg = re.search(
+        r'<svg class="scan-areas" viewBox="0 0 100 100" preserveAspectRatio="none".*?</svg>', html, re.S
+    ).group(0)
+    areas = re.findall(
+        r'<a class="area" href="(/articles/\d+/)"[^>]*><title>([^<]+)</title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/></a>',
+        svg,
+    )
+    assert [(title, x, y, w, h) for _, title, x, y, w, h in areas] == [
+        ("引题文字 头条稿件 副题文字", "2.50", "3.00", "95.00", "40.25")
+    ]
     assert "没有热区的稿件" not in svg
     assert "style=" not in html and "<script>" not in html
 
@@ -82,7 +99,12 @@ def test_issue_shows_page_navigation_headlines_by_page_and_neighbouring_issues(c
     grid = re.search(r'<nav class="page-grid".*?</nav>', html, re.S).group(0)
     assert grid.count("<img ") == 3 and 'alt="第A01版缩略图"' in grid
     contents = html.split('id="contents-title"', 1)[1]
-    assert contents.index("第A01版 要闻") < contents.index("头条稿件") < contents.index("第A02版") < contents.index("二版稿件")
+    assert (
+        contents.index("第A01版 要闻")
+        < contents.index("头条稿件")
+        < contents.index("第A02版")
+        < contents.index("二版稿件")
+    )
     assert re.search(r'rel="prev" class="pager-prev" href="/issues/2023-01-01/">上一期', html)
     assert 'rel="next"' not in html
 

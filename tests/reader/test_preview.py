@@ -1,4 +1,5 @@
 """Staff with the view permission preview unpublished content; the public still gets 404."""
+
 import datetime
 
 import pytest
@@ -14,8 +15,9 @@ pytestmark = pytest.mark.django_db
 def unpublished(no_page_cache):
     issue = make_issue(datetime.date(2023, 3, 1), published=False)
     page = make_page(issue, "A01", name="要闻", image=True, pdf=True)
-    article = make_article(page, headline="尚未见报的稿件", published=False,
-                           area_left=10, area_top=10, area_width=30, area_height=30)
+    article = make_article(
+        page, headline="尚未见报的稿件", published=False, area_left=10, area_top=10, area_width=30, area_height=30
+    )
     return {"issue": issue.get_absolute_url(), "page": page.get_absolute_url(), "article": article.get_absolute_url()}
 
 

@@ -1,4 +1,5 @@
 """Every public view runs the same number of SQL queries for a small and a large issue."""
+
 import datetime
 
 import pytest
@@ -62,9 +63,21 @@ def test_public_views_run_a_fixed_number_of_queries_however_big_the_issue(client
     # several pages show alike (an issue's pages and reading order, related
     # articles, 历史上的今天, theme counts) comes from the shared data cache.
     assert small_counts == {
-        "front": 2, "calendar": 2, "issue": 5, "page": 2, "issue_pdf": 2, "article": 3,
-        "themes": 0, "theme": 1, "feed": 1, "theme_feed": 2,
-        "sitemap": 7, "sitemap_issues": 2, "sitemap_pages": 2, "sitemap_articles": 2, "sitemap_themes": 2,
+        "front": 2,
+        "calendar": 2,
+        "issue": 5,
+        "page": 2,
+        "issue_pdf": 2,
+        "article": 3,
+        "themes": 0,
+        "theme": 1,
+        "feed": 1,
+        "theme_feed": 2,
+        "sitemap": 7,
+        "sitemap_issues": 2,
+        "sitemap_pages": 2,
+        "sitemap_articles": 2,
+        "sitemap_themes": 2,
         "robots": 0,
     }
 
@@ -103,5 +116,7 @@ def test_staff_previews_run_a_fixed_number_of_queries_however_big_the_issue(staf
         return count_queries(client, {name: urls[name] for name in ("issue", "page", "article", "issue_pdf")})
 
     small = preview_counts(build_issue(datetime.date(2023, 1, 1), pages=1, articles=1, themes=1, published=False))
-    large = preview_counts(build_issue(datetime.date(2023, 2, 1), pages=8, articles=6, themes=4, photos=2, published=False))
+    large = preview_counts(
+        build_issue(datetime.date(2023, 2, 1), pages=8, articles=6, themes=4, photos=2, published=False)
+    )
     assert large == small

@@ -1,4 +1,5 @@
 """Page scans reach readers as resized renditions, made once, never the original."""
+
 import datetime
 import io
 

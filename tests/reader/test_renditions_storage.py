@@ -1,4 +1,5 @@
 """Renditions against media storage as it really is: scans gone or broken, and storage asked once."""
+
 import logging
 import warnings
 from pathlib import Path

@@ -5,6 +5,7 @@ theme failed with ``NoReverseMatch``. Names need a letter or digit; a theme
 that reaches the table another way gets ``theme-<digest>``; migration 0003
 gives legacy themes with an empty slug a valid one.
 """
+
 import importlib
 import re
 
@@ -39,7 +40,9 @@ def test_parse_themes_refuses_a_name_without_letters_and_names_it(name):
 
 def test_parse_themes_refuses_nothing_else():
     assert parse_themes("、、") == []  # 、 separates themes: no theme at all
-    assert sorted(parse_themes("法律援助、5G，C语言；２０２３、劳模·工匠")) == sorted(["法律援助", "5G", "C语言", "２０２３", "劳模·工匠"])
+    assert sorted(parse_themes("法律援助、5G，C语言；２０２３、劳模·工匠")) == sorted(
+        ["法律援助", "5G", "C语言", "２０２３", "劳模·工匠"]
+    )
 
 
 @pytest.mark.parametrize("name", ["..", "……", "——", "？", "（）", "“”"])
@@ -84,7 +87,10 @@ def public_pages_answer(client, article):
     for theme in article.themes.all():
         assert theme.slug
         assert client.get(reverse("articles:theme", kwargs={"slug": theme.slug})).status_code == 200
-        assert f'href="{reverse("articles:theme", kwargs={"slug": theme.slug})}"' in client.get("/themes/").content.decode()
+        assert (
+            f'href="{reverse("articles:theme", kwargs={"slug": theme.slug})}"'
+            in client.get("/themes/").content.decode()
+        )
 
 
 def test_a_theme_added_without_the_form_gets_a_slug_and_pages_answer(client):

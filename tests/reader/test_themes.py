@@ -1,4 +1,5 @@
 """Theme pages: every theme with its count, one theme's articles newest first, paginated."""
+
 import datetime
 import re
 
@@ -41,7 +42,9 @@ def test_a_theme_lists_its_articles_newest_first_twenty_a_page(client, no_page_c
 
 def test_a_theme_page_links_its_feed(client, no_page_cache):
     make_article(themes=["法律援助"])
-    assert 'href="/feeds/themes/%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9/"' in client.get("/themes/法律援助/").content.decode()
+    assert (
+        'href="/feeds/themes/%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9/"' in client.get("/themes/法律援助/").content.decode()
+    )
 
 
 def test_an_unknown_theme_is_a_chinese_404(client, db):

@@ -1,4 +1,5 @@
 """Unpublished issues, pages and articles are invisible to the public everywhere."""
+
 import datetime
 import xml.etree.ElementTree as ET
 
@@ -11,7 +12,7 @@ from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime.datetime(2024, 1, 8, 4, 0, tzinfo=datetime.timezone.utc)  # noon in Shanghai
+NOW = datetime.datetime(2024, 1, 8, 4, 0, tzinfo=datetime.UTC)  # noon in Shanghai
 SECRET = "未发布的秘密稿件"
 
 
@@ -26,27 +27,51 @@ def paper(no_page_cache):
     """A public issue beside every kind of hidden content, all sharing one theme."""
     public_issue = make_issue(datetime.date(2023, 1, 8))
     public_page = make_page(public_issue, "A01", pdf=True)
-    shown = make_article(public_page, headline="公开的稿件", themes=["法律援助"], order=1,
-                         area_left=1, area_top=1, area_width=50, area_height=20)
+    shown = make_article(
+        public_page,
+        headline="公开的稿件",
+        themes=["法律援助"],
+        order=1,
+        area_left=1,
+        area_top=1,
+        area_width=50,
+        area_height=20,
+    )
     hidden = {
         # A draft article on a public page.
-        "draft_article": make_article(public_page, headline=f"{SECRET}草稿", status=Status.DRAFT, publish_at=None,
-                                      themes=["法律援助"], order=2, area_left=1, area_top=30, area_width=50, area_height=20),
+        "draft_article": make_article(
+            public_page,
+            headline=f"{SECRET}草稿",
+            status=Status.DRAFT,
+            publish_at=None,
+            themes=["法律援助"],
+            order=2,
+            area_left=1,
+            area_top=30,
+            area_width=50,
+            area_height=20,
+        ),
         # An article in review.
-        "review_article": make_article(public_page, headline=f"{SECRET}待审", status=Status.REVIEW, publish_at=None,
-                                       themes=["法律援助"], order=3),
+        "review_article": make_article(
+            public_page, headline=f"{SECRET}待审", status=Status.REVIEW, publish_at=None, themes=["法律援助"], order=3
+        ),
         # A published article whose time has not come.
-        "scheduled_article": make_article(public_page, headline=f"{SECRET}定时", themes=["法律援助"], order=4,
-                                          publish_at=timezone.now() + datetime.timedelta(hours=2)),
+        "scheduled_article": make_article(
+            public_page,
+            headline=f"{SECRET}定时",
+            themes=["法律援助"],
+            order=4,
+            publish_at=timezone.now() + datetime.timedelta(hours=2),
+        ),
     }
     # A whole draft issue, newer than the public one, whose article is marked published.
     draft_issue = make_issue(datetime.date(2024, 1, 1), published=False)
     draft_page = make_page(draft_issue, "A01", name="草稿版", pdf=True)
-    hidden["article_of_draft_issue"] = make_article(draft_page, headline=f"{SECRET}草稿期", themes=["法律援助", "秘密主题"])
-    # An issue scheduled for tomorrow, also printed on 01-08 of an earlier year (历史上的今天).
-    scheduled_issue = make_issue(
-        datetime.date(2022, 1, 8), publish_at=timezone.now() + datetime.timedelta(days=1)
+    hidden["article_of_draft_issue"] = make_article(
+        draft_page, headline=f"{SECRET}草稿期", themes=["法律援助", "秘密主题"]
     )
+    # An issue scheduled for tomorrow, also printed on 01-08 of an earlier year (历史上的今天).
+    scheduled_issue = make_issue(datetime.date(2022, 1, 8), publish_at=timezone.now() + datetime.timedelta(days=1))
     scheduled_page = make_page(scheduled_issue, "A01", name="定时版")
     hidden["article_of_scheduled_issue"] = make_article(scheduled_page, headline=f"{SECRET}定时期", themes=["法律援助"])
     return {"shown": shown, "hidden": hidden, "draft_issue": draft_issue, "scheduled_issue": scheduled_issue}

@@ -1,4 +1,5 @@
 """Queries the search cannot run get a clear message, never a server error."""
+
 import pytest
 
 from articles.search import results
@@ -26,13 +27,28 @@ def test_bad_query_gets_a_clear_message(client, archive, q):
 
 @pytest.mark.parametrize(
     "q",
-    ["'; DROP TABLE articles_article; --", "工会' OR '1'='1", "(.*)+[a-z]{2,}?$^", "工会 & | ! <-> :*", 'NEAR("工会" "援助")',
-     "工会 AND OR NOT", "工\x00会", "工会\u200b", "%工会%", "工_会", "工会\\"],
+    [
+        "'; DROP TABLE articles_article; --",
+        "工会' OR '1'='1",
+        "(.*)+[a-z]{2,}?$^",
+        "工会 & | ! <-> :*",
+        'NEAR("工会" "援助")',
+        "工会 AND OR NOT",
+        "工\x00会",
+        "工会\u200b",
+        "%工会%",
+        "工_会",
+        "工会\\",
+    ],
 )
 def test_metacharacters_are_only_text(client, archive, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code in (200, 400)
-    assert "没有找到" in response.content.decode() or "共" in response.content.decode() or "检索词" in response.content.decode()
+    assert (
+        "没有找到" in response.content.decode()
+        or "共" in response.content.decode()
+        or "检索词" in response.content.decode()
+    )
 
 
 def test_punctuation_around_a_term_is_ignored(archive):

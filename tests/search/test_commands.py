@@ -1,4 +1,5 @@
 """manage.py search_archive prints one hit per line: citation and headline."""
+
 import pytest
 from django.core.management import CommandError, call_command
 

@@ -1,4 +1,5 @@
 """The whole result set as CSV, JSON and RIS; one article's citation as RIS."""
+
 import csv
 import io
 import json

@@ -1,4 +1,5 @@
 """Entries of articles emptied by flush (live-server tests do this) are not counted later."""
+
 from django.core.management import call_command
 
 from articles.search import index, results

@@ -1,4 +1,5 @@
 """The index follows every save, delete, theme change and change of publication."""
+
 import datetime
 
 import time_machine
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import index, results
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_page
 from unionpaper.publishing import Status
 
 
@@ -105,8 +106,19 @@ def test_rebuild_command_restores_a_lost_index(db, capsys):
 
 def test_bulk_created_articles_are_indexed_by_rebuild(db):
     page = make_page()
-    Article.objects.bulk_create([Article(page=page, headline="导入稿件", body="<p>往期导入</p>", status="published",
-                                         publish_at=timezone.now(), order=i) for i in range(3)])
+    Article.objects.bulk_create(
+        [
+            Article(
+                page=page,
+                headline="导入稿件",
+                body="<p>往期导入</p>",
+                status="published",
+                publish_at=timezone.now(),
+                order=i,
+            )
+            for i in range(3)
+        ]
+    )
     assert ids("往期导入") == set()
     call_command("rebuild_search_index", verbosity=0)
     assert len(ids("往期导入")) == 3

@@ -1,4 +1,5 @@
 """Past the exact-count limit, results read year by year are the same results."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """AND of several terms, "phrases", -exclusions; filters; the three orders."""
+
 import datetime
 
 from articles.search import results

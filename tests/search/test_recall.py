@@ -1,4 +1,5 @@
 """Every article in which the query is printed is found, and only those."""
+
 import pytest
 
 from articles.search import results

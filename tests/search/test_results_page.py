@@ -1,4 +1,5 @@
 """What the reader sees on /search/: hits, highlighting, facets, citations."""
+
 import datetime
 import re
 
@@ -49,7 +50,9 @@ def test_facets_count_per_year_and_theme_and_narrow(client, archive):
 def test_highlight_html_keeps_tags_and_entities_whole(db):
     html = '<p class="工会">工会 &amp; 职工&nbsp;书屋 <a href="/工会/">市总工会</a></p>'
     out = highlight_html(html, "工会")
-    assert out == '<p class="工会"><mark>工会</mark> &amp; 职工&nbsp;书屋 <a href="/工会/">市总<mark>工会</mark></a></p>'
+    assert (
+        out == '<p class="工会"><mark>工会</mark> &amp; 职工&nbsp;书屋 <a href="/工会/">市总<mark>工会</mark></a></p>'
+    )
     assert highlight_html(html, "") == html
     assert highlight_html(html, '"未闭合') == html
     assert "<mark>amp</mark>" not in highlight_html(html, "amp")

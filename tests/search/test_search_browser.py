@@ -1,4 +1,5 @@
 """A reader on a phone searches, narrows by year, pages on, and opens a hit, in a real Chromium."""
+
 import datetime
 import os
 import re
@@ -21,8 +22,13 @@ def test_reader_searches_narrows_by_year_and_opens_a_hit(browser, live_server, a
     for year in (2021, 2022):
         page = make_page(make_issue(datetime.date(year, 4, 1)), "A03", name="法治")
         for k in range(12):
-            make_article(page, headline=f"{year}年法律援助案例{k}", order=k, byline="本报记者 刘 飞",
-                         body=f"<p>市总工会开展法律援助，帮助职工讨回工资{k}万元。</p>")
+            make_article(
+                page,
+                headline=f"{year}年法律援助案例{k}",
+                order=k,
+                byline="本报记者 刘 飞",
+                body=f"<p>市总工会开展法律援助，帮助职工讨回工资{k}万元。</p>",
+            )
     tab = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     tab.add_init_script(LISTEN)
     tab.goto(live_server.url + "/search/")

@@ -1,4 +1,5 @@
 """Search returns exactly what Article.objects.published() returns, at any time."""
+
 import datetime
 import itertools
 
@@ -17,8 +18,12 @@ def test_search_agrees_with_the_public_rule_in_every_state(db):
     states = [Status.DRAFT, Status.REVIEW, Status.PUBLISHED]
     day = itertools.count()
     for issue_status, issue_at in itertools.product(states, times):
-        issue = make_issue(datetime.date(2020, 1, 1) + datetime.timedelta(days=next(day)), published=False,
-                           status=issue_status, publish_at=issue_at)
+        issue = make_issue(
+            datetime.date(2020, 1, 1) + datetime.timedelta(days=next(day)),
+            published=False,
+            status=issue_status,
+            publish_at=issue_at,
+        )
         page = make_page(issue)
         for n, (status, at) in enumerate(itertools.product(states, times)):
             article = make_article(page, published=False, status=status, order=n, body="<p>可见性检查</p>")

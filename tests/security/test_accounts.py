@@ -1,4 +1,5 @@
 """Logins: throttled against guessing, strong passwords, sessions that scripts cannot read."""
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
 """In a real Chromium, reader pages and the admin's article editor work under the CSP."""
+
 import pytest
 
 from tests.factories import make_article
@@ -32,8 +33,10 @@ def test_a_reader_page_loads_under_the_policy_without_violations(browser, live_s
     console = watch(page)
     response = page.goto(live_server.url + article.get_absolute_url())
     assert response.status == 200
-    assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()} or \
-        "content-security-policy" in response.headers
+    assert (
+        "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
+        or "content-security-policy" in response.headers
+    )
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.inner_text()
     assert violations(page, console) == []

@@ -1,4 +1,5 @@
 """Production settings: `check --deploy` is clean and the browser gets the protective headers."""
+
 import json
 import os
 import secrets
@@ -17,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50)[:50], ALLOWED_HOSTS="example.org", **extra)
     return env
 

@@ -1,4 +1,5 @@
 """A refused upload says why in the project's Chinese, never Django's generic sentence or a library's English."""
+
 import io
 import logging
 import re
@@ -65,7 +66,9 @@ def test_a_damaged_image_is_refused_in_chinese_and_pillows_words_are_logged(edit
 )
 def test_a_broken_pdf_is_refused_in_chinese_and_pypdfs_words_are_logged(editor, caplog, content):
     with caplog.at_level(logging.WARNING, logger="unionpaper.uploads"):
-        response = post_page(client_for(editor), pdf=SimpleUploadedFile("版面.pdf", content, content_type="application/pdf"))
+        response = post_page(
+            client_for(editor), pdf=SimpleUploadedFile("版面.pdf", content, content_type="application/pdf")
+        )
     assert response.status_code == 200
     message = errors_of(response, "pdf")
     assert "PDF 文件已损坏或不完整" in message
@@ -104,10 +107,17 @@ def test_the_scan_message_reaches_the_issue_forms_page_rows_too(editor):
     from tests.admin_forms import inline_management
 
     data = {
-        "date": "2024-05-01", "number": "", "serial": "", "note": "", "status": "draft",
-        "publish_at_0": "", "publish_at_1": "",
+        "date": "2024-05-01",
+        "number": "",
+        "serial": "",
+        "note": "",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
         **inline_management("pages", total=1),
-        "pages-0-code": "A01", "pages-0-name": "", "pages-0-editor": "",
+        "pages-0-code": "A01",
+        "pages-0-name": "",
+        "pages-0-editor": "",
         "pages-0-image": SimpleUploadedFile("scan.png", bomb(20000, 20000)),
     }
     response = client_for(editor).post(reverse("admin:issues_issue_add"), data)
@@ -130,11 +140,15 @@ def test_an_article_photo_with_too_many_pixels_says_so_in_the_projects_words(rep
     from tests.factories import make_issue, make_page
 
     data = article_data(page=make_page(make_issue(published=False)), headline="带图稿件")
-    data.update({
-        **inline_management("images", total=1),
-        "images-0-order": "0", "images-0-caption": "说明", "images-0-credit": "",
-        "images-0-image": SimpleUploadedFile("photo.png", bomb(20000, 20000)),
-    })
+    data.update(
+        {
+            **inline_management("images", total=1),
+            "images-0-order": "0",
+            "images-0-caption": "说明",
+            "images-0-credit": "",
+            "images-0-image": SimpleUploadedFile("photo.png", bomb(20000, 20000)),
+        }
+    )
     response = client_for(reporter).post(reverse("admin:articles_article_add"), data)
     html = response.content.decode()
     assert response.status_code == 200 and not Article.objects.exists()

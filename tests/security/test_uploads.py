@@ -1,4 +1,5 @@
 """Every kind of upload, through the admin forms and CKEditor's uploader."""
+
 import io
 import re
 
@@ -9,9 +10,9 @@ from PIL import Image
 
 from articles.models import Article, ArticleImage
 from issues.models import Page
+from tests.admin_forms import article_data, inline_management
 from tests.factories import make_issue, make_page, pdf_bytes, png_bytes
 from tests.workflow.conftest import client_for
-from tests.admin_forms import article_data, inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def errors_of(response, field):
     return " ".join(response.context["adminform"].form.errors.get(field, []))
 
 
-@pytest.mark.parametrize("fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("TIFF", "tif"), ("WEBP", "webp"), ("GIF", "gif")])
+@pytest.mark.parametrize(
+    "fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("TIFF", "tif"), ("WEBP", "webp"), ("GIF", "gif")]
+)
 def test_each_allowed_image_type_is_stored_under_a_generated_name_with_its_real_extension(editor, fmt, ext):
     upload = SimpleUploadedFile(f"扫描 件.{ext}", image_bytes(fmt), content_type="image/x-anything")
     response = post_page(client_for(editor), image=upload)
@@ -137,7 +140,9 @@ def test_a_real_pdf_is_stored_under_a_generated_name(editor):
     ids=["html named pdf", "image named pdf", "header only", "pdf with javascript"],
 )
 def test_a_file_that_is_not_a_plain_pdf_is_refused(editor, content, message):
-    response = post_page(client_for(editor), pdf=SimpleUploadedFile("page.pdf", content, content_type="application/pdf"))
+    response = post_page(
+        client_for(editor), pdf=SimpleUploadedFile("page.pdf", content, content_type="application/pdf")
+    )
     assert response.status_code == 200
     assert message in errors_of(response, "pdf")
     assert not Page.objects.exists()
@@ -159,11 +164,15 @@ def test_an_oversized_image_is_refused(editor, monkeypatch):
 def test_an_article_photo_that_lies_about_its_type_is_refused(reporter):
     page = make_page(make_issue(published=False))
     data = article_data(page=page, headline="带图稿件")
-    data.update({
-        **inline_management("images", total=1),
-        "images-0-order": "0", "images-0-caption": "说明", "images-0-credit": "",
-        "images-0-image": SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg"),
-    })
+    data.update(
+        {
+            **inline_management("images", total=1),
+            "images-0-order": "0",
+            "images-0-caption": "说明",
+            "images-0-credit": "",
+            "images-0-image": SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg"),
+        }
+    )
     response = client_for(reporter).post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
     assert not Article.objects.exists() and not ArticleImage.objects.exists()
@@ -172,11 +181,15 @@ def test_an_article_photo_that_lies_about_its_type_is_refused(reporter):
 def test_an_article_photo_is_stored_under_a_generated_name(reporter):
     page = make_page(make_issue(published=False))
     data = article_data(page=page, headline="带图稿件")
-    data.update({
-        **inline_management("images", total=1),
-        "images-0-order": "0", "images-0-caption": "说明", "images-0-credit": "",
-        "images-0-image": SimpleUploadedFile("<b>photo</b>.webp", image_bytes("JPEG")),
-    })
+    data.update(
+        {
+            **inline_management("images", total=1),
+            "images-0-order": "0",
+            "images-0-caption": "说明",
+            "images-0-credit": "",
+            "images-0-image": SimpleUploadedFile("<b>photo</b>.webp", image_bytes("JPEG")),
+        }
+    )
     assert client_for(reporter).post(reverse("admin:articles_article_add"), data).status_code == 302
     assert re.match(r"^photos/\d{4}/\d{2}/[0-9a-f]{32}\.jpg$", ArticleImage.objects.get().image.name)
 

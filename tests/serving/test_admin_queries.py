@@ -1,4 +1,5 @@
 """The admin's lists cost the same number of queries however many rows they show."""
+
 import datetime
 
 import pytest
@@ -16,7 +17,9 @@ def build(n_issues, pages_per_issue, articles_per_page, start=datetime.date(2020
         for p in range(1, pages_per_issue + 1):
             page = make_page(issue, f"A{p:02d}")
             for a in range(articles_per_page):
-                make_article(page, headline=f"稿件{i}-{p}-{a}", byline="本报记者 韩 雪", themes=["法律援助", "技能竞赛"][a % 2:])
+                make_article(
+                    page, headline=f"稿件{i}-{p}-{a}", byline="本报记者 韩 雪", themes=["法律援助", "技能竞赛"][a % 2 :]
+                )
 
 
 def count_queries(client, url):

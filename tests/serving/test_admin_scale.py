@@ -1,4 +1,5 @@
 """The article admin stays fast on a large archive without changing what editors see."""
+
 import datetime
 
 import pytest
@@ -19,7 +20,9 @@ def test_date_hierarchy_offers_the_issue_years_and_drills_down(admin_client):
     year = admin_client.get("/admin/articles/article/?page__issue__date__year=2023").content.decode()
     assert "二三年稿件" in year and "二二年稿件" not in year
     assert "page__issue__date__month=1" in year and "2023年1月" in year
-    month = admin_client.get("/admin/articles/article/?page__issue__date__year=2023&page__issue__date__month=1").content.decode()
+    month = admin_client.get(
+        "/admin/articles/article/?page__issue__date__year=2023&page__issue__date__month=1"
+    ).content.decode()
     assert "page__issue__date__day=1" in month
 
 

@@ -1,4 +1,5 @@
 """Static files and media reach readers quickly and are cached for long."""
+
 import json
 import os
 import subprocess
@@ -23,7 +24,9 @@ def test_page_scan_is_served_with_a_one_year_immutable_cache(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/media/../unionpaper/settings.py", "/media/%2e%2e/manage.py", "/media/pages/nothing.png"])
+@pytest.mark.parametrize(
+    "path", ["/media/../unionpaper/settings.py", "/media/%2e%2e/manage.py", "/media/pages/nothing.png"]
+)
 def test_media_outside_the_media_folder_or_missing_is_refused(client, path):
     response = client.get(path)
     assert response.status_code in (400, 404)
@@ -40,7 +43,11 @@ def test_production_serves_hashed_compressed_static_files_for_a_year(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert collect.returncode == 0, collect.stderr
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]

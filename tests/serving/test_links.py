@@ -1,4 +1,5 @@
 """Object URLs are remembered after the first reverse, but never across prefixes or URLconfs."""
+
 import datetime
 
 import pytest

@@ -1,4 +1,5 @@
 """Public pages come from the cache until something they show changes."""
+
 import datetime
 
 import pytest
@@ -10,7 +11,7 @@ from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
 
-NOON = datetime.datetime(2024, 5, 1, 4, 0, tzinfo=datetime.timezone.utc)
+NOON = datetime.datetime(2024, 5, 1, 4, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -107,7 +108,9 @@ def test_admin_pages_are_never_cached(admin_client, article):
     assert "X-Page-Cache" not in response
 
 
-def test_a_page_rendered_before_a_change_commits_is_not_kept_under_the_new_generation(client, article, django_capture_on_commit_callbacks):
+def test_a_page_rendered_before_a_change_commits_is_not_kept_under_the_new_generation(
+    client, article, django_capture_on_commit_callbacks
+):
     from unionpaper import cache as page_cache
 
     url = article.get_absolute_url()

@@ -5,6 +5,7 @@ first fills the shared data (an issue's pages and reading order, related
 articles, theme counts), then changes the content through the models as the
 admin and the importer do, and reads the page again.
 """
+
 import datetime
 
 import pytest
@@ -151,8 +152,9 @@ def test_staff_previews_never_reach_the_public_through_the_shared_cache(client, 
 
 def test_turning_the_shared_cache_off_still_shows_the_same_page(client, issue, settings):
     page = make_page(issue, "A01")
-    first, _ = make_article(page, headline="甲稿", order=1, themes=["法律援助"]), make_article(
-        page, headline="乙稿", order=2, themes=["法律援助"]
+    first, _ = (
+        make_article(page, headline="甲稿", order=1, themes=["法律援助"]),
+        make_article(page, headline="乙稿", order=2, themes=["法律援助"]),
     )
     with_cache = text(client, first.get_absolute_url())
     settings.PUBLIC_DATA_CACHE = False

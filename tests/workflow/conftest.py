@@ -1,4 +1,5 @@
 """Newsroom people: one user per role, created as the roles' migration defines them."""
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client

@@ -2,6 +2,7 @@
 
 The form layout itself is checked in a real browser (tests/browser/test_admin_layout.py).
 """
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client

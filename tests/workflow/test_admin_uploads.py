@@ -6,6 +6,7 @@ taken, two pages each with a scan and a PDF, once came back with only
 created the pages without their scans. The same happened to a photo added to
 an article saved without its 主标题.
 """
+
 import datetime
 
 import pytest
@@ -34,7 +35,13 @@ def pdf(name="a34.pdf"):
 
 def issue_data(date="2024-05-01", pages=()):
     data = {
-        "date": date, "number": "", "serial": "", "note": "", "status": "draft", "publish_at_0": "", "publish_at_1": "",
+        "date": date,
+        "number": "",
+        "serial": "",
+        "note": "",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
         **inline_management("pages", total=len(pages)),
     }
     for i, (code, files) in enumerate(pages):
@@ -49,10 +56,12 @@ def warnings(response) -> list[str]:
 
 def test_issue_with_a_taken_date_names_every_file_to_choose_again(chief):
     make_issue(datetime.date(2024, 5, 1), published=False)
-    data = issue_data(pages=[
-        ("A01", {"image": scan("a01.png"), "pdf": pdf("a01.pdf")}),
-        ("A34", {"image": scan("scan.png"), "pdf": pdf("a34.pdf")}),
-    ])
+    data = issue_data(
+        pages=[
+            ("A01", {"image": scan("a01.png"), "pdf": pdf("a01.pdf")}),
+            ("A34", {"image": scan("scan.png"), "pdf": pdf("a34.pdf")}),
+        ]
+    )
     response = client_for(chief).post(reverse("admin:issues_issue_add"), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -96,7 +105,9 @@ def test_a_row_being_deleted_is_not_named(chief):
     issue = make_issue(datetime.date(2024, 5, 1), published=False)
     page = make_page(issue, "A01")
     make_issue(datetime.date(2024, 6, 1), published=False)
-    data = issue_data(date="2024-06-01", pages=[("A01", {"image": scan("gone.png")}), ("A02", {"image": scan("kept.png")})])
+    data = issue_data(
+        date="2024-06-01", pages=[("A01", {"image": scan("gone.png")}), ("A02", {"image": scan("kept.png")})]
+    )
     data.update(inline_management("pages", total=2, initial=1))
     data.update({"pages-0-id": str(page.pk), "pages-0-issue": str(issue.pk), "pages-0-DELETE": "on"})
     response = client_for(chief).post(reverse("admin:issues_issue_change", args=[issue.pk]), data)
@@ -108,7 +119,15 @@ def test_a_row_being_deleted_is_not_named(chief):
 def test_page_form_names_its_own_scan_and_pdf(chief):
     issue = make_issue(published=False)
     make_page(issue, "A03")
-    data = {"issue": issue.pk, "code": "A3", "name": "", "editor": "", "image": scan(), "pdf": pdf(), **inline_management("articles")}
+    data = {
+        "issue": issue.pk,
+        "code": "A3",
+        "name": "",
+        "editor": "",
+        "image": scan(),
+        "pdf": pdf(),
+        **inline_management("articles"),
+    }
     response = client_for(chief).post(reverse("admin:issues_page_add"), data)
     assert response.status_code == 200
     assert "本期已有第A03版" in response.content.decode()
@@ -119,7 +138,14 @@ def test_article_without_headline_names_the_photo_added(editor):
     page = make_page(make_issue(published=False))
     data = article_data(page=page, headline="")
     data.update(inline_management("images", total=1))
-    data.update({"images-0-order": "0", "images-0-caption": "职工在书屋读书", "images-0-credit": "", "images-0-image": scan("photo.png")})
+    data.update(
+        {
+            "images-0-order": "0",
+            "images-0-caption": "职工在书屋读书",
+            "images-0-credit": "",
+            "images-0-image": scan("photo.png"),
+        }
+    )
     response = client_for(editor).post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
     assert warnings(response) == [WARNING + "第1行图片 photo.png。"]
@@ -130,7 +156,9 @@ def test_article_change_with_an_error_names_the_photo_added(editor):
     article = make_article(make_page(make_issue(published=False)), published=False)
     data = article_data(page=article.page, article=article, headline="")
     data.update(inline_management("images", total=1))
-    data.update({"images-0-order": "0", "images-0-caption": "", "images-0-credit": "", "images-0-image": scan("photo.png")})
+    data.update(
+        {"images-0-order": "0", "images-0-caption": "", "images-0-credit": "", "images-0-image": scan("photo.png")}
+    )
     response = client_for(editor).post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 200
     assert warnings(response) == [WARNING + "第1行图片 photo.png。"]

@@ -1,4 +1,5 @@
 """History: every change is a version with who and when; compare two; restore one."""
+
 import json
 
 import pytest
@@ -7,10 +8,10 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
+from tests.admin_forms import article_data
 from tests.factories import make_issue, make_page, png_bytes
 
 from .conftest import client_for
-from tests.admin_forms import article_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,7 @@ def form_data_from(response) -> dict:
             continue
         if isinstance(value, list):
             value = [str(v) for v in value]
-        elif value is None:
-            value = ""
-        elif hasattr(value, "all"):
+        elif value is None or hasattr(value, "all"):
             value = ""
         data[name] = value
     if "publish_at" in form.fields:
@@ -55,13 +54,15 @@ def article_with_history(editor):
     page = make_page(make_issue(published=False))
     client = client_for(editor)
     data = article_data(page=page, headline="初版标题", themes="法律援助、职工维权", byline="本报记者 王晓明")
-    data.update({
-        "images-TOTAL_FORMS": "1",
-        "images-0-order": "0",
-        "images-0-caption": "车间一角",
-        "images-0-credit": "王晓明",
-        "images-0-image": SimpleUploadedFile("photo.jpg", png_bytes(fmt="JPEG"), content_type="image/jpeg"),
-    })
+    data.update(
+        {
+            "images-TOTAL_FORMS": "1",
+            "images-0-order": "0",
+            "images-0-caption": "车间一角",
+            "images-0-credit": "王晓明",
+            "images-0-image": SimpleUploadedFile("photo.jpg", png_bytes(fmt="JPEG"), content_type="image/jpeg"),
+        }
+    )
     assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
     article = Article.objects.get()
     image = article.images.get()
@@ -90,8 +91,14 @@ def test_issue_and_page_changes_are_versioned_too(chief):
     page = make_page(issue)
     client = client_for(chief)
     data = {
-        "issue": issue.pk, "code": "A01", "name": "新版名", "editor": "",
-        "articles-TOTAL_FORMS": "0", "articles-INITIAL_FORMS": "0", "articles-MIN_NUM_FORMS": "0", "articles-MAX_NUM_FORMS": "1000",
+        "issue": issue.pk,
+        "code": "A01",
+        "name": "新版名",
+        "editor": "",
+        "articles-TOTAL_FORMS": "0",
+        "articles-INITIAL_FORMS": "0",
+        "articles-MIN_NUM_FORMS": "0",
+        "articles-MAX_NUM_FORMS": "1000",
     }
     assert client.post(reverse("admin:issues_page_change", args=[page.pk]), data).status_code == 302
     assert Version.objects.get_for_object(page).get().revision.user == chief
@@ -101,9 +108,7 @@ def test_issue_and_page_changes_are_versioned_too(chief):
 def test_compare_shows_what_changed_field_by_field(editor):
     client, article, _ = article_with_history(editor)
     new, old = Version.objects.get_for_object(article)  # newest first
-    response = client.get(
-        reverse("admin:articles_article_compare", args=[article.pk]), {"a": old.pk, "b": new.pk}
-    )
+    response = client.get(reverse("admin:articles_article_compare", args=[article.pk]), {"a": old.pk, "b": new.pk})
     assert response.status_code == 200
     rows = {row["label"]: row for row in response.context["rows"]}
     assert rows["主标题"]["changed"] and (rows["主标题"]["old"], rows["主标题"]["new"]) == ("初版标题", "第二版标题")
@@ -160,7 +165,10 @@ def test_a_reporter_cannot_restore_a_version_of_a_colleagues_article(editor, rep
 def test_a_reporter_cannot_restore_an_old_version_of_own_submitted_article(reporter):
     page = make_page(make_issue(published=False))
     client = client_for(reporter)
-    assert client.post(reverse("admin:articles_article_add"), article_data(page=page, headline="草稿标题")).status_code == 302
+    assert (
+        client.post(reverse("admin:articles_article_add"), article_data(page=page, headline="草稿标题")).status_code
+        == 302
+    )
     article = Article.objects.get()
     data = article_data(page=page, article=article, headline="送审标题", status="review")
     assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302

@@ -3,6 +3,7 @@
 Every step goes through the admin over HTTP as the newsroom's roles, and a
 restore posts back exactly what the restore page rendered, as a browser would.
 """
+
 import datetime
 from html.parser import HTMLParser
 
@@ -110,10 +111,17 @@ def by_role(request, role):
 def editor_builds_issue(editor):
     """An editor makes an issue with pages A34 and A35 in 期 → 增加 (one version)."""
     data = {
-        "date": "2026-11-24", "number": "47", "serial": "", "note": "",
+        "date": "2026-11-24",
+        "number": "47",
+        "serial": "",
+        "note": "",
         **inline_management("pages", total=2),
-        "pages-0-code": "A34", "pages-0-name": "法治", "pages-0-editor": "",
-        "pages-1-code": "A35", "pages-1-name": "副刊", "pages-1-editor": "",
+        "pages-0-code": "A34",
+        "pages-0-name": "法治",
+        "pages-0-editor": "",
+        "pages-1-code": "A35",
+        "pages-1-name": "副刊",
+        "pages-1-editor": "",
     }
     response = client_for(editor).post(reverse("admin:issues_issue_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -133,9 +141,14 @@ def chief_publishes(chief, issue):
 def editor_adds_page_with_article(editor, issue, code="34"):
     """版面 → 增加: a page with one article on it, added after the issue's first version."""
     data = {
-        "issue": issue.pk, "code": code, "name": "新增版", "editor": "",
+        "issue": issue.pk,
+        "code": code,
+        "name": "新增版",
+        "editor": "",
         **inline_management("articles", total=1),
-        "articles-0-order": "1", "articles-0-kicker": "", "articles-0-headline": "后来加的稿件",
+        "articles-0-order": "1",
+        "articles-0-kicker": "",
+        "articles-0-headline": "后来加的稿件",
         "articles-0-byline": "",
     }
     response = client_for(editor).post(reverse("admin:issues_page_add"), data)
@@ -172,14 +185,22 @@ def test_restoring_an_issue_brings_back_its_own_fields_and_its_pages_fields(edit
     first = oldest(issue)
     a34 = issue.pages.get(code="A34")
     data = {
-        "date": "2026-11-24", "number": "48", "serial": "", "note": "改过",
+        "date": "2026-11-24",
+        "number": "48",
+        "serial": "",
+        "note": "改过",
         **inline_management("pages", total=2, initial=2),
     }
     for i, p in enumerate(issue.pages.in_order()):
-        data.update({
-            f"pages-{i}-id": p.pk, f"pages-{i}-issue": issue.pk, f"pages-{i}-code": p.code,
-            f"pages-{i}-name": "改名" if p.pk == a34.pk else p.name, f"pages-{i}-editor": "",
-        })
+        data.update(
+            {
+                f"pages-{i}-id": p.pk,
+                f"pages-{i}-issue": issue.pk,
+                f"pages-{i}-code": p.code,
+                f"pages-{i}-name": "改名" if p.pk == a34.pk else p.name,
+                f"pages-{i}-editor": "",
+            }
+        )
     client = client_for(editor)
     assert client.post(reverse("admin:issues_issue_change", args=[issue.pk]), data).status_code == 302
 
@@ -326,11 +347,15 @@ def test_restoring_an_article_keeps_photos_added_since(editor):
     first = oldest(article)
     client = client_for(editor)
     data = article_data(page=article.page, article=article, headline="加图之后")
-    data.update({
-        **inline_management("images", total=1),
-        "images-0-order": "0", "images-0-caption": "后来加的图", "images-0-credit": "",
-        "images-0-image": SimpleUploadedFile("p.jpg", png_bytes(fmt="JPEG"), content_type="image/jpeg"),
-    })
+    data.update(
+        {
+            **inline_management("images", total=1),
+            "images-0-order": "0",
+            "images-0-caption": "后来加的图",
+            "images-0-credit": "",
+            "images-0-image": SimpleUploadedFile("p.jpg", png_bytes(fmt="JPEG"), content_type="image/jpeg"),
+        }
+    )
     assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
     photo = article.images.get()
 

@@ -5,6 +5,7 @@ publication time (the time box shows minutes), so every save logged
 "已修改 发布时间". A hot area off the page was accepted, and an error in the
 collapsed 版面热区 section was hidden.
 """
+
 import datetime
 import re
 from decimal import Decimal
@@ -24,7 +25,7 @@ from .test_history_restore import rendered_form_data
 pytestmark = pytest.mark.django_db
 
 # As 发布 stores it: now, to the microsecond.
-PUBLISHED_AT = datetime.datetime(2026, 11, 24, 14, 43, 53, 636000, tzinfo=datetime.timezone.utc)
+PUBLISHED_AT = datetime.datetime(2026, 11, 24, 14, 43, 53, 636000, tzinfo=datetime.UTC)
 
 
 def save_unchanged(client, url, **changes):
@@ -85,7 +86,7 @@ def hot_area_fieldset(html: str) -> str:
     """Return the HTML of the fieldset whose heading is 版面热区."""
     heading = html.index(">版面热区<")
     start = html.rindex("<fieldset", 0, heading)
-    return html[start:html.index("</fieldset>", heading)]
+    return html[start : html.index("</fieldset>", heading)]
 
 
 def post_area(editor, **area):
@@ -129,5 +130,8 @@ def test_a_hot_area_on_the_page_is_saved(editor):
     assert response.status_code == 302, response.content.decode()[:3000]
     article = Article.objects.get(pk=article.pk)
     assert (article.area_left, article.area_top, article.area_width, article.area_height) == (
-        Decimal("90"), Decimal("60"), Decimal("10"), Decimal("40"),
+        Decimal("90"),
+        Decimal("60"),
+        Decimal("10"),
+        Decimal("40"),
     )

@@ -4,6 +4,7 @@ The 发布整期 confirmation once said only 本期还没有稿件，只会发�
 issue with no pages at all; once published, readers opening the home page
 saw 本期尚无版面 and nothing else.
 """
+
 import datetime
 import re
 
@@ -43,7 +44,7 @@ def test_an_issue_without_pages_is_warned_of_prominently(chief):
     assert NO_PAGES in section
     assert "只会发布期和版面" not in section  # there are no pages to publish
     # Said again beside the button, where the 总编 clicks.
-    tail = html[html.index('<form method="post">'):]
+    tail = html[html.index('<form method="post">') :]
     assert "2024年05月01日还没有任何版面" in tail
     assert tail.index("2024年05月01日还没有任何版面") < tail.index('value="确认发布"')
 

@@ -1,4 +1,5 @@
 """Publishing: the issue action with its confirmation, scheduling, and all-or-nothing."""
+
 import datetime
 
 import pytest
@@ -71,7 +72,12 @@ def test_scheduled_issue_is_hidden_until_its_time_then_appears_without_any_job(c
     with time_machine.travel(datetime.datetime(2023, 1, 1, 6, 0, tzinfo=TZ), tick=False):
         response = client_for(chief).post(
             reverse("admin:issues_issue_changelist"),
-            {"action": "publish_issues", "confirm": "yes", "publish_at": "2023-01-01T08:00", "_selected_action": [issue.pk]},
+            {
+                "action": "publish_issues",
+                "confirm": "yes",
+                "publish_at": "2023-01-01T08:00",
+                "_selected_action": [issue.pk],
+            },
         )
         assert response.status_code == 302
         issue.refresh_from_db()

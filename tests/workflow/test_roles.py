@@ -1,4 +1,5 @@
 """Each newsroom role, through the real admin: what it may do and what it is refused."""
+
 import datetime
 
 import pytest
@@ -8,11 +9,11 @@ from django.utils import timezone
 
 from articles.models import Article
 from issues.models import Issue
+from tests.admin_forms import article_data, inline_management
 from tests.factories import make_article, make_issue, make_page
 from unionpaper.publishing import Status
 
 from .conftest import client_for
-from tests.admin_forms import article_data, inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,9 @@ def test_reporter_writes_a_draft_and_is_recorded_as_its_creator(reporter):
 
 def test_reporter_submits_own_draft_for_review(reporter):
     article = draft_by(reporter)
-    response = client_for(reporter).post(change_url(article), article_data(page=article.page, article=article, status="review"))
+    response = client_for(reporter).post(
+        change_url(article), article_data(page=article.page, article=article, status="review")
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.REVIEW
@@ -147,7 +150,10 @@ def test_reporter_cannot_publish_an_issue_or_change_pages(reporter):
     issue = make_issue(published=False)
     page = make_page(issue)
     client = client_for(reporter)
-    client.post(reverse("admin:issues_issue_changelist"), {"action": "publish_issues", "confirm": "yes", "_selected_action": [issue.pk]})
+    client.post(
+        reverse("admin:issues_issue_changelist"),
+        {"action": "publish_issues", "confirm": "yes", "_selected_action": [issue.pk]},
+    )
     issue.refresh_from_db()
     assert issue.status == Status.DRAFT
     response = client.post(
@@ -196,10 +202,18 @@ def test_editor_arranges_a_page_but_cannot_publish_through_its_article_list(edit
     page = make_page(issue)
     article = make_article(page, published=False, headline="排版")
     data = {
-        "issue": issue.pk, "code": "A02", "name": "要闻", "editor": "林 平",
+        "issue": issue.pk,
+        "code": "A02",
+        "name": "要闻",
+        "editor": "林 平",
         **inline_management("articles", total=1, initial=1),
-        "articles-0-id": article.pk, "articles-0-page": page.pk, "articles-0-order": "3",
-        "articles-0-kicker": "", "articles-0-headline": "排版", "articles-0-byline": "", "articles-0-status": "published",
+        "articles-0-id": article.pk,
+        "articles-0-page": page.pk,
+        "articles-0-order": "3",
+        "articles-0-kicker": "",
+        "articles-0-headline": "排版",
+        "articles-0-byline": "",
+        "articles-0-status": "published",
     }
     response = client_for(editor).post(reverse("admin:issues_page_change", args=[page.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -227,11 +241,20 @@ def test_editor_cannot_publish_an_issue(editor):
     listing = client.get(reverse("admin:issues_issue_changelist"))
     actions = offered_actions(listing)
     assert "publish_issues" not in actions
-    client.post(reverse("admin:issues_issue_changelist"), {"action": "publish_issues", "confirm": "yes", "_selected_action": [issue.pk]})
+    client.post(
+        reverse("admin:issues_issue_changelist"),
+        {"action": "publish_issues", "confirm": "yes", "_selected_action": [issue.pk]},
+    )
     response = client.post(
         reverse("admin:issues_issue_change", args=[issue.pk]),
-        {"date": "2023-01-01", "number": "1", "serial": "", "note": "改备注", "status": "published",
-         **inline_management("pages")},
+        {
+            "date": "2023-01-01",
+            "number": "1",
+            "serial": "",
+            "note": "改备注",
+            "status": "published",
+            **inline_management("pages"),
+        },
     )
     assert response.status_code == 302
     issue.refresh_from_db()
@@ -245,7 +268,9 @@ def test_chief_publishes_an_article_from_its_form(chief, reporter):
     article = draft_by(reporter)
     article.status = Status.REVIEW
     article.save()
-    response = client_for(chief).post(change_url(article), article_data(page=article.page, article=article, status="published"))
+    response = client_for(chief).post(
+        change_url(article), article_data(page=article.page, article=article, status="published")
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
@@ -254,7 +279,9 @@ def test_chief_publishes_an_article_from_its_form(chief, reporter):
 
 def test_chief_schedules_an_article_for_later(chief, reporter):
     article = draft_by(reporter)
-    data = article_data(page=article.page, article=article, status="published", publish_at_0="2030-01-01", publish_at_1="08:00:00")
+    data = article_data(
+        page=article.page, article=article, status="published", publish_at_0="2030-01-01", publish_at_1="08:00:00"
+    )
     assert client_for(chief).post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert timezone.localtime(article.publish_at).replace(tzinfo=None) == datetime.datetime(2030, 1, 1, 8, 0)
@@ -281,7 +308,9 @@ def test_chief_gets_every_action(chief):
 def test_chief_unpublishes_a_whole_issue(chief):
     issue = make_issue()
     article = make_article(make_page(issue))
-    client_for(chief).post(reverse("admin:issues_issue_changelist"), {"action": "unpublish_issues", "_selected_action": [issue.pk]})
+    client_for(chief).post(
+        reverse("admin:issues_issue_changelist"), {"action": "unpublish_issues", "_selected_action": [issue.pk]}
+    )
     issue.refresh_from_db()
     assert issue.status == Status.REVIEW
     assert not Issue.objects.published().exists()

@@ -1,11 +1,14 @@
 """``manage.py export_archive OUTDIR``: write the whole paper to an open archive folder."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.archive.service import ArchiveError, export_archive
 
 
 class Command(BaseCommand):
-    help = "把所有期、版面、稿件、主题和媒体文件导出到一个新的或空的文件夹（JSON Lines + 媒体文件 + 含 sha256 的清单）。"
+    help = (
+        "把所有期、版面、稿件、主题和媒体文件导出到一个新的或空的文件夹（JSON Lines + 媒体文件 + 含 sha256 的清单）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("outdir", metavar="OUTDIR")

@@ -1,4 +1,5 @@
 """``manage.py import_archive INDIR``: restore an archive written by export_archive into an empty database."""
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,4 +1,5 @@
 """``manage.py import_articles PATH [PATH ...]``: import archive text files, scans and PDFs."""
+
 import csv
 from collections import Counter
 from contextlib import nullcontext
@@ -9,7 +10,14 @@ from tqdm import tqdm
 
 from articles.importing.decoding import DecodeError, check_encoding
 from articles.importing.service import (
-    CREATED, FAILED, SKIPPED, STATUS_ZH, UNCHANGED, UPDATED, ImportRun, collect,
+    CREATED,
+    FAILED,
+    SKIPPED,
+    STATUS_ZH,
+    UNCHANGED,
+    UPDATED,
+    ImportRun,
+    collect,
 )
 from articles.search import index as search_index
 
@@ -28,8 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE", help="写出逐文件 CSV 报告（file, status, article, message）")
         parser.add_argument("--user", metavar="USERNAME", help="记入修订历史的操作人用户名")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
-        parser.add_argument("--workers", type=int, default=1,
-                            help="并行进程数（按期分组，每个文件仍是一个事务；需 PostgreSQL 或 SQLite 文件库）")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="并行进程数（按期分组，每个文件仍是一个事务；需 PostgreSQL 或 SQLite 文件库）",
+        )
 
     def handle(self, *args, paths, draft, dry_run, encoding, report, user, no_progress, workers, verbosity, **options):
         if encoding:
@@ -67,8 +79,13 @@ class Command(BaseCommand):
         files_by_status = Counter()
         articles_by_status = Counter()
         results = []
-        bar = tqdm(total=len(files), unit="文件", disable=True if no_progress else None, file=self.stderr._out,
-                   dynamic_ncols=True)
+        bar = tqdm(
+            total=len(files),
+            unit="文件",
+            disable=True if no_progress else None,
+            file=self.stderr._out,
+            dynamic_ncols=True,
+        )
         with session:
             for result in results_iter:
                 bar.update(1)

@@ -1,4 +1,5 @@
 """Rebuild the archive search index from the articles table."""
+
 import time
 
 from django.core.management.base import BaseCommand

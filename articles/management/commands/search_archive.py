@@ -1,4 +1,5 @@
 """Search the archive from the command line: one hit per line, citation and headline."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.search import results
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = "检索往期报纸，每行一条：引文与主标题。"
 
     def add_arguments(self, parser):
-        parser.add_argument("query", nargs="?", default="", help="检索词，如 法律援助 或 \"职工书屋\" -培训")
+        parser.add_argument("query", nargs="?", default="", help='检索词，如 法律援助 或 "职工书屋" -培训')
         parser.add_argument("--start", help="起始日期 YYYY-MM-DD")
         parser.add_argument("--end", help="截止日期 YYYY-MM-DD")
         parser.add_argument("--page-code", help="版次，如 A34")

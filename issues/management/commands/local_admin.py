@@ -1,4 +1,5 @@
 """Create (once) and print a local admin login for development."""
+
 import secrets
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Fill the database with demo issues, pages, scans and articles."""
+
 import datetime
 import html
 
