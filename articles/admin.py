@@ -40,14 +40,6 @@ from unionpaper.publishing import Publishable, Status
 from . import services
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
-# History of an article includes its photos and its themes (through rows), so
-# a restore brings both back. Registered here, before any admin class is
-# built, because VersionAdmin would otherwise register Article without them.
-if not reversion.is_registered(Article):
-    reversion.register(ArticleImage)
-    reversion.register(ThemedArticle)
-    reversion.register(Article, follow=("images", "themedarticle_set"))
-
 # CKEditor 4 writes inline styles and inline event handlers (its toolbar's
 # onclick="CKEDITOR.tools.callFunction(…)") into the page and its editing
 # frame. Allow exactly those on the views that show the editor and nowhere

@@ -1,5 +1,6 @@
 """Articles (稿件), their photos, and themes (主题)."""
 
+import reversion
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from unionpaper.links import cached_reverse
-from unionpaper.publishing import Publishable, published_q
+from unionpaper.publishing import Publishable, PublishableQuerySet
 from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload
 
 from .bylines import normalize_name, parse_byline
@@ -69,6 +70,7 @@ class Theme(TagBase):
         return super().save(*args, **kwargs)
 
 
+@reversion.register()
 class ThemedArticle(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, verbose_name="稿件")
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_articles", verbose_name="主题")
@@ -90,15 +92,9 @@ def percent_field(verbose_name):
     )
 
 
-class ArticleQuerySet(models.QuerySet):
-    @staticmethod
-    def published_q(prefix: str = "") -> Q:
-        """Return the condition "the public may see it": article and its issue published and due."""
-        return published_q(prefix) & published_q(f"{prefix}page__issue__")
-
-    def published(self):
-        """Return the articles the public may see now."""
-        return self.filter(self.published_q())
+class ArticleQuerySet(PublishableQuerySet):
+    # An article is public while it and its issue both are.
+    public_through = ("", "page__issue__")
 
     def in_reading_order(self):
         """Order as the paper is read: newest issue, then page, then position on the page."""
@@ -122,6 +118,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("page", "page__issue")
 
 
+# An article's history includes its photos and its themes (through rows), so a restore brings both back.
+@reversion.register(follow=("images", "themedarticle_set"))
 class Article(Publishable):
     """One article as printed on a page."""
 
@@ -245,6 +243,7 @@ class Article(Publishable):
         return cached_reverse("articles:article", pk=self.pk)
 
 
+@reversion.register()
 class ArticleImage(models.Model):
     """A photo printed with an article, with its caption."""
 

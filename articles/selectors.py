@@ -10,7 +10,6 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from unionpaper.cache import shared
-from unionpaper.publishing import published_q
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
@@ -62,7 +61,7 @@ def issue_reading_order(issue_id: int, *, user=None) -> list[tuple[int, str]]:
 
     if can_preview_articles(user):
         return build(Article.objects.all())
-    return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.filter(published_q())))
+    return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.published_own()))
 
 
 def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, Article | None]:

@@ -2,7 +2,7 @@
 
 Only a 总编 publishes: the "发布整期" action shows what will go live and asks
 for confirmation (optionally with a time in the future) before
-``issues.services.publish_issue`` publishes everything in one transaction.
+``articles.publishing.publish_issue`` publishes everything in one transaction.
 """
 
 from collections import defaultdict
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles import publishing as services
+
 # Imported first on purpose: it registers article history (photos, themes)
 # before the page admin below would register Article without them.
 from articles.admin import ADMIN_FORMS_CSS, CompactInlineMixin, HistoryCompareMixin, UnsavedUploadsMixin
@@ -25,7 +27,6 @@ from articles.models import Article
 from articles.services import can_publish as can_publish_articles
 from unionpaper.publishing import Status
 
-from . import services
 from .models import Issue, Page
 
 

@@ -4,6 +4,7 @@ import io
 import re
 import unicodedata
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,7 +14,7 @@ from PIL import Image
 
 from unionpaper.dates import date_zh, weekday_zh
 from unionpaper.links import cached_reverse
-from unionpaper.publishing import Publishable, published_q
+from unionpaper.publishing import Publishable, PublishableQuerySet
 from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload, validate_pdf_upload
 
 THUMBNAIL_SIZE = (240, 360)
@@ -97,16 +98,14 @@ def fill_image_dimensions(instance, field_name: str, width_field: str):
             pass  # a missing or unreadable file is reported by its validator, not here
 
 
-class IssueQuerySet(models.QuerySet):
-    def published(self):
-        """Return the issues the public may see now."""
-        return self.filter(published_q())
-
+class IssueQuerySet(PublishableQuerySet):
     def latest_published(self):
         """Return the newest public issue, or None."""
         return self.published().order_by("-date").first()
 
 
+# An issue's history includes its pages, so a restore names the pages it keeps.
+@reversion.register(follow=("pages",))
 class Issue(Publishable):
     """One day's paper (一期)."""
 
@@ -159,12 +158,13 @@ class Issue(Publishable):
 class PageQuerySet(models.QuerySet):
     def published(self):
         """Return pages of public issues."""
-        return self.filter(published_q("issue__"))
+        return self.filter(Issue.objects.published_q("issue__"))
 
     def in_order(self):
         return self.order_by("sort_key")
 
 
+@reversion.register()
 class Page(models.Model):
     """One page (版) of an issue, with its scan and PDF."""
 

@@ -16,7 +16,6 @@ from django.db.models.functions import ExtractYear
 from articles.models import Article
 from articles.selectors import can_preview_articles
 from unionpaper.cache import shared
-from unionpaper.publishing import published_q
 
 from .models import Issue, Page, page_sort_key
 
@@ -43,7 +42,7 @@ def visible_articles_of_issues(*, user=None):
     if can_preview_issues(user):
         # The issue itself may be unpublished: its published articles are still not public.
         return Article.objects.all() if can_preview_articles(user) else Article.objects.published()
-    return Article.objects.filter(published_q())
+    return Article.objects.published_own()
 
 
 def _articles_prefetch(user, to_attr="visible_articles"):

@@ -32,8 +32,11 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import translation
 from django.utils.http import http_date
+
+from unionpaper.publishing import next_publication_time
 
 logger = logging.getLogger(__name__)
 
@@ -138,24 +141,8 @@ def _next_publication_time() -> float | None:
 
     Asked of the primary: a lagging replica may not have the schedule just saved.
     """
-    from django.db import DEFAULT_DB_ALIAS
-    from django.utils import timezone
-
-    from articles.models import Article
-    from issues.models import Issue
-    from unionpaper.publishing import Status
-
-    now = timezone.now()
-    times = [
-        model.objects.using(DEFAULT_DB_ALIAS)
-        .filter(status=Status.PUBLISHED, publish_at__gt=now)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-        for model in (Issue, Article)
-    ]
-    times = [t for t in times if t is not None]
-    return min(times).timestamp() if times else None
+    upcoming = next_publication_time(using=DEFAULT_DB_ALIAS)
+    return upcoming.timestamp() if upcoming else None
 
 
 def current_generation() -> float:

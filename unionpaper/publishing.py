@@ -6,6 +6,7 @@ is compared with *now* on every query, a scheduled publication takes effect
 with no cron job or worker.
 """
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,9 +19,78 @@ class Status(models.TextChoices):
 
 
 def published_q(prefix: str = "", *, now=None) -> Q:
-    """Return the condition "published and due" for the model at ``prefix``."""
+    """Return the condition "published and due" for the row at ``prefix`` (its own state only)."""
     now = now or timezone.now()
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__lte": now})
+
+
+def scheduled_q(prefix: str = "", *, now=None) -> Q:
+    """Return the condition "published, but its time is still to come" for the row at ``prefix``."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__gt": now})
+
+
+def public_from(*states: tuple[str, object]):
+    """Return when a row whose visibility needs every (status, publish_at) in ``states`` becomes public.
+
+    None means never, as things stand. This is ``PublishableQuerySet.published_q``
+    with its time test left for later, for stores (the search index) that
+    compare with *now* at query time.
+    """
+    if any(status != Status.PUBLISHED or publish_at is None for status, publish_at in states):
+        return None
+    return max(publish_at for _, publish_at in states)
+
+
+class PublishableQuerySet(models.QuerySet):
+    """Queries by publication state; the one statement of "what the public may see".
+
+    ``public_through`` lists the prefixes of every publishable row whose state
+    a row's visibility depends on: ``("",)`` for an issue, ``("", "page__issue__")``
+    for an article, which is public only while its issue is too.
+    """
+
+    public_through: tuple[str, ...] = ("",)
+
+    def published_q(self, prefix: str = "", *, now=None) -> Q:
+        """Return the condition "the public may see it now" for the row at ``prefix``.
+
+        A ``Q`` rather than a filter, so that it composes: inside annotations,
+        across relations (``Article.objects.published_q("tagged_articles__content_object__")``).
+        """
+        now = now or timezone.now()
+        condition = Q()
+        for through in self.public_through:
+            condition &= published_q(f"{prefix}{through}", now=now)
+        return condition
+
+    def published(self, *, now=None):
+        """Return the rows the public may see now."""
+        return self.filter(self.published_q(now=now))
+
+    def published_own(self, *, now=None):
+        """Return the rows whose own state is published and due, whatever rows they belong to."""
+        return self.filter(published_q(now=now))
+
+    def scheduled(self, *, now=None):
+        """Return the rows whose own publication time is still to come, soonest first."""
+        return self.filter(scheduled_q(now=now)).order_by("publish_at")
+
+
+def publishable_models() -> list[type["Publishable"]]:
+    """Return every installed concrete model with a publication state."""
+    return [m for m in apps.get_models() if issubclass(m, Publishable)]
+
+
+def next_publication_time(*, using: str | None = None):
+    """Return the soonest time at which something scheduled becomes due, or None."""
+    times = []
+    for model in publishable_models():
+        manager = model._default_manager.using(using) if using else model._default_manager
+        upcoming = manager.filter(scheduled_q()).order_by("publish_at").values_list("publish_at", flat=True).first()
+        if upcoming is not None:
+            times.append(upcoming)
+    return min(times) if times else None
 
 
 class Publishable(models.Model):

@@ -100,7 +100,11 @@ class DangerFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if (tag == "script" and self.allow_script_src and attrs.get("src", "").startswith("/static/")) or (tag == "link" and self.allow_head and attrs.get("href", "").startswith("/static/")) or (tag == "meta" and self.allow_head and "http-equiv" not in attrs):
+        if (
+            (tag == "script" and self.allow_script_src and attrs.get("src", "").startswith("/static/"))
+            or (tag == "link" and self.allow_head and attrs.get("href", "").startswith("/static/"))
+            or (tag == "meta" and self.allow_head and "http-equiv" not in attrs)
+        ):
             pass
         elif tag in BAD_TAGS or tag == "meta":
             self.problems.append(f"<{tag}>")

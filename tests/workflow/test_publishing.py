@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing as services
 from articles import services as article_services
 from articles.models import Article
-from issues import services
 from issues.models import Issue
 from tests.factories import make_article, make_issue, make_page
 from unionpaper.publishing import Status

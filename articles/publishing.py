@@ -1,4 +1,7 @@
-"""Publishing a whole issue: the issue and every article on its pages, all or nothing."""
+"""Publishing a whole issue: the issue and every article on its pages, all or nothing.
+
+It lives with the articles because it changes both: ``issues`` knows nothing of articles.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -8,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from issues.models import Issue
 from unionpaper.publishing import Status
 
-from .models import Issue
+from .models import Article
 
 PUBLISH_PERMISSION = "issues.publish_issue"
 
