@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.db import connections
 
-from .service import TEXT_SUFFIXES, ImportRun, folder_date
+from .media import folder_date
+from .service import TEXT_SUFFIXES, ImportRun
 
 _run: ImportRun | None = None
 

@@ -1,24 +1,17 @@
 """``manage.py import_articles PATH [PATH ...]``: import archive text files, scans and PDFs."""
 
-import csv
 from collections import Counter
 from contextlib import nullcontext
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from articles.importing.decoding import DecodeError, check_encoding
-from articles.importing.service import (
-    CREATED,
-    FAILED,
-    SKIPPED,
-    STATUS_ZH,
-    UNCHANGED,
-    UPDATED,
-    ImportRun,
-    collect,
-)
+from articles.importing.parallel import import_in_parallel
+from articles.importing.results import CREATED, FAILED, SKIPPED, STATUS_ZH, UNCHANGED, UPDATED, write_report
+from articles.importing.service import ImportRun, collect
 from articles.search import index as search_index
 
 
@@ -56,7 +49,7 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"用户 {user} 不存在（--user）")
         files = collect(paths)
-        settings = dict(draft=draft, dry_run=dry_run, encoding=encoding, user=account)
+        settings = {"draft": draft, "dry_run": dry_run, "encoding": encoding, "user": account}
         if not dry_run:
             # A run killed after committing files but before indexing their chunk left
             # articles out of the search index: index them before anything else.
@@ -64,12 +57,8 @@ class Command(BaseCommand):
             if repaired:
                 self.stderr.write(f"已为 {repaired} 篇尚未编入检索索引的稿件补建索引（上次导入可能中途被终止）")
         if workers > 1:
-            from django.db import connection
-
             if connection.vendor == "sqlite" and connection.is_in_memory_db():
                 raise CommandError("--workers 需要 PostgreSQL 或 SQLite 文件数据库（内存数据库无法在进程间共享）")
-            from articles.importing.parallel import import_in_parallel
-
             results_iter = import_in_parallel(files, workers=workers, **settings)
             session = nullcontext()
         else:
@@ -92,7 +81,7 @@ class Command(BaseCommand):
                 self._record(result, results, files_by_status, articles_by_status, bar, verbosity)
         bar.close()
         if report:
-            self._write_report(report, results)
+            write_report(report, results)
         prefix = "试运行（未写入）" if dry_run else "完成"
         counts = [files_by_status[s] for s in (CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED)]
         self.stdout.write(
@@ -117,15 +106,3 @@ class Command(BaseCommand):
         elif verbosity >= 2 or (verbosity >= 1 and result.status == SKIPPED):
             line = f"{STATUS_ZH[result.status]} {result.path}" + (f": {result.message}" if result.message else "")
             bar.write(line, file=self.stdout._out)
-
-    @staticmethod
-    def _write_report(filename, results):
-        with open(filename, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["file", "status", "article", "message"])
-            for result in sorted(results, key=lambda r: str(r.path)):
-                for row in result.rows or [None]:
-                    if row is None:
-                        writer.writerow([str(result.path), result.status, "", ""])
-                    else:
-                        writer.writerow([str(result.path), row.status, row.article, row.message])
