@@ -45,14 +45,12 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     candidates = [_canonical(encoding)] if encoding else list(DETECTED)
     errors = []
     for name in candidates:
-        raw = data
-        if name == "utf-8" and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            text = raw.decode(name)
+            text = data.decode(name)
         except UnicodeDecodeError as exc:
             errors.append(f"{name}：第 {exc.start} 字节起无法解码")
             continue
+        # A byte-order mark decodes to U+FEFF in UTF-8 and GB18030 alike; it is not part of the text.
         text = text.removeprefix("\ufeff")
         if bad := _CONTROL.search(text):
             errors.append(f"{name}：解码后含控制字符 U+{ord(bad.group()):04X}")
