@@ -198,7 +198,7 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp 4). Reader pages load only our own
 # scripts, styles and images: no inline script, no other hosts. The admin's
 # article form relaxes style-src for CKEditor on that view alone
-# (articles.admin.ArticleAdmin); the upload browser of django-ckeditor is
+# (unionpaper.editor.CKEDITOR_CSP); the upload browser of django-ckeditor is
 # staff-only and written with inline scripts, so it is left out.
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/ckeditor/browse/"],
@@ -297,8 +297,8 @@ CKEDITOR_UPLOAD_PATH = "uploads/"
 # Our backend applies the same checks as every other image upload (real
 # format, byte and pixel limits); the generator gives every file a random
 # name with the extension of its real format.
-CKEDITOR_IMAGE_BACKEND = "unionpaper.uploads.CKEditorImageBackend"
-CKEDITOR_FILENAME_GENERATOR = "unionpaper.uploads.ckeditor_filename"
+CKEDITOR_IMAGE_BACKEND = "unionpaper.editor.CKEditorImageBackend"
+CKEDITOR_FILENAME_GENERATOR = "unionpaper.editor.ckeditor_filename"
 CKEDITOR_RESTRICT_BY_DATE = True
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_RESTRICT_BY_USER = False

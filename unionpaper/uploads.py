@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
 
+from unionpaper import pdfs
+
 # Formats a page scan or article photo may have, and the extension each is stored under.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "TIFF": "tif", "WEBP": "webp", "GIF": "gif"}
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
@@ -200,45 +202,8 @@ class UploadImageField(models.ImageField):
 
 
 def inspect_pdf(fileobj) -> int:
-    """Return the number of pages of an uploaded PDF, or raise ValidationError."""
-    from pypdf import PdfReader
-
-    size = _size_of(fileobj)
-    if size is not None and size > MAX_PDF_BYTES:
-        raise ValidationError(f"PDF 文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_PDF_BYTES)}。", code="too_large")
-    pos = fileobj.tell() if hasattr(fileobj, "tell") else None
-    try:
-        fileobj.seek(0)
-        head = fileobj.read(PDF_HEADER_WINDOW)
-        if b"%PDF-" not in head:
-            raise ValidationError("文件不是 PDF（缺少 %PDF- 文件头）。", code="not_pdf")
-        fileobj.seek(0)
-        try:
-            reader = PdfReader(fileobj, strict=False)
-            if reader.is_encrypted:
-                raise ValidationError("PDF 已加密，无法检查，请上传未加密的版面 PDF。", code="encrypted")
-            pages = len(reader.pages)
-            root = reader.trailer["/Root"]
-            names = root.get("/Names")
-            active = (
-                "/OpenAction" in root or "/AA" in root or (names is not None and "/JavaScript" in names.get_object())
-            )
-            active = active or any("/AA" in page for page in reader.pages)
-        except ValidationError:
-            raise
-        except Exception as exc:
-            logger.warning("refused a damaged PDF %s: %s: %s", _name_of(fileobj), type(exc).__name__, exc)
-            raise ValidationError(
-                "PDF 文件已损坏或不完整，无法读取：请从排版软件重新导出 PDF 后再上传。", code="invalid_pdf"
-            ) from exc
-        if pages < 1:
-            raise ValidationError("PDF 没有页面。", code="invalid_pdf")
-        if active:
-            raise ValidationError("PDF 含有脚本或打开时自动执行的动作，出于安全不予接受。", code="active_pdf")
-    finally:
-        if pos is not None:
-            fileobj.seek(pos)
-    return pages
+    """Return the number of pages of an uploaded PDF, or raise ValidationError (rules in ``unionpaper.pdfs``)."""
+    return pdfs.inspect_pdf(fileobj, max_bytes=MAX_PDF_BYTES)
 
 
 def validate_pdf_upload(fieldfile):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from . import editor_uploads
+from . import editor
 from .converters import DateConverter
 from .health import health
 
@@ -16,8 +16,8 @@ admin.site.index_title = "采编管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before django-ckeditor's own: refusals answered in words CKEditor shows (unionpaper/editor_uploads.py).
-    path("ckeditor/upload/", editor_uploads.upload, name="ckeditor_upload"),
+    # Before django-ckeditor's own: refusals answered in words CKEditor shows (unionpaper/editor.py).
+    path("ckeditor/upload/", editor.upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("health/", health, name="health"),
     path("", include("issues.urls")),
