@@ -1,7 +1,9 @@
-"""Admin for issues and pages: build an issue, its pages and their articles.
+"""Admin for issues (期): an issue and its pages, and publishing it whole.
 
-Only a 总编 publishes: the "发布整期" action shows what will go live and asks
-for confirmation (optionally with a time in the future) before
+It lives with the articles, not in ``issues``, because its 发布整期 action
+publishes every article of the issue, and ``issues`` never imports ``articles``.
+Only a 总编 publishes: the action shows what will go live and asks for
+confirmation (optionally with a time in the future) before
 ``articles.publishing.publish_issue`` publishes everything in one transaction.
 """
 
@@ -16,18 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
 
-from articles import publishing as services
-
-# Imported first on purpose: it registers article history (photos, themes)
-# before the page admin below would register Article without them.
-from articles.admin import ADMIN_FORMS_CSS, CompactInlineMixin, HistoryCompareMixin, UnsavedUploadsMixin
-from articles.models import Article
-from articles.services import can_publish as can_publish_articles
+from issues.models import Issue, Page
+from unionpaper.adminkit import NewsroomAdmin
+from unionpaper.adminkit.files import CompactInlineMixin
 from unionpaper.publishing import Status
 
-from .models import Issue, Page
+from .. import publishing
 
 
 class PageInline(CompactInlineMixin, admin.TabularInline):
@@ -67,7 +64,7 @@ class PublishForm(forms.Form):
 class PublishCheck:
     """An issue's publish plan with what readers would miss: pages, and scans of pages."""
 
-    plan: services.PublishPlan
+    plan: publishing.PublishPlan
     pages: list
     unscanned: list  # pages without a scan: readers see 本版暂无版面图 there
 
@@ -87,7 +84,7 @@ def publish_checks(plans) -> list[PublishCheck]:
 
 
 @admin.register(Issue)
-class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
+class IssueAdmin(NewsroomAdmin):
     list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
     list_filter = ("status", ("date", admin.DateFieldListFilter))
     date_hierarchy = "date"
@@ -100,18 +97,15 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
         ("发布", {"fields": ("status", "publish_at"), "description": "整期发布请用列表页的“发布整期”操作。"}),
     )
 
-    class Media:
-        css = ADMIN_FORMS_CSS
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_page_count=Count("pages"))
 
     def has_publish_permission(self, request):
-        return services.can_publish_issue(request.user)
+        return publishing.can_publish_issue(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not services.can_publish_issue(request.user):
+        if not publishing.can_publish_issue(request.user):
             fields += ["status", "publish_at"]
         return fields
 
@@ -123,7 +117,7 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
             at = form.cleaned_data["publish_at"]
             for issue in queryset.order_by("date"):
                 try:
-                    plan = services.publish_issue(issue=issue, user=request.user, at=at)
+                    plan = publishing.publish_issue(issue=issue, user=request.user, at=at)
                 except PermissionDenied as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                     return None
@@ -132,7 +126,7 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
                 )
                 self.message_user(request, f"{issue}{when}，同时发布稿件 {len(plan.to_publish)} 篇。", messages.SUCCESS)
             return None
-        plans = [services.publish_plan(issue=issue) for issue in queryset.order_by("date")]
+        plans = [publishing.publish_plan(issue=issue) for issue in queryset.order_by("date")]
         checks = publish_checks(plans)
         context = {
             **self.admin_site.each_context(request),
@@ -153,7 +147,7 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
     @admin.action(description="撤回整期", permissions=["publish"])
     def unpublish_issues(self, request, queryset):
         for issue in queryset:
-            services.unpublish_issue(issue=issue, user=request.user)
+            publishing.unpublish_issue(issue=issue, user=request.user)
         self.message_user(request, f"已撤回 {queryset.count()} 期，读者将看不到它们。", messages.SUCCESS)
 
     @admin.display(description="出版日期", ordering="date")
@@ -167,90 +161,3 @@ class IssueAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
     @admin.display(description="版数", ordering="_page_count")
     def page_count(self, issue):
         return issue._page_count
-
-
-class ArticleInline(admin.TabularInline):
-    model = Article
-    extra = 0
-    fields = ("order", "kicker", "headline", "byline", "status", "edit_link")
-    readonly_fields = ("edit_link",)
-    ordering = ("order", "id")
-
-    @admin.display(description="正文")
-    def edit_link(self, article):
-        if not article.pk:
-            return "保存后可编辑正文"
-        return format_html(
-            '<a href="{}">编辑正文与主题</a>', reverse("admin:articles_article_change", args=[article.pk])
-        )
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not can_publish_articles(request.user) or getattr(request, "restoring_version", None):
-            # Arranging a page must not become a back door to publishing, and
-            # restoring a page's version does not publish or unpublish either.
-            fields.append("status")
-        return fields
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and request.user.has_perm("articles.edit_others_articles")
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and request.user.has_perm("articles.edit_others_articles")
-
-
-@admin.register(Page)
-class PageAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
-    list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
-    list_select_related = ("issue",)
-    list_filter = (("issue__date", admin.DateFieldListFilter),)
-    search_fields = ("code", "name", "editor", "issue__date")
-    date_hierarchy = "issue__date"
-    ordering = ("-issue__date", "sort_key")
-    autocomplete_fields = ("issue",)
-    inlines = [ArticleInline]
-    readonly_fields = ("scan_preview", "image_size")
-    fieldsets = (
-        (None, {"fields": ("issue", "code", "name", "editor")}),
-        ("版面图与 PDF", {"fields": ("image", "scan_preview", "image_size", "pdf")}),
-    )
-
-    class Media:
-        css = ADMIN_FORMS_CSS
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        match = getattr(request, "resolver_match", None)
-        # Count articles for the page list only: the article form's page
-        # autocomplete searches this queryset too, and must not join every article.
-        if match is not None and match.url_name == "issues_page_changelist":
-            queryset = queryset.annotate(_article_count=Count("articles"))
-        return queryset
-
-    @admin.display(description="稿件数", ordering="_article_count")
-    def article_count(self, page):
-        return page._article_count
-
-    @admin.display(description="缩略图")
-    def scan_thumbnail(self, page):
-        if not page.thumbnail:
-            return "—"
-        return format_html('<img src="{}" alt="{}" height="60">', page.thumbnail.url, page.label)
-
-    @admin.display(description="版面预览")
-    def scan_preview(self, page):
-        if not page.image:
-            return "尚未上传版面图"
-        src = page.thumbnail.url if page.thumbnail else page.image.url
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240"></a>',
-            page.image.url,
-            src,
-            page.label,
-        )
-
-    @admin.display(description="图片尺寸")
-    def image_size(self, page):
-        if not page.image_width:
-            return "—"
-        return f"{page.image_width} × {page.image_height} 像素"

@@ -3,7 +3,7 @@
 from django import template
 
 from issues.models import Issue
-from unionpaper.admin_scale import issue_date_hierarchy
+from unionpaper.adminkit.scale import issue_date_hierarchy
 
 register = template.Library()
 

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.db import connection
 
+from articles.admin import articles as article_admin
 from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
-from unionpaper import admin_scale
+from unionpaper.adminkit import scale as admin_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,6 @@ def test_admin_search_finds_words_in_drafts_bodies_and_spaced_names(admin_client
 
 
 def test_admin_search_says_when_it_lists_only_the_newest_matches(admin_client, monkeypatch):
-    from articles import admin as article_admin
-
     monkeypatch.setattr(article_admin, "ADMIN_SEARCH_LIMIT", 2)
     page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
     for n in range(3):

@@ -3,10 +3,10 @@
 django-reversion's admin restores with ``Revision.revert(delete=True)``: it
 reverts *every* object saved in that revision, deletes whatever the object
 follows now but did not then, and puts back the publication state of the
-time. For this paper that meant: restoring an issue deleted the pages added
-since (and, by cascade, their articles); restoring a version of a page also
-reverted the articles saved with it; and a 编辑 could publish or unpublish by
-restoring a version with another status. ``restore`` does instead:
+time. For this paper that would mean: restoring an issue deletes the pages
+added since (and, by cascade, their articles); restoring a version of a page
+also reverts the articles saved with it; and a 编辑 could publish or unpublish
+by restoring a version with another status. ``restore`` does instead:
 
 * it reverts the object and what it follows (reversion's ``follow``: an
   issue's pages, an article's photos and theme links) as they were saved in
@@ -19,12 +19,10 @@ restoring a version with another status. ``restore`` does instead:
   with the publish actions, which only the 总编 has.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Manager
 from django.utils import timezone
@@ -162,9 +160,11 @@ def restore(version) -> Restored:
                 raise ObjectDoesNotExist
             with transaction.atomic(using=v.db):
                 v.revert()
-        except (IntegrityError, ObjectDoesNotExist):
+        except (IntegrityError, ObjectDoesNotExist) as exc:
             if v is version:
-                raise RevertError(f"无法恢复“{version.object_repr}”的这个版本：它引用的内容已不存在或与现有内容冲突。")
+                raise RevertError(
+                    f"无法恢复“{version.object_repr}”的这个版本：它引用的内容已不存在或与现有内容冲突。"
+                ) from exc
             result.skipped.append(v)
         else:
             result.versions.append(v)
@@ -179,27 +179,3 @@ def publication_state(obj) -> str:
     if obj.status == Status.PUBLISHED and obj.publish_at:
         text += f"，发布时间 {timezone.localtime(obj.publish_at):%Y年%m月%d日 %H:%M}"
     return text
-
-
-def same_minute(a: datetime.datetime, b: datetime.datetime) -> bool:
-    return a.timestamp() // 60 == b.timestamp() // 60
-
-
-class PublishTimeField(forms.SplitDateTimeField):
-    """The admin's date and time boxes, which show a time to the minute.
-
-    A stored time has seconds (发布 sets it to *now*), which the time box
-    drops; without this, every save of an unchanged form cut them off and the
-    history showed 发布时间 as changed. Within the same minute the value
-    counts as unchanged; the admin then keeps the stored value
-    (``HistoryCompareMixin.save_model``).
-    """
-
-    def has_changed(self, initial, data):
-        if self.disabled or not isinstance(initial, datetime.datetime):
-            return super().has_changed(initial, data)
-        try:
-            value = self.clean(data)
-        except ValidationError:
-            return True
-        return value is None or not same_minute(initial, value)

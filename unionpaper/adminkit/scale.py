@@ -1,4 +1,4 @@
-"""Admin pieces that stay fast with a million articles."""
+"""Admin pieces that stay fast with a million rows (the articles list)."""
 
 import datetime
 

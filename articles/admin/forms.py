@@ -1,0 +1,52 @@
+"""The article form: themes typed as text, statuses offered by role, a hot area the browser checks."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from unionpaper.publishing import Status
+
+from ..models import Article
+from ..themes import format_themes
+
+AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
+
+
+class ThemeWidget(forms.TextInput):
+    """Text input for themes that suggests existing themes as the editor types."""
+
+    template_name = "articles/widgets/theme.html"
+
+    class Media:
+        js = ("articles/theme_autocomplete.js",)
+
+    def format_value(self, value):
+        if value is not None and not isinstance(value, str):
+            return format_themes([getattr(v, "tag", v) for v in value])
+        return value
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 (ArticleAdmin.fieldsets choose the fields the admin shows)
+        widgets = {"themes": ThemeWidget(attrs={"size": 60})}
+
+    #: Statuses the current user may choose; set by ArticleAdmin.get_form.
+    allowed_statuses = tuple(Status.values)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
+        for name in AREA_FIELDS:
+            if name in self.fields:
+                # The model refuses a box outside 0–100 and an area off the page (Article.clean); tell the browser too.
+                self.fields[name].widget.attrs.update(min="0", max="100")
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        if status not in self.allowed_statuses:
+            raise ValidationError(
+                f"你无权把稿件设为“{Status(status).label}”。" if status in Status.values else "无效的状态。"
+            )
+        return status

@@ -1,0 +1,59 @@
+"""Tables inside the admin's forms: the photos of an article, the articles of a page."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from unionpaper.adminkit.files import CompactInlineMixin
+
+from .. import services
+from ..models import Article, ArticleImage
+
+
+class ArticleImageInline(CompactInlineMixin, admin.TabularInline):
+    model = ArticleImage
+    extra = 0
+    # The photo's own column shows it small, linked to the full image.
+    fields = ("order", "image", "caption", "credit")
+    compact_files = {"image": {"link_text": "查看图片", "preview": True}}
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
+
+
+class ArticleInline(admin.TabularInline):
+    """The articles of a page, arranged on the page's form; the body is edited on the article's own form."""
+
+    model = Article
+    extra = 0
+    fields = ("order", "kicker", "headline", "byline", "status", "edit_link")
+    readonly_fields = ("edit_link",)
+    ordering = ("order", "id")
+
+    @admin.display(description="正文")
+    def edit_link(self, article):
+        if not article.pk:
+            return "保存后可编辑正文"
+        return format_html(
+            '<a href="{}">编辑正文与主题</a>', reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not services.can_publish(request.user) or getattr(request, "restoring_version", None):
+            # Arranging a page must not become a back door to publishing, and
+            # restoring a page's version does not publish or unpublish either.
+            fields.append("status")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and request.user.has_perm(services.EDIT_OTHERS_PERMISSION)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and request.user.has_perm(services.EDIT_OTHERS_PERMISSION)

@@ -1,0 +1,68 @@
+"""Admin for pages (版): a page's scan and PDF, together with the articles printed on it.
+
+It lives with the articles, not in ``issues``, because the page form edits
+the page's articles in a table, and ``issues`` never imports ``articles``.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from issues.models import Page
+from unionpaper.adminkit import NewsroomAdmin
+
+from .inlines import ArticleInline
+
+
+@admin.register(Page)
+class PageAdmin(NewsroomAdmin):
+    list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
+    list_select_related = ("issue",)
+    list_filter = (("issue__date", admin.DateFieldListFilter),)
+    search_fields = ("code", "name", "editor", "issue__date")
+    date_hierarchy = "issue__date"
+    ordering = ("-issue__date", "sort_key")
+    autocomplete_fields = ("issue",)
+    inlines = [ArticleInline]
+    readonly_fields = ("scan_preview", "image_size")
+    fieldsets = (
+        (None, {"fields": ("issue", "code", "name", "editor")}),
+        ("版面图与 PDF", {"fields": ("image", "scan_preview", "image_size", "pdf")}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        # Count articles for the page list only: the article form's page
+        # autocomplete searches this queryset too, and must not join every article.
+        if match is not None and match.url_name == "issues_page_changelist":
+            queryset = queryset.annotate(_article_count=Count("articles"))
+        return queryset
+
+    @admin.display(description="稿件数", ordering="_article_count")
+    def article_count(self, page):
+        return page._article_count
+
+    @admin.display(description="缩略图")
+    def scan_thumbnail(self, page):
+        if not page.thumbnail:
+            return "—"
+        return format_html('<img src="{}" alt="{}" height="60">', page.thumbnail.url, page.label)
+
+    @admin.display(description="版面预览")
+    def scan_preview(self, page):
+        if not page.image:
+            return "尚未上传版面图"
+        src = page.thumbnail.url if page.thumbnail else page.image.url
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240"></a>',
+            page.image.url,
+            src,
+            page.label,
+        )
+
+    @admin.display(description="图片尺寸")
+    def image_size(self, page):
+        if not page.image_width:
+            return "—"
+        return f"{page.image_width} × {page.image_height} 像素"
