@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.html import strip_tags
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -18,6 +17,7 @@ from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_u
 
 from .bylines import normalize_name, parse_byline
 from .sanitize import clean_html
+from .text import plain_text
 from .themes import free_theme_slug, theme_slug, validate_theme_name
 
 AUTHOR_SEPARATOR = "、"
@@ -237,7 +237,7 @@ class Article(Publishable):
     @property
     def plain_text(self) -> str:
         """Return the body without markup (for snippets, feeds and search)."""
-        return strip_tags(self.body).replace("&nbsp;", " ").strip()
+        return plain_text(self.body, paragraph="").strip()
 
     def get_absolute_url(self):
         return cached_reverse("articles:article", pk=self.pk)

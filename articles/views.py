@@ -3,7 +3,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
@@ -14,6 +13,7 @@ from . import selectors
 from .citations import gbt7714
 from .sanitize import clean_html
 from .search.api import back_to_results, highlight_html, result_neighbours
+from .text import plain_text
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120
@@ -36,7 +36,7 @@ def article_detail(request, pk):
         "page": article.page,
         "issue": article.page.issue,
         "body_html": body_html,
-        "summary": Truncator(" ".join(strip_tags(cleaned).replace("&nbsp;", " ").split())).chars(SUMMARY_CHARS),
+        "summary": Truncator(" ".join(plain_text(cleaned, paragraph="").split())).chars(SUMMARY_CHARS),
         "query": query,
         "themes": article.theme_list,
         "images": article.photos,

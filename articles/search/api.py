@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from . import highlight
-from .engine import MAX_RESULTS, Filters, backend
+from .backends import MAX_RESULTS, Filters, backend
 from .forms import PER_PAGE
 from .query import QueryError, parse
 from .results import neighbours, search_params

@@ -5,7 +5,7 @@ from django import forms
 from issues.models import normalize_page_code
 
 from ..bylines import normalize_name
-from .engine import SORTS
+from .backends import SORTS
 
 FORMATS = ("csv", "json", "ris")
 PER_PAGE = 20

@@ -145,7 +145,7 @@ def mark_html(fragment: str, terms) -> str:
             continue
         opens = {s for s, _ in found}
         closes = {e for _, e in found}
-        for unit, at in zip(units, starts):
+        for unit, at in zip(units, starts[:-1], strict=True):
             if at in closes:
                 out.append("</mark>")
             if at in opens:

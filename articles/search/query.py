@@ -32,10 +32,6 @@ class Term:
     parts: tuple  # runs of letters, digits and Han characters
     negated: bool = False
 
-    @property
-    def single_char(self) -> bool:
-        return any(len(p) == 1 for p in self.parts)
-
 
 @dataclass
 class Query:

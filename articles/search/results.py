@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ..models import Article, Theme
+from ..text import plain_text
 from . import highlight
-from .engine import MAX_RESULTS, Filters, Matches, backend
+from .backends import MAX_RESULTS, Filters, Matches, backend
 from .forms import PER_PAGE, SearchForm
-from .index import body_text
 from .query import Query, QueryError, parse
 from .text import normalize
 
@@ -143,7 +143,7 @@ def run(data, *, per_page=PER_PAGE, facets=True) -> Search:
                 number=n,
                 url=url,
                 headline=highlight.mark_text(article.headline, terms),
-                snippet=highlight.snippet(body_text(article.body), terms),
+                snippet=highlight.snippet(plain_text(article.body), terms),
             )
         )
     return search

@@ -19,6 +19,7 @@ import functools
 import os
 import re
 import unicodedata
+from operator import add
 
 import opencc
 
@@ -28,7 +29,7 @@ _SPACE_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
 _RUN = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 
-# Positions PostgreSQL keeps in a tsvector stop at 16,383; see docs/search.md.
+# A run's first token comes this far after the last bigram of the run before, so no phrase spans two runs.
 RUN_GAP = 2
 
 
@@ -92,21 +93,29 @@ def runs(normalized: str) -> list[str]:
     return _RUN.findall(normalized)
 
 
-def run_bigrams(run: str) -> list[str]:
-    """Return the overlapping bigrams of one run (``法律援助`` → 法律 律援 援助)."""
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+def bigrams(run: str) -> list[str]:
+    """Return the overlapping bigrams of one run (``法律援助`` → 法律 律援 援助); none for one character.
+
+    The index stores them and every query looks them up: both call this.
+    """
+    return list(map(add, run, run[1:]))
 
 
-def positioned_tokens(normalized: str, start: int = 1):
-    """Yield ``(token, position)`` for the index (step 5 above)."""
-    pos = start
+def run_tokens(run: str) -> list[str]:
+    """Return what the index holds for one run: its bigrams, then its last character alone."""
+    tokens = bigrams(run)
+    tokens.append(run[-1])
+    return tokens
+
+
+def positioned_runs(normalized: str, start: int = 1) -> tuple[list[tuple[list[str], int]], int]:
+    """Return the index tokens of each run with the position of its first token (step 5 above).
+
+    A run's tokens take consecutive positions; the next run starts RUN_GAP
+    after the run's last bigram. Also return the position after the last run.
+    """
+    found, pos = [], start
     for run in runs(normalized):
-        for i in range(len(run) - 1):
-            yield run[i : i + 2], pos + i
-        yield run[-1], pos + len(run) - 1
+        found.append((run_tokens(run), pos))
         pos += len(run) - 1 + RUN_GAP
-
-
-def index_text(*parts: str) -> str:
-    """Return the normalized text of several fields, kept apart like punctuation."""
-    return " | ".join(normalize(p) for p in parts if p)
+    return found, pos

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from articles.search import engine, results
+from articles.search import results
+from articles.search.backends import postgres, sqlite
 from tests.factories import make_article, make_issue, make_page
 
 
@@ -37,9 +38,10 @@ def pages(q, sort, per_page=5, **params):
 @pytest.mark.parametrize("q", ["帮扶", "职工帮扶", "帮扶 -中心", "职工 帮扶"])
 def test_bounded_path_returns_the_exact_path_results(spread, monkeypatch, sort, q, limits):
     exact, exact_search = pages(q, sort)
-    monkeypatch.setattr(engine, "EXACT_LIMIT", limits[0])
-    monkeypatch.setattr(engine, "VERIFY_LIMIT", limits[1])
-    monkeypatch.setattr(engine, "RANK_WINDOW", 3)
+    monkeypatch.setattr(postgres, "EXACT_LIMIT", limits[0])
+    monkeypatch.setattr(postgres, "VERIFY_LIMIT", limits[1])
+    for backend in (postgres, sqlite):
+        monkeypatch.setattr(backend, "RANK_WINDOW", 3)
     bounded, bounded_search = pages(q, sort)
     if sort == "relevance":
         # Ranking is bounded to the newest window; the set is the same.
@@ -51,7 +53,7 @@ def test_bounded_path_returns_the_exact_path_results(spread, monkeypatch, sort, 
 
 
 def test_bounded_path_respects_filters(spread, monkeypatch):
-    monkeypatch.setattr(engine, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(postgres, "EXACT_LIMIT", 2)
     found, _ = pages("帮扶", "newest", start="2020-01-01", end="2021-12-31")
     assert found == ["2021-0", "2021-1", "2021-2", "2020-0", "2020-1", "2020-2"]
     found, _ = pages("职工帮扶", "oldest", start="2020-01-01", end="2021-12-31")
@@ -59,7 +61,7 @@ def test_bounded_path_respects_filters(spread, monkeypatch):
 
 
 def test_large_counts_are_estimates_only_where_the_engine_bounds_them(spread, monkeypatch, client):
-    monkeypatch.setattr(engine, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(postgres, "EXACT_LIMIT", 2)
     search = results.run({"q": "帮扶"}, per_page=2)
     if connection.vendor == "sqlite":
         # FTS5 counts every match exactly at SQLite's scale.

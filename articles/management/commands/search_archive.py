@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.search import results
-from articles.search.engine import SORTS
+from articles.search.backends import SORTS
 
 
 class Command(BaseCommand):
