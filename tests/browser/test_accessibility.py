@@ -1,0 +1,132 @@
+"""No barrier for any reader: axe-core finds nothing, tap targets are big enough, nothing scrolls sideways.
+
+Every public view, and the newsroom's article form, on a 360 x 740 phone at
+2x and on a desktop. What axe reports is compared with ``KNOWN``: violations
+that are known and not yet fixed, each naming the view and axe's rule. A
+violation not listed fails the test; the list only ever shrinks.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from tests.a11y import axe_violations, describe, horizontal_overflow, small_targets
+from tests.admin_browser import log_in
+from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.workflow.conftest import chief  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+SCREENS = {"phone": PHONE, "desktop": DESKTOP}
+
+# (view, axe rule) pairs reported now whose fix is in templates and views, not yet made.
+KNOWN = {
+    # Two unnamed search landmarks (the header's and the page's own): each form needs an aria-label.
+    ("home", "landmark-unique"),
+    ("page", "landmark-unique"),
+    ("search", "landmark-unique"),
+    # The split publish date and time, and the photo inline's fields, have no label of their own.
+    ("admin article form", "label"),
+    # Django's tabular inline leaves its first header cell empty; its breadcrumbs are links told by colour alone.
+    ("admin article form", "empty-table-header"),
+    ("admin article form", "link-in-text-block"),
+}
+# Visible controls and links that must be at least 44 x 44 CSS px on a phone, per view.
+TAP_TARGETS = (
+    ".site-nav a, .site-search button, .site-search input, .pager > a, .scan-tools button, "
+    ".site-footer a, .issue-search button, .theme-cloud a, .article-themes a, .page-strip a, "
+    ".year-nav a, .search-export a, .search-sort a, .search-pages a, .issue-pdf a, .scan-caption a, .scan-missing a"
+)
+# Tap targets (view, text as small_targets shows it, without the size) known to be small until templates change.
+KNOWN_SMALL = set()
+
+BODY = "<p>市总工会在园区设立职工服务站，职工下班后可以就近咨询法律问题、报名技能培训、领取防暑用品。</p>" * 3
+
+
+@pytest.fixture
+def paper():
+    """Return the URLs of every public view over two issues with scans, areas, themes and a photo."""
+    for date in (datetime.date(2023, 1, 1), datetime.date(2023, 1, 8)):
+        issue = make_issue(date, number=date.day, serial=1250 + date.day)
+        for p, (code, name) in enumerate((("A01", "要闻"), ("A02", "工会动态"))):
+            page = make_page(issue, code, name=name, pdf=True)
+            page.image.save("scan.png", ContentFile(png_bytes(1200, 1800, color=(240, 235, 220))), save=False)
+            page.save()
+            for n in range(2):
+                article = make_article(
+                    page,
+                    headline=f"{date.day}日第{p + 1}版职工服务站第{n + 1}篇",
+                    kicker="园区职工有了新去处" if n == 0 else "",
+                    subtitle="下班后就近咨询法律问题" if n == 0 else "",
+                    order=n,
+                    body=BODY,
+                    byline="本报记者 王晓明 通讯员 李 华",
+                    themes=["职工服务", "法律援助"],
+                    area_left=5,
+                    area_top=5 + n * 45,
+                    area_width=90,
+                    area_height=40,
+                )
+    photo = article.images.create(caption="服务站里，律师为职工答疑。", credit="王晓明", order=0)
+    photo.image.save("photo.jpg", ContentFile(png_bytes(1600, 1067, color=(120, 140, 160), fmt="JPEG")))
+    return {
+        "home": "/",
+        "page": page.get_absolute_url(),
+        "article": article.get_absolute_url(),
+        "issue": issue.get_absolute_url(),
+        "calendar": "/issues/?year=2023",
+        "theme": "/themes/职工服务/",
+        "theme list": "/themes/",
+        "search": "/search/?q=职工服务站",
+        "admin article form": f"/admin/articles/article/{article.pk}/change/",
+    }
+
+
+def visit(browser, live_server, chief, paper, screen):  # noqa: F811 (fixture)
+    """Yield (view, Playwright page) for every view, signed in for the admin only."""
+    reader = browser.new_context(locale="zh-CN", **SCREENS[screen])
+    staff = browser.new_context(locale="zh-CN", **SCREENS[screen])
+    try:
+        page = reader.new_page()
+        admin = log_in(staff, live_server.url, chief)
+        for view, url in paper.items():
+            tab = admin if view.startswith("admin") else page
+            response = tab.goto(live_server.url + url)
+            assert response.status == 200, (view, url, response.status)
+            tab.wait_for_load_state("load")
+            yield view, tab
+    finally:
+        reader.close()
+        staff.close()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_axe_finds_no_barrier_on_any_view(browser, live_server, chief, paper, screen):  # noqa: F811 (fixture)
+    found = {}
+    for view, tab in visit(browser, live_server, chief, paper, screen):
+        new = [v for v in axe_violations(tab) if (view, v["id"]) not in KNOWN]
+        if new:
+            found[view] = describe(new)
+    assert not found, "\n".join(f"{screen} · {view}:\n{text}" for view, text in found.items())
+
+
+def test_nothing_scrolls_sideways_and_controls_are_big_enough_to_tap_on_a_phone(
+    browser,
+    live_server,
+    chief,  # noqa: F811 (fixture)
+    paper,
+):
+    wide, small = {}, {}
+    for view, tab in visit(browser, live_server, chief, paper, "phone"):
+        if overflow := horizontal_overflow(tab):
+            wide[view] = overflow
+        if view.startswith("admin"):
+            continue
+        targets = [t for t in small_targets(tab, TAP_TARGETS) if (view, t.rsplit(" ", 1)[0]) not in KNOWN_SMALL]
+        if targets:
+            small[view] = targets
+    assert not wide, f"pages wider than the 360 px phone (px too wide): {wide}"
+    assert not small, "tap targets under 44 x 44 px:\n" + "\n".join(f"{v}: {t}" for v, t in small.items())
