@@ -1,0 +1,344 @@
+"""Dependency keys: what a cached public page shows, and when a change makes it stale.
+
+While a page renders, the selectors and views it calls declare what it shows:
+``depends_on(article)`` for a row (``article:12``, ``page:34``,
+``issue:2024-05-01``, ``theme:7``) and ``depends_on_list(LATEST_ISSUE)`` for a
+list whose membership or order it shows (``list:latest-issue``,
+``list:theme:7``, ``list:calendar:2024``, ``list:feeds``,
+``list:sitemap:articles`` …). ``depends_until(when)`` adds a time after which
+the page is no longer true (历史上的今天 at midnight). Every page also
+depends on ``site``, which a deploy changes.
+
+A change names the keys it touches (``unionpaper.invalidation`` says which),
+and ``changed(keys)`` gives each a new *version*: the next tick of one clock
+shared by every process. A cached entry keeps the tick read before its
+render began and the keys it recorded, and is fresh while every key's
+version is no newer than that tick. A render that began before a change
+committed read the old rows, so its tick is older than the version the
+commit sets, and it is never served after the commit. Only the keys a change
+names move: every other page stays cached.
+
+The same keys go to a shared HTTP cache in front as surrogate keys
+(``unionpaper.frontend_cache``), which purges them after the commit.
+"""
+
+import datetime
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+
+from unionpaper import frontend_cache
+
+CLOCK_KEY = "unionpaper:dep-clock"
+VERSION_PREFIX = "unionpaper:dep:"
+# Longer than any cached entry lives (a day by default), so that once a
+# version has expired no entry made before its change is left: a missing
+# version then means "unchanged while any cached entry was made".
+VERSION_SECONDS = 30 * 24 * 3600
+# More keys than this in one change (a large import) touch the whole site instead.
+MAX_KEYS_PER_CHANGE = 5000
+
+SITE = "site"
+LATEST_ISSUE = "list:latest-issue"
+THEMES = "list:themes"
+FEEDS = "list:feeds"
+SEARCH = "list:search"
+CALENDAR_YEARS = "list:calendar"
+SITEMAP_INDEX = "list:sitemap"
+SITEMAP_SECTIONS = ("sections", "issues", "pages", "articles", "themes")
+
+
+def issue_key(date: datetime.date) -> str:
+    return f"issue:{date.isoformat()}"
+
+
+def issue_list(date: datetime.date) -> str:
+    """The issue's pages in order and its articles in reading order (版面导航, 上一篇/下一篇)."""
+    return f"list:issue:{date.isoformat()}"
+
+
+def issue_neighbours_list(date: datetime.date) -> str:
+    """The published issues before and after the one of ``date`` (上一期/下一期)."""
+    return f"list:issue-neighbours:{date.isoformat()}"
+
+
+def page_list(page_id: int) -> str:
+    """The public articles on a page, in order."""
+    return f"list:page:{page_id}"
+
+
+def theme_list(theme_id: int) -> str:
+    """The public articles of a theme, newest first (theme page, theme feed, related articles)."""
+    return f"list:theme:{theme_id}"
+
+
+def on_this_day_list(month: int, day: int) -> str:
+    """The public articles of earlier years' issues of this month and day (历史上的今天)."""
+    return f"list:on-this-day:{month:02d}-{day:02d}"
+
+
+def calendar_list(year: int) -> str:
+    """The published issues of a year (往期回顾)."""
+    return f"list:calendar:{year}"
+
+
+def sitemap_list(section: str) -> str:
+    return f"list:sitemap:{section}"
+
+
+def key_for(obj) -> str:
+    """Return the key of a row a page shows: ``article:12``, ``page:34``, ``issue:2024-05-01``, ``theme:7``."""
+    name = obj._meta.model_name
+    if name == "issue":
+        return issue_key(obj.date)
+    if name in ("article", "page", "theme"):
+        if obj.pk is None:
+            raise ValueError(f"an unsaved {name} has no key")
+        return f"{name}:{obj.pk}"
+    raise TypeError(f"no dependency key for {obj._meta.label}")
+
+
+# --- What a page shows ---------------------------------------------------------------------------
+
+
+@dataclass
+class Dependencies:
+    """The keys a render read, and the time after which its result is no longer true (epoch, or None)."""
+
+    keys: set = field(default_factory=set)
+    until: float | None = None
+
+    def add_until(self, until: float | None) -> None:
+        if until is not None and (self.until is None or until < self.until):
+            self.until = until
+
+    def merge(self, other: "Dependencies") -> None:
+        self.keys |= other.keys
+        self.add_until(other.until)
+
+
+_recording: ContextVar[Dependencies | None] = ContextVar("unionpaper_dependencies", default=None)
+
+
+@contextmanager
+def recording():
+    """Record what is shown inside the block; an enclosing recording gets the same keys when it ends.
+
+    Shared data built once for many pages records its own keys, and each page
+    using it adds them to its own (``note(dependencies)``).
+    """
+    outer = _recording.get()
+    deps = Dependencies()
+    token = _recording.set(deps)
+    try:
+        yield deps
+    finally:
+        _recording.reset(token)
+        if outer is not None:
+            outer.merge(deps)
+
+
+def note(deps: Dependencies) -> None:
+    """Add keys recorded elsewhere (a cached piece of shared data) to the current recording."""
+    current = _recording.get()
+    if current is not None:
+        current.merge(deps)
+
+
+def depends_on(*objs) -> None:
+    """Declare that the page being rendered shows these rows."""
+    current = _recording.get()
+    if current is not None:
+        current.keys.update(key_for(obj) for obj in objs if obj is not None)
+
+
+def depends_on_list(*names: str) -> None:
+    """Declare that the page being rendered shows the membership or order of these lists."""
+    current = _recording.get()
+    if current is not None:
+        current.keys.update(names)
+
+
+def depends_until(when) -> None:
+    """Declare that what the page shows stops being true at ``when`` (a datetime or epoch seconds)."""
+    current = _recording.get()
+    if current is not None and when is not None:
+        current.add_until(when.timestamp() if isinstance(when, datetime.datetime) else float(when))
+
+
+# --- Versions ------------------------------------------------------------------------------------
+
+
+def version_key(key: str) -> str:
+    return f"{VERSION_PREFIX}{key}"
+
+
+def clock() -> int:
+    """Return the current tick: an entry whose render starts now is stamped with it."""
+    tick = cache.get(CLOCK_KEY)
+    return tick if tick is not None else _start_clock()
+
+
+def _start_clock() -> int:
+    # A clock lost with its cache starts again from the time in milliseconds,
+    # which no earlier tick can have passed (changes come far less often).
+    cache.add(CLOCK_KEY, int(time.time() * 1000), timeout=None)
+    return cache.get(CLOCK_KEY)
+
+
+def _advance() -> int:
+    try:
+        return cache.incr(CLOCK_KEY)
+    except ValueError:  # no clock yet
+        _start_clock()
+        return cache.incr(CLOCK_KEY)
+
+
+def invalidate(keys: Iterable[str]) -> None:
+    """Give every key a new version now: entries made before this moment that show them are stale."""
+    keys = set(keys)
+    if not keys:
+        return
+    if len(keys) > MAX_KEYS_PER_CHANGE:
+        keys = {SITE}
+    tick = _advance()
+    stamp = (tick, time.time())
+    cache.set_many({version_key(k): stamp for k in keys}, timeout=VERSION_SECONDS)
+
+
+def fresh(made_at: int, made_wall: float, keys: Iterable[str], versions: dict, *, settle: float = 0.0) -> bool:
+    """Return True when an entry made at tick ``made_at`` still shows what ``keys`` stand for.
+
+    ``versions`` holds what the cache has under ``version_key(k)`` (missing:
+    unchanged). With ``settle`` (a read replica's lag), an entry made less
+    than that long after a change of one of its keys is not trusted, since it
+    may have been read from a replica that did not have the change yet.
+    """
+    for key in (SITE, *keys):
+        stored = versions.get(version_key(key))
+        if stored is None:
+            continue
+        tick, when = stored
+        if tick > made_at or (settle and made_wall - when < settle):
+            return False
+    return True
+
+
+# The keys last seen for each cached entry, per process, so that a hit
+# fetches the entry and its versions in one round trip.
+_KNOWN_LIMIT = 20000
+_known_keys: "OrderedDict[str, tuple]" = OrderedDict()
+
+
+def _remember(name: str, keys: tuple) -> None:
+    _known_keys[name] = keys
+    _known_keys.move_to_end(name)
+    if len(_known_keys) > _KNOWN_LIMIT:
+        _known_keys.popitem(last=False)
+
+
+@dataclass
+class Entry:
+    """A cached value with what it depends on."""
+
+    value: object
+    made_at: int
+    made_wall: float
+    keys: tuple
+    until: float | None
+
+    def is_fresh(self, versions: dict, *, settle: float = 0.0) -> bool:
+        if self.until is not None and time.time() >= self.until:
+            return False
+        return fresh(self.made_at, self.made_wall, self.keys, versions, settle=settle)
+
+
+def lookup(name: str, *, settle: float = 0.0, also: Iterable[str] = ()) -> tuple[Entry | None, int, dict]:
+    """Return the fresh entry under ``name`` (or None), the tick to stamp a new render with, and ``also``'s values.
+
+    One round trip when this process has seen the entry's keys before; the
+    tick comes from the same round trip, before any row is read.
+    """
+    hint = _known_keys.get(name, ())
+    wanted = [CLOCK_KEY, name, version_key(SITE), *(version_key(k) for k in hint), *also]
+    found = cache.get_many(wanted)
+    tick = found.get(CLOCK_KEY)
+    if tick is None:
+        tick = _start_clock()
+    entry = found.get(name)
+    if not isinstance(entry, Entry):
+        return None, tick, found
+    if entry.keys != hint:
+        _remember(name, entry.keys)
+        found.update(cache.get_many([version_key(k) for k in entry.keys if k not in hint]))
+    return (entry if entry.is_fresh(found, settle=settle) else None), tick, found
+
+
+def store(name: str, value, deps: Dependencies, made_at: int, *, timeout: int) -> Entry:
+    """Keep ``value`` under ``name`` with what it depends on, stamped with the tick read before it was made."""
+    keys = tuple(sorted(deps.keys))
+    entry = Entry(value=value, made_at=made_at, made_wall=time.time(), keys=keys, until=deps.until)
+    if deps.until is not None:
+        timeout = max(1, min(timeout, int(deps.until - time.time()) + 1))
+    cache.set(name, entry, timeout=timeout)
+    _remember(name, keys)
+    return entry
+
+
+# --- Changes -------------------------------------------------------------------------------------
+
+
+class _Deferral:
+    def __init__(self):
+        self.keys: set = set()
+
+
+_deferral: ContextVar[_Deferral | None] = ContextVar("unionpaper_deferred_keys", default=None)
+
+
+def _commit(keys: frozenset) -> None:
+    invalidate(keys)
+    # Purged only once the app's own entries are stale, so that the shared cache fetches what is new.
+    frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
+
+
+def changed(keys: Iterable[str], *, using=None) -> None:
+    """Make the pages showing ``keys`` stale now, and again once the change commits.
+
+    A page rendered between the change and its commit still shows the old
+    rows; the second version keeps it from being served after the commit.
+    Inside ``deferring()`` the keys wait for the end of the block.
+    """
+    keys = frozenset(keys)
+    if not keys:
+        return
+    held = _deferral.get()
+    if held is not None:
+        held.keys |= keys
+        return
+    invalidate(keys)
+    transaction.on_commit(lambda: _commit(keys), using=using)
+
+
+@contextmanager
+def deferring():
+    """Collect the keys of every change inside the block and make them stale once, when it ends (even by an error).
+
+    For bulk writers such as the importer; inside another such block the outer one holds the keys.
+    """
+    if _deferral.get() is not None:
+        yield
+        return
+    held = _Deferral()
+    token = _deferral.set(held)
+    try:
+        yield
+    finally:
+        _deferral.reset(token)
+        changed(held.keys)

@@ -1,0 +1,400 @@
+"""What a change touches: the dependency keys of the pages that show it (see ``unionpaper.cache_keys``).
+
+Every change is compared as two states of its row, before and after (None
+for a row created or deleted), read from the database it is written to. A
+row's own key always moves; the keys of the lists it shows up in move when
+it joins or leaves them or changes its place in them: being published or
+unpublished (its own or its issue's), moving to another page or issue,
+being reordered, a date or page code changing, a theme added or taken away.
+An edit of an article nobody may see yet (a draft, or one scheduled for
+later) touches no public page; a scheduled publication touches its lists
+when its time comes (``keys_coming_due``).
+
+This module is wiring: it knows the issues and articles apps, and is
+connected from their ``AppConfig.ready`` through ``connect()``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from unionpaper import cache_keys as ck
+from unionpaper.publishing import Status
+
+_BEFORE = "_cache_state_before"
+
+
+def _public(status, publish_at, now) -> bool:
+    return status == Status.PUBLISHED and publish_at is not None and publish_at <= now
+
+
+def _models():
+    from articles.models import Article, ArticleImage, Theme, ThemedArticle
+    from issues.models import Issue, Page
+
+    return Issue, Page, Article, ArticleImage, Theme, ThemedArticle
+
+
+# --- States -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueState:
+    pk: int
+    date: datetime.date
+    public: bool
+    number: int | None
+    serial: int | None
+
+
+@dataclass(frozen=True)
+class PageState:
+    pk: int
+    issue_id: int
+    issue_date: datetime.date
+    issue_public: bool
+    code: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    pk: int
+    page_id: int
+    issue_date: datetime.date
+    page_sort_key: str
+    order: int
+    public: bool  # its own state and its issue's
+    theme_ids: frozenset
+
+    @property
+    def placement(self):
+        return (self.public, self.page_id, self.issue_date, self.page_sort_key, self.order)
+
+
+@dataclass(frozen=True)
+class ThemeState:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class PhotoState:
+    pk: int
+    article_id: int
+
+
+def issue_state(pk, using=None) -> IssueState | None:
+    Issue = _models()[0]
+    row = Issue._default_manager.using(using).filter(pk=pk).values("date", "status", "publish_at", "number", "serial")
+    row = row.first()
+    if row is None:
+        return None
+    public = _public(row["status"], row["publish_at"], timezone.now())
+    return IssueState(pk=pk, date=row["date"], public=public, number=row["number"], serial=row["serial"])
+
+
+def page_state(pk, using=None) -> PageState | None:
+    Page = _models()[1]
+    fields = ("issue_id", "issue__date", "issue__status", "issue__publish_at", "code", "sort_key")
+    row = Page._default_manager.using(using).filter(pk=pk).values(*fields).first()
+    if row is None:
+        return None
+    return PageState(
+        pk=pk,
+        issue_id=row["issue_id"],
+        issue_date=row["issue__date"],
+        issue_public=_public(row["issue__status"], row["issue__publish_at"], timezone.now()),
+        code=row["code"],
+        sort_key=row["sort_key"],
+    )
+
+
+def article_state(pk, using=None) -> ArticleState | None:
+    _, _, Article, _, _, ThemedArticle = _models()
+    fields = (
+        "page_id",
+        "order",
+        "status",
+        "publish_at",
+        "page__sort_key",
+        "page__issue__date",
+        "page__issue__status",
+        "page__issue__publish_at",
+    )
+    row = Article._default_manager.using(using).filter(pk=pk).values(*fields).first()
+    if row is None:
+        return None
+    now = timezone.now()
+    themes = ThemedArticle._default_manager.using(using).filter(content_object_id=pk).values_list("tag_id", flat=True)
+    return ArticleState(
+        pk=pk,
+        page_id=row["page_id"],
+        issue_date=row["page__issue__date"],
+        page_sort_key=row["page__sort_key"],
+        order=row["order"],
+        public=_public(row["status"], row["publish_at"], now)
+        and _public(row["page__issue__status"], row["page__issue__publish_at"], now),
+        theme_ids=frozenset(themes),
+    )
+
+
+def theme_state(pk, using=None) -> ThemeState | None:
+    Theme = _models()[4]
+    row = Theme._default_manager.using(using).filter(pk=pk).values("name", "slug").first()
+    return ThemeState(pk=pk, name=row["name"], slug=row["slug"]) if row else None
+
+
+def photo_state(pk, using=None) -> PhotoState | None:
+    ArticleImage = _models()[3]
+    article_id = ArticleImage._default_manager.using(using).filter(pk=pk).values_list("article_id", flat=True).first()
+    return PhotoState(pk=pk, article_id=article_id) if article_id is not None else None
+
+
+# --- Keys of a change ---------------------------------------------------------------------------
+
+
+def _article_lists(state: ArticleState) -> set[str]:
+    """The lists a public article is a member of."""
+    date = state.issue_date
+    return {
+        ck.page_list(state.page_id),
+        ck.issue_list(date),
+        ck.on_this_day_list(date.month, date.day),
+        ck.FEEDS,
+        ck.THEMES,
+        ck.SEARCH,
+        ck.sitemap_list("articles"),
+        ck.SITEMAP_INDEX,
+        *(ck.theme_list(t) for t in state.theme_ids),
+    }
+
+
+def article_keys(before: ArticleState | None, after: ArticleState | None) -> set[str]:
+    """Return the keys an article's change touches."""
+    pk = (after or before).pk
+    keys = {f"article:{pk}"}
+    shown = [s for s in (before, after) if s is not None and s.public]
+    if not shown:
+        return keys  # no public page shows it, before or after
+    # Its text is searched, and its sitemap entry carries the time of its last change.
+    keys |= {ck.SEARCH, ck.sitemap_list("articles"), ck.SITEMAP_INDEX}
+    moved = before is None or after is None or before.placement != after.placement
+    if moved or before.theme_ids != after.theme_ids:
+        for state in shown:
+            keys |= _article_lists(state)
+    return keys
+
+
+def _issue_neighbour_dates(state: IssueState, using=None) -> list[datetime.date]:
+    """Return the dates of the published issues just before and after ``state``'s, other than itself."""
+    Issue = _models()[0]
+    others = Issue._default_manager.using(using).published().exclude(pk=state.pk)
+    found = [
+        others.filter(date__lt=state.date).order_by("-date").values_list("date", flat=True).first(),
+        others.filter(date__gt=state.date).order_by("date").values_list("date", flat=True).first(),
+    ]
+    return [d for d in found if d is not None]
+
+
+def _theme_ids_of_issue(issue_id, using=None) -> set[int]:
+    ThemedArticle = _models()[5]
+    rows = ThemedArticle._default_manager.using(using).filter(
+        content_object__page__issue_id=issue_id,
+        content_object__status=Status.PUBLISHED,
+        content_object__publish_at__lte=timezone.now(),
+    )
+    return set(rows.values_list("tag_id", flat=True).distinct())
+
+
+def issue_keys(before: IssueState | None, after: IssueState | None, using=None) -> set[str]:
+    """Return the keys an issue's change touches (its pages and articles show it: ``issue:<date>``)."""
+    states = [s for s in (before, after) if s is not None]
+    keys = {ck.issue_key(s.date) for s in states}
+    shown = [s for s in states if s.public]
+    if not shown:
+        return keys
+    keys |= {ck.sitemap_list("issues"), ck.SITEMAP_INDEX}
+    keys |= {ck.calendar_list(s.date.year) for s in shown}  # the calendar shows 期号
+    moved = before is None or after is None or (before.public, before.date) != (after.public, after.date)
+    if not moved:
+        return keys
+    # It joins or leaves the list of published issues, or moves in it; its articles join or leave theirs.
+    keys |= {ck.LATEST_ISSUE, ck.CALENDAR_YEARS, ck.FEEDS, ck.THEMES, ck.SEARCH}
+    keys |= {ck.sitemap_list(section) for section in ("pages", "articles", "themes")}
+    for state in states:
+        date = state.date
+        keys |= {ck.calendar_list(date.year), ck.issue_neighbours_list(date), ck.issue_list(date)}
+        keys.add(ck.on_this_day_list(date.month, date.day))
+        keys |= {ck.issue_neighbours_list(d) for d in _issue_neighbour_dates(state, using)}
+    keys |= {ck.theme_list(t) for t in _theme_ids_of_issue((after or before).pk, using)}
+    return keys
+
+
+def _page_article_states(page_id, using=None) -> list[ArticleState]:
+    Article = _models()[2]
+    pks = Article._default_manager.using(using).filter(page_id=page_id).values_list("pk", flat=True)
+    return [s for s in (article_state(pk, using) for pk in pks) if s is not None]
+
+
+def page_keys(before: PageState | None, after: PageState | None, using=None) -> set[str]:
+    """Return the keys a page's change touches (pages of the issue show its code and name in the strip)."""
+    pk = (after or before).pk
+    keys = {f"page:{pk}"}
+    shown = [s for s in (before, after) if s is not None and s.issue_public]
+    if not shown:
+        return keys
+    keys |= {ck.sitemap_list("pages"), ck.SITEMAP_INDEX}
+    placed = lambda s: (s.issue_id, s.issue_date, s.sort_key)  # noqa: E731
+    if before is None or after is None or placed(before) != placed(after):
+        keys |= {ck.issue_list(s.issue_date) for s in shown}
+        keys.add(ck.page_list(pk))
+        # Lists in reading order (themes, feeds, 历史上的今天) place its articles by page.
+        for article in _page_article_states(pk, using):
+            if article.public:
+                keys |= _article_lists(article)
+        keys |= {ck.on_this_day_list(s.issue_date.month, s.issue_date.day) for s in shown}
+    return keys
+
+
+def theme_keys(before: ThemeState | None, after: ThemeState | None) -> set[str]:
+    """Return the keys a theme's change touches (its articles join or leave it through ``themed_keys``)."""
+    pk = (after or before).pk
+    keys = {f"theme:{pk}"}
+    if before is None or after is None or (before.name, before.slug) != (after.name, after.slug):
+        keys |= {ck.THEMES, ck.SEARCH, ck.sitemap_list("themes"), ck.SITEMAP_INDEX}
+    return keys
+
+
+def themed_keys(article_id, theme_ids, using=None) -> set[str]:
+    """Return the keys touched when the article ``article_id`` joins or leaves the themes ``theme_ids``."""
+    state = article_state(article_id, using)
+    if state is None or not state.public:
+        return {f"article:{article_id}"}
+    keys = {f"article:{article_id}", ck.THEMES, ck.SEARCH, ck.sitemap_list("themes"), ck.SITEMAP_INDEX}
+    return keys | {ck.theme_list(t) for t in theme_ids}
+
+
+def photo_keys(before: PhotoState | None, after: PhotoState | None) -> set[str]:
+    """Return the keys a photo's change touches: the article it is printed with."""
+    return {f"article:{s.article_id}" for s in (before, after) if s is not None}
+
+
+def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None) -> set[str]:
+    """Return the keys of what became public by itself in ``(start, end]``: scheduled issues and articles.
+
+    Their publication time is a dependency time of the pages they join: the
+    first request after it moves these keys, with no cron job.
+    """
+    Issue, _, Article, *_ = _models()
+    keys = set()
+    due = {"status": Status.PUBLISHED, "publish_at__gt": start, "publish_at__lte": end}
+    for pk in Issue._default_manager.using(using).filter(**due).values_list("pk", flat=True):
+        after = issue_state(pk, using)
+        if after is not None and after.public:
+            keys |= issue_keys(None, after, using)
+    for pk in Article._default_manager.using(using).filter(**due).values_list("pk", flat=True):
+        after = article_state(pk, using)
+        if after is not None and after.public:
+            keys |= article_keys(None, after)
+    return keys
+
+
+# --- Signals ------------------------------------------------------------------------------------
+
+
+def _tracked():
+    Issue, Page, Article, ArticleImage, Theme, _ = _models()
+    return {
+        Issue: (issue_state, lambda b, a, using: issue_keys(b, a, using)),
+        Page: (page_state, lambda b, a, using: page_keys(b, a, using)),
+        Article: (article_state, lambda b, a, using: article_keys(b, a)),
+        ArticleImage: (photo_state, lambda b, a, using: photo_keys(b, a)),
+        Theme: (theme_state, lambda b, a, using: theme_keys(b, a)),
+    }
+
+
+def _remember_before(sender, instance, raw=False, using=None, **_kwargs):
+    if raw or instance.pk is None:
+        return
+    state, _ = _tracked()[sender]
+    setattr(instance, _BEFORE, state(instance.pk, using))
+
+
+def _saved(sender, instance, raw=False, using=None, **_kwargs):
+    if raw:  # fixtures and restores: rows may arrive before those they belong to
+        ck.changed({ck.SITE}, using=using)
+        return
+    state, keys = _tracked()[sender]
+    before = instance.__dict__.pop(_BEFORE, None)
+    ck.changed(keys(before, state(instance.pk, using), using), using=using)
+
+
+def _deleted(sender, instance, using=None, **_kwargs):
+    before = instance.__dict__.pop(_BEFORE, None)
+    if before is not None:
+        _, keys = _tracked()[sender]
+        ck.changed(keys(before, None, using), using=using)
+
+
+def _themed_row_changed(sender, instance, raw=False, using=None, **_kwargs):
+    if raw:
+        ck.changed({ck.SITE}, using=using)
+        return
+    ck.changed(themed_keys(instance.content_object_id, {instance.tag_id}, using), using=using)
+
+
+def _themes_changed(sender, instance, action, reverse=False, pk_set=None, using=None, **_kwargs):
+    ThemedArticle = _models()[5]
+    if action == "pre_clear":
+        # What a clear takes away is known only before it.
+        rows = ThemedArticle._default_manager.using(using)
+        rows = rows.filter(tag_id=instance.pk) if reverse else rows.filter(content_object_id=instance.pk)
+        column = "content_object_id" if reverse else "tag_id"
+        instance.__dict__["_cache_cleared"] = set(rows.values_list(column, flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    ids = instance.__dict__.pop("_cache_cleared", set()) if action == "post_clear" else set(pk_set or ())
+    if reverse:  # theme.tagged_articles …: ``ids`` are articles
+        keys = set()
+        for article_id in ids:
+            keys |= themed_keys(article_id, {instance.pk}, using)
+    else:
+        keys = themed_keys(instance.pk, ids, using)
+    ck.changed(keys, using=using)
+
+
+def connect(*models) -> None:
+    """Move the keys of what a change touches whenever one of ``models`` is saved or deleted."""
+    ThemedArticle = _models()[5]
+    for model in models:
+        name = model.__name__
+        if model is ThemedArticle:
+            post_save.connect(_themed_row_changed, sender=model, dispatch_uid="dep-keys-save-ThemedArticle")
+            post_delete.connect(_themed_row_changed, sender=model, dispatch_uid="dep-keys-delete-ThemedArticle")
+            m2m_changed.connect(_themes_changed, sender=model, dispatch_uid="dep-keys-themes")
+            continue
+        pre_save.connect(_remember_before, sender=model, dispatch_uid=f"dep-keys-before-save-{name}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"dep-keys-save-{name}")
+        pre_delete.connect(_remember_before, sender=model, dispatch_uid=f"dep-keys-before-delete-{name}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"dep-keys-delete-{name}")
+
+
+def disconnect(*models) -> None:
+    """Undo ``connect`` for ``models``."""
+    ThemedArticle = _models()[5]
+    for model in models:
+        name = model.__name__
+        if model is ThemedArticle:
+            post_save.disconnect(sender=model, dispatch_uid="dep-keys-save-ThemedArticle")
+            post_delete.disconnect(sender=model, dispatch_uid="dep-keys-delete-ThemedArticle")
+            m2m_changed.disconnect(sender=model, dispatch_uid="dep-keys-themes")
+            continue
+        pre_save.disconnect(sender=model, dispatch_uid=f"dep-keys-before-save-{name}")
+        post_save.disconnect(sender=model, dispatch_uid=f"dep-keys-save-{name}")
+        pre_delete.disconnect(sender=model, dispatch_uid=f"dep-keys-before-delete-{name}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"dep-keys-delete-{name}")
