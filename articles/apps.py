@@ -6,4 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "稿件与主题"
 
     def ready(self):
-        from .search import signals  # noqa: F401  (keeps the search index current)
+        # Models, and the core modules that define model classes, load only once the app registry is ready.
+        from unionpaper.cache import bump_on_changes_of, bump_on_relation_changes_of
+
+        from .models import Article, ArticleImage, Theme, ThemedArticle
+        from .search import signals  # noqa: F401  (connects the receivers that keep the search index current)
+
+        bump_on_changes_of(Article, ArticleImage, Theme, ThemedArticle)
+        bump_on_relation_changes_of(ThemedArticle, dispatch_uid="page-cache-themes")

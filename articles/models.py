@@ -6,16 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, PublishableQuerySet
-from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload
+from unionpaper.uploads import GeneratedName, UploadImageField, fill_image_dimensions, validate_image_upload
 
-from .bylines import normalize_name, parse_byline
+from .bylines import parse_byline
 from .sanitize import clean_html
 from .text import plain_text
 from .themes import free_theme_slug, theme_slug, validate_theme_name
@@ -99,19 +98,6 @@ class ArticleQuerySet(PublishableQuerySet):
     def in_reading_order(self):
         """Order as the paper is read: newest issue, then page, then position on the page."""
         return self.order_by("-page__issue__date", "page__sort_key", "order", "id")
-
-    def by_author(self, name: str):
-        """Return articles by ``name`` (spaces ignored: ``刘 飞`` finds ``刘飞``)."""
-        name = normalize_name(name)
-        if not name:
-            return self.none()
-        sep = AUTHOR_SEPARATOR
-        return self.filter(
-            Q(author_names=name)
-            | Q(author_names__startswith=f"{name}{sep}")
-            | Q(author_names__endswith=f"{sep}{name}")
-            | Q(author_names__contains=f"{sep}{name}{sep}")
-        )
 
     def with_page(self):
         """Fetch page and issue in the same query (for lists and citations)."""
@@ -270,7 +256,5 @@ class ArticleImage(models.Model):
         return self.caption or f"图片 {self.pk}"
 
     def save(self, *args, **kwargs):
-        from issues.models import fill_image_dimensions
-
         fill_image_dimensions(self, "image", "width")
         super().save(*args, **kwargs)

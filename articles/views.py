@@ -1,13 +1,22 @@
-"""Public views of articles and themes."""
+"""Public views of articles and themes, and of the e-paper (数字报) pages that show them.
+
+The latest issue, an issue and a page show an issue's pages with their
+articles, so they live here, above both apps; ``unionpaper/urls.py`` mounts
+them under the ``issues`` namespace beside the views of issues alone.
+"""
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from issues.views import preview_aware
+from issues import selectors as issue_selectors
+from issues.models import Issue
+from issues.renditions import page_renditions
+from unionpaper.previews import preview_aware
 
 from . import selectors
 from .citations import gbt7714
@@ -17,6 +26,78 @@ from .text import plain_text
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120
+
+
+def _page_context(request, view):
+    return {
+        "issue": view.issue,
+        "page": view.page,
+        "pages": view.pages,
+        "articles": view.articles,
+        "areas": view.areas,
+        "previous_page": view.previous_page,
+        "next_page": view.next_page,
+        "renditions": page_renditions(view.page),
+        "preview": view.preview,
+        "canonical_url": request.build_absolute_uri(view.page.get_absolute_url()),
+    }
+
+
+@require_safe
+def latest(request):
+    """Show the latest published issue opened at its first page, with 历史上的今天."""
+    issue = Issue.objects.latest_published()
+    history = selectors.on_this_day(today=timezone.localdate())
+    if issue is None:
+        return render(request, "issues/no_issue.html", {"history": history})
+    view = selectors.page_view(issue=issue, code=None)
+    if view is None:
+        # An issue published before its pages were added: its contents (none yet), and the way to the one before.
+        pages = selectors.issue_pages_with_articles(issue=issue)
+        previous_issue, next_issue = issue_selectors.issue_neighbours(issue)
+        context = {
+            "issue": issue,
+            "pages": pages,
+            "history": history,
+            "previous_issue": previous_issue,
+            "next_issue": next_issue,
+        }
+        return render(request, "issues/issue_detail.html", context)
+    context = _page_context(request, view)
+    context.update(front=True, history=history)
+    return render(request, "issues/page_detail.html", context)
+
+
+@require_safe
+def issue_detail(request, date):
+    """Show one issue: 版面导航, every headline by page, 上一期/下一期, the whole-issue PDF."""
+    issue = get_object_or_404(issue_selectors.visible_issues(user=request.user), date=date)
+    pages = selectors.issue_pages_with_articles(issue=issue, user=request.user)
+    previous_issue, next_issue = issue_selectors.issue_neighbours(issue)
+    preview = not issue.is_public or any(not a.is_public for p in pages for a in p.visible_articles)
+    context = {
+        "issue": issue,
+        "pages": pages,
+        "previous_issue": previous_issue,
+        "next_issue": next_issue,
+        "has_pdf": any(p.pdf for p in pages),
+        "preview": preview,
+        "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
+    }
+    return preview_aware(render(request, "issues/issue_detail.html", context), preview)
+
+
+@require_safe
+def page_detail(request, date, code):
+    """Show one page: the scan with a clickable area per article, its articles, 上一版/下一版."""
+    issue = get_object_or_404(issue_selectors.visible_issues(user=request.user), date=date)
+    view = selectors.page_view(issue=issue, code=code, user=request.user)
+    if view is None:
+        raise Http404("本期没有这一版。")
+    if view.page.code != code:
+        # ``a3`` and ``A3`` reach ``A03``; the address shared is always the printed one.
+        return redirect(view.page, permanent=True)
+    return preview_aware(render(request, "issues/page_detail.html", _page_context(request, view)), view.preview)
 
 
 @require_safe

@@ -6,6 +6,10 @@ class IssuesConfig(AppConfig):
     verbose_name = "报纸期次与版面"
 
     def ready(self):
-        from unionpaper.cache import connect_signals
+        # Models, and the core modules that define model classes, load only once the app registry is ready.
+        from unionpaper.cache import bump_on_changes_of, start_afresh_after_migrate_of
 
-        connect_signals(self)
+        from .models import Issue, Page
+
+        bump_on_changes_of(Issue, Page)
+        start_afresh_after_migrate_of(self)

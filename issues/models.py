@@ -15,7 +15,13 @@ from PIL import Image
 from unionpaper.dates import date_zh, weekday_zh
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, PublishableQuerySet
-from unionpaper.uploads import GeneratedName, UploadImageField, validate_image_upload, validate_pdf_upload
+from unionpaper.uploads import (
+    GeneratedName,
+    UploadImageField,
+    fill_image_dimensions,
+    validate_image_upload,
+    validate_pdf_upload,
+)
 
 THUMBNAIL_SIZE = (240, 360)
 
@@ -82,20 +88,6 @@ def page_sort_key(code: str) -> str:
         return code
     prefix, number, suffix = match.groups()
     return f"{prefix}{int(number):05d}{suffix}"
-
-
-def fill_image_dimensions(instance, field_name: str, width_field: str):
-    """Store an image's size if it is missing.
-
-    Django leaves it empty when the image was saved from an unnamed
-    ``ContentFile``; left empty, every later load of the row would open the
-    file to measure it.
-    """
-    if getattr(instance, field_name) and not getattr(instance, width_field):
-        try:
-            instance._meta.get_field(field_name).update_dimension_fields(instance, force=True)
-        except (OSError, ValueError):
-            pass  # a missing or unreadable file is reported by its validator, not here
 
 
 class IssueQuerySet(PublishableQuerySet):
@@ -212,13 +204,6 @@ class Page(models.Model):
             label += f" {self.name}"
         return f"{self.issue.date_display} {label}" if self.issue_id else label
 
-    def clean(self):
-        self.code = normalize_page_code(self.code)
-        if self.issue_id and self.code:
-            clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError({"code": f"本期已有第{clash.first().code}版。"})
-
     def save(self, *args, **kwargs):
         self.code = normalize_page_code(self.code)
         self.sort_key = page_sort_key(self.code)
@@ -227,6 +212,16 @@ class Page(models.Model):
             self._make_thumbnail()
         fill_image_dimensions(self, "image", "image_width")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return cached_reverse("issues:page", date=self.issue.date.isoformat(), code=self.code)
+
+    def clean(self):
+        self.code = normalize_page_code(self.code)
+        if self.issue_id and self.code:
+            clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"code": f"本期已有第{clash.first().code}版。"})
 
     def _image_changed(self) -> bool:
         if not self.image:
@@ -255,6 +250,3 @@ class Page(models.Model):
     def citation(self) -> str:
         """Return the citation line: 《职工天地》(2023年01月01日 第A34版)."""
         return f"《{settings.PAPER_NAME}》({self.issue.date_display} 第{self.code}版)"
-
-    def get_absolute_url(self):
-        return cached_reverse("issues:page", date=self.issue.date.isoformat(), code=self.code)

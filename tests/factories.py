@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+import re
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -61,3 +62,15 @@ def make_article(page=None, *, headline="职工书屋开进车间", published=Tr
     if themes:
         article.themes.add(*themes)
     return article
+
+
+def found_by_author(name: str) -> list[Article]:
+    """Return the articles a reader finds on /search/ by the author filter alone, in the order shown."""
+    from django.test import Client
+
+    response = Client().get("/search/", {"author": name})
+    assert response.status_code == 200, response.status_code
+    hit = r'class="search-hit">\s*<h2><a href="/articles/(\d+)/'
+    ids = [int(pk) for pk in re.findall(hit, response.content.decode())]
+    found = Article.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]

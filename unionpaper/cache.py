@@ -32,10 +32,12 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import translation
 from django.utils.http import http_date
 
+from unionpaper.paths import UNCACHED_PREFIXES
 from unionpaper.publishing import next_publication_time
 
 logger = logging.getLogger(__name__)
@@ -50,9 +52,6 @@ NEVER = "never"
 _request_generation: ContextVar[dict | None] = ContextVar("unionpaper_request_generation", default=None)
 # The DeferredBumps holding this context's bumps, if any.
 _deferred_bumps: ContextVar["DeferredBumps | None"] = ContextVar("unionpaper_deferred_bumps", default=None)
-
-# Paths that are never cached: editors' pages, uploads, health checks, files.
-UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
 
 
 def content_generation() -> float:
@@ -82,8 +81,6 @@ def bump_generation_now_and_on_commit(**_signal_kwargs) -> None:
     generation. While a ``DeferredBumps`` is deferring, the bump waits for
     its ``flush()``.
     """
-    from django.db import transaction
-
     deferred = _deferred_bumps.get()
     if deferred is not None:
         deferred.pending = True
@@ -122,20 +119,6 @@ class DeferredBumps:
             bump_generation_now_and_on_commit()
 
 
-@contextmanager
-def one_bump_for_many_changes():
-    """Move the generation on once when the block ends (even by an error), not at every save inside it.
-
-    Inside another such block the outer one holds the bumps, and this one's flush finds none.
-    """
-    bumps = DeferredBumps()
-    try:
-        with bumps.deferring():
-            yield
-    finally:
-        bumps.flush()
-
-
 def _next_publication_time() -> float | None:
     """Return the epoch time of the next scheduled publication, or None.
 
@@ -145,21 +128,15 @@ def _next_publication_time() -> float | None:
     return upcoming.timestamp() if upcoming else None
 
 
-def current_generation() -> float:
-    """Return the generation, first moving it on if a scheduled publication has come due.
-
-    Inside a request the answer is kept for the rest of that request, so that
-    one page reads it from the cache once however many parts it shares.
-    """
-    return _generation_and()[0]
-
-
 def _generation_and(*keys: str) -> tuple[float, dict]:
     """Return the generation and whatever the cache holds under ``keys``, in one round trip.
 
-    The next publication time is stored with the generation it was found
-    in: one found before a change (which may have scheduled something new)
-    does not count after it.
+    The generation is first moved on if a scheduled publication has come
+    due. Inside a request it is read once and kept for the rest of that
+    request, however many parts of the page are shared. The next
+    publication time is stored with the generation it was found in: one
+    found before a change (which may have scheduled something new) does not
+    count after it.
     """
     memo = _request_generation.get()
     if memo is not None and "generation" in memo:
@@ -301,20 +278,29 @@ def start_afresh_after_migrate(**_signal_kwargs) -> None:
         )
 
 
-def connect_signals(app_config):
-    """Move the generation on whenever content a public page may show changes, and after ``migrate``."""
-    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+def bump_on_changes_of(*models) -> None:
+    """Move the generation on whenever a row of ``models`` is saved or deleted.
 
-    from articles.models import Article, ArticleImage, Theme, ThemedArticle
-    from issues.models import Issue, Page
-
-    for model in (Issue, Page, Article, ArticleImage, Theme, ThemedArticle):
+    Each app calls this from its ``AppConfig.ready()`` for the models a public page may show.
+    """
+    for model in models:
         post_save.connect(
             bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}"
         )
         post_delete.connect(
             bump_generation_now_and_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
         )
-    m2m_changed.connect(bump_generation_now_and_on_commit, sender=ThemedArticle, dispatch_uid="page-cache-themes")
-    # Sent once per app at the end of every migrate, even one with nothing to apply; once is enough.
+
+
+def bump_on_relation_changes_of(through, *, dispatch_uid: str) -> None:
+    """Move the generation on whenever the many-to-many relation ``through`` changes."""
+    m2m_changed.connect(bump_generation_now_and_on_commit, sender=through, dispatch_uid=dispatch_uid)
+
+
+def start_afresh_after_migrate_of(app_config) -> None:
+    """Move the generation on at the end of every ``migrate``.
+
+    Sent once per app at the end of every migrate, even one with nothing to
+    apply: one app's signal is enough.
+    """
     post_migrate.connect(start_afresh_after_migrate, sender=app_config, dispatch_uid="page-cache-migrate")

@@ -1,6 +1,12 @@
-"""Path converters for the public URLs."""
+"""Path converters for the public URLs; importing this module registers them.
+
+Each URL module that uses ``<date:…>`` imports it, so the converter exists
+before its patterns are built, whichever URL module loads first.
+"""
 
 import datetime
+
+from django.urls import register_converter
 
 
 class DateConverter:
@@ -16,3 +22,6 @@ class DateConverter:
 
     def to_url(self, value):
         return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+register_converter(DateConverter, "date")

@@ -8,11 +8,10 @@ every read outside such a request go to the primary.
 
 from contextvars import ContextVar
 
+from unionpaper.paths import PRIMARY_ONLY_PREFIXES
+
 REPLICA = "replica"
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
-
-# Paths whose reads must see the editor's own writes at once.
-PRIMARY_ONLY_PREFIXES = ("/admin/", "/ckeditor/", "/health/")
 
 
 class PrimaryReplicaRouter:

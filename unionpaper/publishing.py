@@ -87,7 +87,7 @@ def next_publication_time(*, using: str | None = None):
     times = []
     for model in publishable_models():
         manager = model._default_manager.using(using) if using else model._default_manager
-        upcoming = manager.filter(scheduled_q()).order_by("publish_at").values_list("publish_at", flat=True).first()
+        upcoming = manager.scheduled().values_list("publish_at", flat=True).first()
         if upcoming is not None:
             times.append(upcoming)
     return min(times) if times else None

@@ -11,6 +11,7 @@ Every refusal is said in Chinese, with the reason an editor can act on; what
 Pillow or pypdf said about a damaged file is logged, not shown.
 """
 
+import contextlib
 import logging
 import os
 import uuid
@@ -199,6 +200,19 @@ class UploadImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": UploadImageFormField, **kwargs})
+
+
+def fill_image_dimensions(instance, field_name: str, width_field: str):
+    """Store an image's size if it is missing.
+
+    Django leaves it empty when the image was saved from an unnamed
+    ``ContentFile``; left empty, every later load of the row would open the
+    file to measure it.
+    """
+    if getattr(instance, field_name) and not getattr(instance, width_field):
+        # A missing or unreadable file is reported by its validator, not here.
+        with contextlib.suppress(OSError, ValueError):
+            instance._meta.get_field(field_name).update_dimension_fields(instance, force=True)
 
 
 def inspect_pdf(fileobj) -> int:

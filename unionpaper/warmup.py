@@ -9,6 +9,7 @@ the database: a connection opened before the fork would be shared by the
 workers.
 """
 
+import contextlib
 from pathlib import Path
 
 from django.apps import apps
@@ -49,9 +50,8 @@ def warm() -> list[str]:
     if not settings.DEBUG:
         from django.contrib.staticfiles.storage import staticfiles_storage
 
-        try:
+        # Without collectstatic there is no manifest to read: the first request says so.
+        with contextlib.suppress(ValueError):
             staticfiles_storage.url("reader/reader.css")
-        except ValueError:
-            pass  # collectstatic has not run: the first request says so
     connections.close_all()
     return compiled

@@ -79,7 +79,7 @@ def draw_page(*, paper: str, date_text: str, code: str, name: str, articles: lis
         label_width = draw.textlength(label, font=font) if font else 34 * len(label)
         _text(draw, (WIDTH - MARGIN - label_width, 40), label, 34, fill="#b3001b")
         draw.line([MARGIN, 120, WIDTH - MARGIN, 120], fill="#b3001b", width=3)
-    for article, block in zip(articles, blocks):
+    for article, block in zip(articles, blocks, strict=False):
         x, y = block.left, block.top
         draw.rectangle([x, y, x + block.width, y + block.height], outline="#ccc", width=2)
         inner = x + 20

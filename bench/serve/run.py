@@ -70,7 +70,7 @@ from django.db import transaction
 from django.utils import timezone
 from articles.models import Article, Theme, ThemedArticle
 from issues.models import Issue, Page, page_sort_key
-from issues.demo import content
+from articles.demo import content
 from unionpaper.publishing import Status
 if Issue.objects.count() >= {issues}:
     print("reuse", Issue.objects.count(), Article.objects.count()); raise SystemExit

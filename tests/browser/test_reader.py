@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
-from issues.demo.drawing import draw_page, layout
+from articles.demo.drawing import draw_page, layout
 from tests.factories import make_article, make_issue, make_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def build_issue(date, pages):
         page = make_page(issue, code, name=name, pdf=True)
         page.image.save("scan.png", ContentFile(png), save=False)
         page.save()
-        for order, (headline, block) in enumerate(zip(headlines, blocks)):
+        for order, (headline, block) in enumerate(zip(headlines, blocks, strict=False)):
             made[headline] = make_article(
                 page,
                 headline=headline,

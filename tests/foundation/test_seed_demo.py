@@ -6,6 +6,7 @@ from PIL import Image
 
 from articles.models import Article, Theme
 from issues.models import Issue, Page
+from tests.factories import found_by_author
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_seed_demo_creates_published_issues_with_scans_pdfs_and_themed_articles(
     names = set(Theme.objects.values_list("name", flat=True))
     assert {"法律援助", "技能竞赛", "劳模工匠", "职工维权", "困难帮扶"} <= names
     # Spaced bylines come out as searchable names.
-    assert Article.objects.by_author("陈静").exists()
+    assert found_by_author("陈静")
 
 
 def test_every_demo_article_has_an_area_inside_its_drawn_page():

@@ -65,7 +65,7 @@ def test_changing_a_page_pdf_makes_a_new_issue_pdf(client, issue):
     assert after != before and len(reader.pages) == 3
     assert [int(p.mediabox.width) for p in reader.pages] == [201, 200, 203]
     page.pdf.delete(save=True)
-    fewer, reader = joined(client, issue)
+    _, reader = joined(client, issue)
     assert [int(p.mediabox.width) for p in reader.pages] == [201, 203]
 
 

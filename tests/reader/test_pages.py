@@ -52,7 +52,8 @@ def test_page_scan_has_a_titled_link_over_each_articles_area(client, issue):
         r'<svg class="scan-areas" viewBox="0 0 100 100" preserveAspectRatio="none".*?</svg>', html, re.S
     ).group(0)
     areas = re.findall(
-        r'<a class="area" href="(/articles/\d+/)"[^>]*><title>([^<]+)</title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/></a>',
+        r'<a class="area" href="(/articles/\d+/)"[^>]*><title>([^<]+)</title>'
+        r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/></a>',
         svg,
     )
     assert [(title, x, y, w, h) for _, title, x, y, w, h in areas] == [

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles.demo import content
+from articles.demo.drawing import draw_page, layout, png_to_pdf
 from articles.models import Article
-from issues.demo import content
-from issues.demo.drawing import draw_page, layout, png_to_pdf
 from issues.models import Issue, Page, page_sort_key
 from unionpaper.dates import date_zh
 from unionpaper.publishing import Status
@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 page.image.save(f"{code}.png", ContentFile(png), save=False)
                 page.pdf.save(f"{code}.pdf", ContentFile(png_to_pdf(png)), save=False)
                 page.save()
-            for order, (slug, article, block) in enumerate(zip(slugs, articles, blocks), start=1):
+            for order, (slug, article, block) in enumerate(zip(slugs, articles, blocks, strict=False), start=1):
                 key = f"demo/{issue.date.isoformat()}/{code}/{slug}"
                 if Article.objects.filter(source_key=key).exists():
                     continue
