@@ -3,6 +3,7 @@
 import pytest
 
 from articles.search import results
+from tests.factories import make_article, make_page
 
 
 def found(q, **params):
@@ -30,6 +31,18 @@ def test_name_printed_with_a_space_is_found_by_the_name(archive):
 
 def test_name_typed_with_a_space_as_printed(archive):
     assert found("刘 飞") == {"弘扬工匠精神", "职代会审议集体合同"}
+
+
+def test_a_name_typed_apart_finds_the_name_not_its_characters_apart(db):
+    page = make_page()
+    make_article(page, headline="名字隔开排印", order=1, body="<p>市总工会主席刘 飞到车间调研。</p>")
+    make_article(page, headline="名字连排", order=2, body="<p>市总工会主席刘飞到车间调研。</p>")
+    make_article(page, headline="另一个人", order=3, body="<p>车间主任刘某飞介绍了情况。</p>")
+    make_article(page, headline="两个字不相连", order=4, body="<p>姓刘，飞行员出身。</p>")
+    for q in ("刘 飞", "刘飞", '"刘 飞"'):
+        assert found(q) == {"名字隔开排印", "名字连排"}, q
+    # Three characters typed apart are one name as well.
+    assert found("刘 某 飞") == found("刘某飞") == {"另一个人"}
 
 
 def test_traditional_query_finds_simplified_text(archive):
@@ -75,8 +88,6 @@ def test_unpublished_article_is_never_found(archive):
 
 
 def test_two_character_term_at_the_end_of_a_very_long_article_is_found(db):
-    from tests.factories import make_article
-
     filler = "职工之家建设稳步推进。" * 2000  # 22,000 characters
     article = make_article(headline="长文", body=f"<p>{filler}</p><p>结尾处写到金秋助学。</p>")
     search = results.run({"q": "金秋"})
@@ -86,8 +97,6 @@ def test_two_character_term_at_the_end_of_a_very_long_article_is_found(db):
 def test_traditional_phrase_made_of_simplified_characters_is_converted(db):
     # 覆 and 瞭 are also simplified characters; only in phrases such as 反覆
     # and 瞭解 does t2s change them, so both spellings must find both texts.
-    from tests.factories import make_article, make_page
-
     page = make_page()
     phrase = make_article(page, headline="反覆核对台账", body="<p>工会干部深入瞭解职工诉求。</p>")
     plain = make_article(page, headline="服务全面覆盖", body="<p>职工了解政策。</p>", order=1)

@@ -1,7 +1,11 @@
 """What the reader sees on /search/: hits, highlighting, facets, citations."""
 
 import datetime
+import json
 import re
+
+import pytest
+from django.http import QueryDict
 
 from articles.search.api import highlight_html, result_neighbours
 from tests.factories import make_article, make_issue, make_page
@@ -33,11 +37,38 @@ def test_snippet_text_is_escaped(client, db):
     assert "&lt;b&gt;加粗&lt;/b&gt;" in html
 
 
+SCRIPT_BODY = "<p>&lt;script&gt;alert(1)&lt;/script&gt; 开头的正文{}</p>"
+
+
+@pytest.mark.parametrize(
+    "q, fields",
+    [
+        ("安全生产", {"headline": "安全生产月启动"}),
+        ("欧阳安全", {"headline": "一线来信", "byline": "本报记者 欧阳安全"}),
+        ("劳动保障", {"headline": "宣传月", "body": SCRIPT_BODY.format("：勞動保障")}),
+    ],
+    ids=["headline-only", "byline-only", "body-traditional"],
+)
+def test_snippet_is_escaped_wherever_the_match_is(client, db, q, fields):
+    # Matched in the headline or byline, the snippet is the body's opening; matched
+    # only after normalizing (勞動 for 劳动), it is cut around that match: escaped either way.
+    article = make_article(**{"body": SCRIPT_BODY.format(""), **fields})
+    html = client.get("/search/", {"q": q}).content.decode()
+    assert "共 1 条结果" in html and f"/articles/{article.pk}/" in html
+    assert "<script>alert" not in html and "</script> 开头" not in html
+    assert "alert(1)&lt;/script&gt; 开头的正文" in html
+    # Exports carry the citation, never the body, so its markup reaches no file.
+    data = json.loads(client.get("/search/", {"q": q, "format": "json"}).content)
+    assert [r["headline"] for r in data["results"]] == [article.headline]
+    for fmt in ("csv", "json", "ris"):
+        assert "script" not in client.get("/search/", {"q": q, "format": fmt}).content.decode("utf-8-sig")
+
+
 def test_facets_count_per_year_and_theme_and_narrow(client, archive):
     response = client.get("/search/", {"q": "工"})
     years = response.context["year_facets"]
     assert [(y, n) for y, n, _ in years] == [(2023, 3), (2022, 1)]
-    url_2022 = [u for y, _, u in years if y == 2022][0]
+    url_2022 = next(u for y, _, u in years if y == 2022)
     narrowed = client.get("/search/" + url_2022)
     assert [h.article.headline for h in narrowed.context["search"].hits] == ["弘扬工匠精神"]
     response = client.get("/search/", {"q": "援助"})
@@ -62,8 +93,6 @@ def test_highlight_html_keeps_tags_and_entities_whole(db):
 def test_article_reached_by_search_chains_previous_and_next(client, db):
     page = make_page(make_issue(datetime.date(2023, 3, 1)))
     arts = [make_article(page, headline=f"第{i}篇", order=i, body="<p>职工书屋</p>") for i in range(3)]
-    from django.http import QueryDict
-
     first = QueryDict("q=职工书屋&sort=newest&n=0")
     prev_url, next_url = result_neighbours(first, arts[0])
     assert prev_url is None
