@@ -1,0 +1,193 @@
+"""Purging a shared HTTP cache: after the commit, through each configured API, never breaking a save.
+
+The CDN APIs are played by a local HTTP server on 127.0.0.1; nothing here reaches the internet.
+"""
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponse
+
+from unionpaper import cache_keys as ck
+from unionpaper import frontend_cache
+
+
+class FakeAPI:
+    """An HTTP server that records every request and answers with ``status`` and ``body``."""
+
+    def __init__(self):
+        self.requests = []
+        self.status = 200
+        self.body = b'{"success": true, "result": {"id": "1"}}'
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                api.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": self.rfile.read(length) if length else b"",
+                    }
+                )
+                self.send_response(api.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(api.body)))
+                self.end_headers()
+                self.wfile.write(api.body)
+
+            do_POST = do_PURGE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def api():
+    server = FakeAPI()
+    yield server
+    server.close()
+
+
+def unused_url():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def fastly(api):
+    return {
+        "BACKEND": "unionpaper.frontend_cache.FastlyBackend",
+        "SERVICE_ID": "svc123",
+        "API_TOKEN": "fastly-token",
+        "API_URL": api.url,
+    }
+
+
+def cloudflare(api):
+    return {
+        "BACKEND": "unionpaper.frontend_cache.CloudflareBackend",
+        "ZONE_ID": "zone9",
+        "API_TOKEN": "cf-token",
+        "API_URL": api.url,
+    }
+
+
+def test_fastly_is_asked_to_purge_the_keys_by_surrogate_key_256_at_a_time(api, settings):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    keys = [f"article:{n}" for n in range(300)]
+    frontend_cache.purge(keys)
+    assert [r["path"] for r in api.requests] == ["/service/svc123/purge"] * 2
+    assert all(r["method"] == "POST" and r["headers"]["fastly-key"] == "fastly-token" for r in api.requests)
+    sent = [k for r in api.requests for k in r["headers"]["surrogate-key"].split(" ")]
+    assert sorted(sent) == sorted(keys)
+    assert len(api.requests[0]["headers"]["surrogate-key"].split(" ")) == 256
+
+
+def test_cloudflare_is_asked_to_purge_the_keys_as_cache_tags_30_at_a_time(api, settings):
+    settings.FRONTEND_CACHES = {"cloudflare": cloudflare(api)}
+    keys = [f"page:{n}" for n in range(45)]
+    frontend_cache.purge(keys)
+    assert [r["path"] for r in api.requests] == ["/zones/zone9/purge_cache"] * 2
+    assert api.requests[0]["headers"]["authorization"] == "Bearer cf-token"
+    sent = [t for r in api.requests for t in json.loads(r["body"])["tags"]]
+    assert sorted(sent) == sorted(keys)
+
+
+def test_varnish_gets_a_purge_with_the_keys_at_every_location_even_when_one_is_down(api, settings, caplog):
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": [unused_url(), api.url]}
+    }
+    with caplog.at_level(logging.ERROR, logger="unionpaper.frontend_cache"):
+        frontend_cache.purge({"article:1", "list:feeds"})
+    assert [(r["method"], r["headers"]["xkey-purge"]) for r in api.requests] == [("PURGE", "article:1 list:feeds")]
+    assert "purging 2 keys failed" in caplog.text
+
+
+def test_a_purge_the_api_refuses_is_logged_and_does_not_raise(api, settings, caplog):
+    settings.FRONTEND_CACHES = {"cloudflare": cloudflare(api)}
+    api.body = b'{"success": false, "errors": [{"code": 1134, "message": "Invalid tag"}]}'
+    with caplog.at_level(logging.ERROR, logger="unionpaper.frontend_cache"):
+        frontend_cache.purge({"article:1"})
+    assert "Cloudflare refused the purge" in caplog.text
+    api.status, api.body = 503, b"{}"
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="unionpaper.frontend_cache"):
+        frontend_cache.purge({"article:1"})
+    assert "answered 503" in caplog.text
+
+
+@pytest.mark.django_db
+def test_keys_are_purged_only_once_the_change_commits(api, settings, django_capture_on_commit_callbacks):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ck.changed({"article:7"})
+        assert api.requests == []
+    assert [r["headers"]["surrogate-key"] for r in api.requests] == ["article:7"]
+
+
+@pytest.mark.django_db
+def test_a_change_rolled_back_purges_nothing(api, settings, django_capture_on_commit_callbacks):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                ck.changed({"article:7"})
+                raise RuntimeError("save failed")
+        except RuntimeError:
+            pass
+    assert api.requests == []
+
+
+@pytest.mark.django_db
+def test_a_save_succeeds_when_the_shared_cache_cannot_be_reached(settings, django_capture_on_commit_callbacks, caplog):
+    from tests.factories import make_article
+
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": [unused_url()]}
+    }
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        article = make_article()
+        ck.changed({ck.key_for(article)})
+    assert "purging 1 keys failed" in caplog.text
+
+
+def test_pages_carry_their_keys_in_the_header_each_cache_reads(api, settings):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api), "cloudflare": cloudflare(api)}
+    response = HttpResponse("页面")
+    assert frontend_cache.tag_response(response, {"page:3", "article:1"}, max_age=120)
+    assert response["Surrogate-Key"] == "article:1 page:3"
+    assert response["Cache-Tag"] == "article:1,page:3"
+    assert response["Surrogate-Control"] == "max-age=120"
+    assert response["Cloudflare-CDN-Cache-Control"] == "max-age=120"
+
+
+def test_a_page_with_more_keys_than_a_header_holds_is_not_kept_by_the_shared_cache(api, settings):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    response = HttpResponse("页面")
+    assert not frontend_cache.tag_response(response, {f"article:{n}" for n in range(3000)})
+    assert not response.has_header("Surrogate-Key") and not response.has_header("Surrogate-Control")
+
+
+def test_without_a_configured_cache_pages_carry_no_keys(settings):
+    settings.FRONTEND_CACHES = {}
+    response = HttpResponse("页面")
+    assert not frontend_cache.tag_response(response, {"article:1"})
+    assert not response.has_header("Surrogate-Key")
