@@ -8,38 +8,23 @@ marks the printed characters, spaces inside names included (``刘 飞``).
 
 import functools
 import html
-import os
 import re
 import unicodedata
 
-import opencc
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .text import HAN
+from .text import HAN, t2s_characters
 
 _IS_HAN = re.compile(f"[{HAN}]")
 _TAG = re.compile(r"(<[^>]*>)")
 _UNIT = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.S)
 
 
-@functools.lru_cache(maxsize=1)
-def _t2s_chars() -> dict:
-    table = {}
-    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            key, _, values = line.rstrip("\n").partition("\t")
-            value = values.split(" ")[0]
-            if key and value and key != value:
-                table[key] = value
-    return table
-
-
 @functools.lru_cache(maxsize=4096)
 def _char(c: str) -> str:
     folded = unicodedata.normalize("NFKC", c).lower()
-    table = _t2s_chars()
+    table = t2s_characters()
     return "".join(table.get(ch, ch) for ch in folded)
 
 

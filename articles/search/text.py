@@ -51,6 +51,12 @@ def _t2s_dictionary(name: str) -> dict:
 
 
 @functools.lru_cache(maxsize=1)
+def t2s_characters() -> dict[str, str]:
+    """Return OpenCC's character table: each traditional character t2s changes → its simplified form."""
+    return {k: v for k, v in _t2s_dictionary("TSCharacters.txt").items() if v and v != k}
+
+
+@functools.lru_cache(maxsize=1)
 def _t2s_changes() -> tuple[frozenset, re.Pattern]:
     """Return what ``t2s`` can change: the characters it converts, and a
     pattern of the phrases it converts that hold none of those characters.
@@ -60,7 +66,7 @@ def _t2s_changes() -> tuple[frozenset, re.Pattern]:
     value occurs comes back unchanged: the (slow, pure Python) converter is
     called only for text that holds one. Most archive text is simplified.
     """
-    characters = frozenset(k for k, v in _t2s_dictionary("TSCharacters.txt").items() if v != k)
+    characters = frozenset(t2s_characters())
     phrases = [k for k, v in _t2s_dictionary("TSPhrases.txt").items() if v != k and characters.isdisjoint(k)]
     pattern = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) or "(?!)"
     return characters, re.compile(pattern)
