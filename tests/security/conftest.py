@@ -1,3 +1,0 @@
-"""Share the newsroom people of tests/workflow."""
-
-from tests.workflow.conftest import chief, editor, other_reporter, reporter  # noqa: F401
