@@ -76,3 +76,15 @@ def test_large_counts_are_estimates_only_where_the_engine_bounds_them(spread, mo
     assert not last.matches.approximate and last.matches.total == 12
     html = client.get("/search/", {"q": "帮扶"}).content.decode()
     assert "年份（约数）" in html
+
+
+def test_an_issue_moved_to_another_year_is_found_in_its_new_year(spread, monkeypatch):
+    # Past the exact limit PostgreSQL reads a year at a time by a tag in the vector.
+    issue = spread[0].page.issue  # the 2019 issue
+    issue.date = datetime.date(2024, 3, 1)
+    issue.save()
+    monkeypatch.setattr(postgres, "EXACT_LIMIT", 2)
+    found, _ = pages("帮扶", "newest")
+    assert found == [f"{year}-{k}" for year in (2019, 2022, 2021, 2020) for k in range(3)]
+    found, _ = pages("帮扶", "newest", start="2024-01-01")
+    assert found == ["2019-0", "2019-1", "2019-2"]
