@@ -4,10 +4,12 @@ import datetime
 
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
 from articles.search import index, results
+from articles.search.backends import postgres
 from tests.factories import make_article, make_page
 from unionpaper.publishing import Status
 
@@ -102,6 +104,17 @@ def test_rebuild_command_restores_a_lost_index(db, capsys):
     index.remove([article.id])
     call_command("rebuild_search_index", missing=True)
     assert ids("互助保障") == {article.id}
+
+
+def test_a_large_rebuild_into_an_empty_index_builds_its_search_index_at_the_end(db, monkeypatch):
+    article = make_article(body="<p>职工互助保障</p>")
+    monkeypatch.setattr(postgres, "BULK_LOAD", 0)  # as for an archive of more than 10,000 articles
+    call_command("rebuild_search_index", verbosity=0)
+    assert ids("互助保障") == {article.id}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, index.ENTRY)
+        assert indexes[postgres.GIN_INDEX]["type"] == "gin"
 
 
 def test_bulk_created_articles_are_indexed_by_rebuild(db):
