@@ -29,7 +29,7 @@ _SPACE_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])\\s+(?=[{HAN}])")
 _RUN = re.compile(r"[^\W_]+")
 _SPACES = re.compile(r"\s+")
 
-# A run's first token comes this far after the last bigram of the run before, so no phrase spans two runs.
+# A run's first token comes this far after the last token of the run before, so no phrase spans two runs.
 RUN_GAP = 2
 
 
@@ -118,7 +118,7 @@ def positioned_runs(normalized: str, start: int = 1) -> tuple[list[tuple[list[st
     """Return the index tokens of each run with the position of its first token (step 5 above).
 
     A run's tokens take consecutive positions; the next run starts RUN_GAP
-    after the run's last bigram. Also return the position after the last run.
+    after the run's last token. Also return where a run after the last would start.
     """
     found, pos = [], start
     for run in runs(normalized):
