@@ -1,0 +1,107 @@
+"""Behind a real Varnish on loopback: pages are served from it, and a purge removes exactly the pages with its key.
+
+Needs varnishd and its xkey module (``apt-get install varnish varnish-modules``);
+where they are missing these tests skip, which CI counts as a failure.
+"""
+
+import pytest
+
+from tests.serving import varnish_urls
+from tests.varnish import Varnish, require_varnish
+from unionpaper import frontend_cache
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def varnish_server(live_server):
+    """One varnishd for the module (starting one compiles the VCL, about two seconds)."""
+    require_varnish()
+    server = Varnish(live_server.url.removeprefix("http://"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def varnish(varnish_server, settings):
+    settings.ROOT_URLCONF = "tests.serving.varnish_urls"
+    settings.PUBLIC_PAGE_CACHE = False  # what is counted is what Varnish fetches
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": [varnish_server.url]}
+    }
+    # Every test starts with nothing stored.
+    frontend_cache.purge({key for keys in varnish_urls.PAGES.values() for key in keys})
+    varnish_urls.renders.clear()
+    return varnish_server
+
+
+def warm(varnish, *names):
+    for name in names:
+        assert not varnish.get(f"/pages/{name}/").from_cache
+        assert varnish.get(f"/pages/{name}/").from_cache
+
+
+def test_a_page_is_served_from_varnish_on_the_second_request(varnish):
+    first = varnish.get("/pages/a/")
+    second = varnish.get("/pages/a/")
+    assert first.status == second.status == 200
+    assert not first.from_cache and second.from_cache
+    assert "age" in second.headers
+    assert second.body == first.body
+    assert varnish_urls.renders["a"] == 1
+
+
+def test_readers_never_see_the_keys_or_the_shared_cache_lifetime(varnish):
+    for answer in (varnish.get("/pages/a/"), varnish.get("/pages/a/")):
+        assert not {"surrogate-key", "xkey", "surrogate-control"} & set(answer.headers)
+        assert answer["cache-control"] == "public, max-age=0, must-revalidate"
+
+
+def test_purging_a_key_removes_exactly_the_pages_that_carry_it(varnish):
+    warm(varnish, "a", "b", "c")
+    frontend_cache.purge({"article:1"})
+    assert not varnish.get("/pages/a/").from_cache
+    assert varnish.get("/pages/b/").from_cache
+    assert varnish.get("/pages/c/").from_cache
+    assert varnish_urls.renders == {"a": 2, "b": 1, "c": 1}
+
+    frontend_cache.purge({"page:1"})
+    assert not varnish.get("/pages/a/").from_cache
+    assert not varnish.get("/pages/b/").from_cache
+    assert varnish.get("/pages/c/").from_cache
+    assert "第2次生成的b页" in varnish.get("/pages/b/").body.decode()
+
+
+def test_purging_several_keys_at_once_removes_the_pages_of_each(varnish):
+    warm(varnish, "a", "b", "c")
+    frontend_cache.purge({"article:2", "list:latest-issue"})
+    assert varnish.get("/pages/a/").from_cache
+    assert not varnish.get("/pages/b/").from_cache
+    assert not varnish.get("/pages/c/").from_cache
+
+
+def test_only_the_app_servers_may_purge(varnish):
+    warm(varnish, "a")
+    refused = varnish.request("PURGE", "/", {"xkey-purge": "article:1"}, source="127.0.0.2")
+    assert refused.status == 403
+    assert varnish.get("/pages/a/").from_cache
+    assert varnish.request("PURGE", "/", {"xkey-purge": "article:1"}).status == 200
+    assert not varnish.get("/pages/a/").from_cache
+
+
+def test_editors_private_pages_and_pages_without_a_shared_lifetime_always_reach_the_app(varnish):
+    for _ in range(2):
+        varnish.get("/admin/")
+        varnish.get("/private/")
+        varnish.get("/untagged/")
+    assert varnish_urls.renders["admin"] == 2
+    assert varnish_urls.renders["private"] == 2
+    assert varnish_urls.renders["untagged"] == 2
+
+
+def test_a_signed_in_editor_is_never_served_a_shared_page_but_other_cookies_are(varnish):
+    warm(varnish, "a")
+    assert varnish.request("GET", "/pages/a/", {"Cookie": "_ga=GA1.2.3; theme=dark"}).from_cache
+    editor = varnish.request("GET", "/pages/a/", {"Cookie": "sessionid=abc123"})
+    assert not editor.from_cache
+    assert varnish_urls.renders["a"] == 2
