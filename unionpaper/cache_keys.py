@@ -9,7 +9,7 @@ list whose membership or order it shows (``list:latest-issue``,
 the page is no longer true (历史上的今天 at midnight). Every page also
 depends on ``site``, which a deploy changes.
 
-A change names the keys it touches (``unionpaper.invalidation`` says which),
+A change names the keys it touches (``articles.invalidation`` says which),
 and ``changed(keys)`` gives each a new *version*: the next tick of one clock
 shared by every process. A cached entry keeps the tick read before its
 render began and the keys it recorded, and is fresh while every key's

@@ -7,11 +7,11 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from articles import invalidation
 from articles.models import Article, ArticleImage, Theme, ThemedArticle
 from issues.models import Issue, Page
 from tests.factories import make_article, make_issue, make_page, png_bytes
 from unionpaper import cache_keys as ck
-from unionpaper import invalidation
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ MODELS = (Issue, Page, Article, ArticleImage, Theme, ThemedArticle)
 
 @pytest.fixture
 def touched(monkeypatch):
-    """Collect the keys every change names, with the signals of ``unionpaper.invalidation`` connected."""
+    """Collect the keys every change names, with the signals of ``articles.invalidation`` connected."""
     keys = set()
     monkeypatch.setattr(ck, "changed", lambda changed, using=None: keys.update(changed))
     invalidation.connect(*MODELS)

@@ -10,8 +10,9 @@ An edit of an article nobody may see yet (a draft, or one scheduled for
 later) touches no public page; a scheduled publication touches its lists
 when its time comes (``keys_coming_due``).
 
-This module is wiring: it knows the issues and articles apps, and is
-connected from their ``AppConfig.ready`` through ``connect()``.
+It lives with the articles because what an issue's or a page's change
+touches includes the lists of their articles; ``ArticlesConfig.ready``
+connects it (``connect()``).
 """
 
 import datetime
@@ -20,21 +21,17 @@ from dataclasses import dataclass
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from issues.models import Issue, Page
 from unionpaper import cache_keys as ck
 from unionpaper.publishing import Status
+
+from .models import Article, ArticleImage, Theme, ThemedArticle
 
 _BEFORE = "_cache_state_before"
 
 
 def _public(status, publish_at, now) -> bool:
     return status == Status.PUBLISHED and publish_at is not None and publish_at <= now
-
-
-def _models():
-    from articles.models import Article, ArticleImage, Theme, ThemedArticle
-    from issues.models import Issue, Page
-
-    return Issue, Page, Article, ArticleImage, Theme, ThemedArticle
 
 
 # --- States -------------------------------------------------------------------------------------
@@ -88,7 +85,6 @@ class PhotoState:
 
 
 def issue_state(pk, using=None) -> IssueState | None:
-    Issue = _models()[0]
     row = Issue._default_manager.using(using).filter(pk=pk).values("date", "status", "publish_at", "number", "serial")
     row = row.first()
     if row is None:
@@ -98,7 +94,6 @@ def issue_state(pk, using=None) -> IssueState | None:
 
 
 def page_state(pk, using=None) -> PageState | None:
-    Page = _models()[1]
     fields = ("issue_id", "issue__date", "issue__status", "issue__publish_at", "code", "sort_key")
     row = Page._default_manager.using(using).filter(pk=pk).values(*fields).first()
     if row is None:
@@ -114,7 +109,6 @@ def page_state(pk, using=None) -> PageState | None:
 
 
 def article_state(pk, using=None) -> ArticleState | None:
-    _, _, Article, _, _, ThemedArticle = _models()
     fields = (
         "page_id",
         "order",
@@ -143,13 +137,11 @@ def article_state(pk, using=None) -> ArticleState | None:
 
 
 def theme_state(pk, using=None) -> ThemeState | None:
-    Theme = _models()[4]
     row = Theme._default_manager.using(using).filter(pk=pk).values("name", "slug").first()
     return ThemeState(pk=pk, name=row["name"], slug=row["slug"]) if row else None
 
 
 def photo_state(pk, using=None) -> PhotoState | None:
-    ArticleImage = _models()[3]
     article_id = ArticleImage._default_manager.using(using).filter(pk=pk).values_list("article_id", flat=True).first()
     return PhotoState(pk=pk, article_id=article_id) if article_id is not None else None
 
@@ -191,7 +183,6 @@ def article_keys(before: ArticleState | None, after: ArticleState | None) -> set
 
 def _issue_neighbour_dates(state: IssueState, using=None) -> list[datetime.date]:
     """Return the dates of the published issues just before and after ``state``'s, other than itself."""
-    Issue = _models()[0]
     others = Issue._default_manager.using(using).published().exclude(pk=state.pk)
     found = [
         others.filter(date__lt=state.date).order_by("-date").values_list("date", flat=True).first(),
@@ -201,7 +192,6 @@ def _issue_neighbour_dates(state: IssueState, using=None) -> list[datetime.date]
 
 
 def _theme_ids_of_issue(issue_id, using=None) -> set[int]:
-    ThemedArticle = _models()[5]
     rows = ThemedArticle._default_manager.using(using).filter(
         content_object__page__issue_id=issue_id,
         content_object__status=Status.PUBLISHED,
@@ -235,7 +225,6 @@ def issue_keys(before: IssueState | None, after: IssueState | None, using=None) 
 
 
 def _page_article_states(page_id, using=None) -> list[ArticleState]:
-    Article = _models()[2]
     pks = Article._default_manager.using(using).filter(page_id=page_id).values_list("pk", flat=True)
     return [s for s in (article_state(pk, using) for pk in pks) if s is not None]
 
@@ -289,7 +278,6 @@ def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None
     Their publication time is a dependency time of the pages they join: the
     first request after it moves these keys, with no cron job.
     """
-    Issue, _, Article, *_ = _models()
     keys = set()
     due = {"status": Status.PUBLISHED, "publish_at__gt": start, "publish_at__lte": end}
     for pk in Issue._default_manager.using(using).filter(**due).values_list("pk", flat=True):
@@ -307,7 +295,6 @@ def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None
 
 
 def _tracked():
-    Issue, Page, Article, ArticleImage, Theme, _ = _models()
     return {
         Issue: (issue_state, lambda b, a, using: issue_keys(b, a, using)),
         Page: (page_state, lambda b, a, using: page_keys(b, a, using)),
@@ -348,7 +335,6 @@ def _themed_row_changed(sender, instance, raw=False, using=None, **_kwargs):
 
 
 def _themes_changed(sender, instance, action, reverse=False, pk_set=None, using=None, **_kwargs):
-    ThemedArticle = _models()[5]
     if action == "pre_clear":
         # What a clear takes away is known only before it.
         rows = ThemedArticle._default_manager.using(using)
@@ -370,7 +356,6 @@ def _themes_changed(sender, instance, action, reverse=False, pk_set=None, using=
 
 def connect(*models) -> None:
     """Move the keys of what a change touches whenever one of ``models`` is saved or deleted."""
-    ThemedArticle = _models()[5]
     for model in models:
         name = model.__name__
         if model is ThemedArticle:
@@ -386,7 +371,6 @@ def connect(*models) -> None:
 
 def disconnect(*models) -> None:
     """Undo ``connect`` for ``models``."""
-    ThemedArticle = _models()[5]
     for model in models:
         name = model.__name__
         if model is ThemedArticle:
