@@ -1,0 +1,202 @@
+"""Whole public pages and shared data, cached until something they show changes (``unionpaper.cache_keys``).
+
+A page is rendered inside a recording of what it shows; it is kept with
+those keys and the tick read before its render, and served while none of
+its keys has moved since. A burst of misses of one URL renders it once
+(``unionpaper.single_flight``). A page that recorded nothing is not kept:
+what it shows could change without any key saying so.
+
+Scheduled publication needs no cron job: the time of the next one is kept
+beside the clock, and the first request after it moves the keys of what
+came due (``articles.invalidation.keys_coming_due``, registered with
+``when_scheduled_comes_due``). A shared HTTP cache in front is told to keep
+a page no longer than that time, so that the request reaching the app then
+comes.
+"""
+
+import datetime
+import hashlib
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import translation
+from django.utils.http import http_date
+
+from unionpaper import cache_keys as ck
+from unionpaper import frontend_cache, single_flight
+from unionpaper.publishing import next_publication_time
+
+SCHEDULE_KEY = "unionpaper:schedule"
+SHARED_KEY_PREFIX = "unionpaper:shared"
+NEVER = "never"
+
+# Paths that are never cached: editors' pages, uploads, health checks, files.
+UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
+
+# What this request has learnt of the schedule; a dict only while a request is served.
+_request: ContextVar[dict | None] = ContextVar("unionpaper_dependency_request", default=None)
+_coming_due = []
+
+
+def when_scheduled_comes_due(keys_coming_due) -> None:
+    """Register ``keys_coming_due(start, end, using=…)``: the keys of what became public by itself in (start, end]."""
+    _coming_due[:] = [keys_coming_due]
+
+
+def _settle() -> float:
+    return getattr(settings, "REPLICA_LAG_SECONDS", 0)
+
+
+def _schedule(found: dict, tick: int) -> tuple[float | None, bool]:
+    """Return the next scheduled publication (epoch, None for none) and whether keys were just moved.
+
+    The stored time counts only under the tick it was found at: one looked up
+    before a change (which may have scheduled something) is looked up again.
+    Asked of the primary: a lagging replica may not have the schedule just saved.
+    """
+    memo = _request.get()
+    if memo is not None and "due" in memo:
+        return memo["due"], False
+    stored = found.get(SCHEDULE_KEY)
+    due = stored[1] if isinstance(stored, tuple) and stored[0] == tick else None
+    moved = False
+    if due is not None and due != NEVER and time.time() >= due:
+        start = datetime.datetime.fromtimestamp(due - 0.001, tz=datetime.UTC)
+        end = datetime.datetime.now(tz=datetime.UTC)
+        keys = _coming_due[0](start, end, using=DEFAULT_DB_ALIAS) if _coming_due else {ck.SITE}
+        if keys:
+            ck.changed(keys, using=DEFAULT_DB_ALIAS)
+            moved = True
+        tick, due = ck.clock(), None
+    if due is None:
+        upcoming = next_publication_time(using=DEFAULT_DB_ALIAS)
+        due = upcoming.timestamp() if upcoming else NEVER
+        cache.set(SCHEDULE_KEY, (tick, due), timeout=None)
+    due = None if due == NEVER else due
+    if memo is not None:
+        memo["due"] = due
+    return due, moved
+
+
+def _lookup(name: str):
+    """Return the fresh entry under ``name`` (or None), the tick for a new render, and the next scheduled time."""
+    entry, tick, found = ck.lookup(name, settle=_settle(), also=(SCHEDULE_KEY,))
+    due, moved = _schedule(found, tick)
+    if moved:  # what came due may be on this very entry
+        entry, tick, _ = ck.lookup(name, settle=_settle())
+    return entry, tick, due
+
+
+def shared(name: str, build):
+    """Return ``build()``, kept for every process until one of the keys it recorded changes.
+
+    For what several public pages show alike; ``name`` says what and for
+    which rows (``"issue-pages:12"``). A page using a kept value records
+    its keys too. Never for previews of unpublished content.
+    """
+    if not getattr(settings, "PUBLIC_DATA_CACHE", True):
+        return build()
+    if len(name) > 100 or not name.isascii():  # keys any cache backend takes
+        name = hashlib.sha256(name.encode()).hexdigest()
+    key = f"{SHARED_KEY_PREFIX}:{name}"
+    entry, tick, _ = _lookup(key)
+    if entry is not None:
+        ck.note(ck.Dependencies(set(entry.keys), entry.until))
+        return entry.value
+    with ck.recording() as deps:
+        value = build()
+    if deps.keys:
+        ck.store(key, value, deps, tick, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
+def cacheable_request(request) -> bool:
+    return (
+        getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        # Signed-in staff may be previewing unpublished pages: never share those.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def cacheable_response(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in control for word in ("private", "no-cache", "no-store"))
+    )
+
+
+def page_key(request) -> str:
+    # The language LocaleMiddleware (further in) will choose from the cookie or Accept-Language.
+    raw = f"{request.get_full_path()}|{translation.get_language_from_request(request)}"
+    return f"unionpaper:page:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _tag(response, keys, until: float | None, due: float | None) -> None:
+    """Give the shared HTTP cache the page's keys and a lifetime ending at the first time it stops being true."""
+    ends = [t for t in (until, due) if t is not None]
+    max_age = min(ends) - time.time() if ends else None
+    frontend_cache.tag_response(response, {ck.SITE, *keys}, max_age=max_age)
+
+
+def serve(request, get_response):
+    """Answer ``request`` from the cache, or render it (once per burst) and keep it with what it shows."""
+    key = page_key(request)
+    entry, tick, due = _lookup(key)
+    if entry is not None:
+        response = entry.value
+        response["X-Page-Cache"] = "hit"
+        _tag(response, entry.keys, entry.until, due)
+        return response
+
+    def render():
+        with ck.recording() as deps:
+            response = get_response(request)
+        if cacheable_response(response) and deps.keys:
+            _mark(response)
+            _tag(response, deps.keys, deps.until, due)
+            ck.store(key, response, deps, tick, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    def stored():
+        found, _, _ = ck.lookup(key, settle=_settle())
+        if found is None:
+            return None
+        found.value["X-Page-Cache"] = "hit"
+        _tag(found.value, found.keys, found.until, due)
+        return found.value
+
+    return single_flight.run(key, lookup=stored, render=render, label=request.get_full_path())
+
+
+def _mark(response) -> None:
+    if not response.has_header("ETag"):
+        digest = hashlib.sha256(response.content).hexdigest()[:32]
+        response["ETag"] = f'"{digest}"'
+    response["Last-Modified"] = http_date(time.time())
+    # Browsers revalidate every time; the answer is usually 304.
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    response["X-Page-Cache"] = "miss"
+
+
+class DependencyPageCacheMiddleware:
+    """Serve public pages from the shared cache until what they show changes; answer revalidations with 304."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set({})
+        try:
+            if not cacheable_request(request):
+                return self.get_response(request)
+            return serve(request, self.get_response)
+        finally:
+            _request.reset(token)
