@@ -1,6 +1,6 @@
 """Signing in to the admin in a real browser, for the browser tests."""
 
-from tests.workflow.conftest import PASSWORD
+from tests.people import PASSWORD
 
 
 def log_in(context, base, user):

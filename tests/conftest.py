@@ -1,16 +1,17 @@
-"""Shared test set-up: environment, media in a temporary folder, no silent skips in CI."""
+"""Shared test set-up: media in a temporary folder, no silent skips in CI, fixtures every folder uses.
 
+The environment (``DEBUG`` and the rest) is set earlier, by the ``tests.environment`` plugin.
+"""
+
+import io
 import os
 import shutil
+from dataclasses import dataclass
 
 import pytest
+from django.core.management import CommandError, call_command
 
-# Tests run the development configuration unless the caller says otherwise;
-# DATABASE_URL picks the engine (SQLite by default, PostgreSQL in CI's second run).
-os.environ.setdefault("DEBUG", "true")
-# Playwright's sync API keeps an event loop running in the test thread; the
-# ORM calls our tests make beside it are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.people import make_staff
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -127,3 +128,67 @@ def on_postgres(settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
     return True
+
+
+# --- Newsroom people (tests/people.py), one per role -------------------------
+
+
+@pytest.fixture
+def reporter(db):
+    return make_staff("wangxm", "记者")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return make_staff("lihua", "记者")
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("linping", "编辑")
+
+
+@pytest.fixture
+def chief(db):
+    return make_staff("zhoumin", "总编")
+
+
+# --- The importer as an operator runs it -------------------------------------
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_import():
+    """Run ``import_articles`` as an operator would and return whether it succeeded and what it said."""
+
+    def run(*args) -> Outcome:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("import_articles", *map(str, args), "--no-progress", stdout=out, stderr=err)
+        except CommandError as exc:
+            return Outcome(False, out.getvalue(), err.getvalue() + str(exc))
+        return Outcome(True, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Write ``text`` under the temporary folder in ``encoding`` and return its path."""
+
+    def write(name: str, text: str, encoding: str = "utf-8", *, bom: bool = False, crlf: bool = False):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if crlf:
+            text = text.replace("\n", "\r\n")
+        data = text.encode(encoding)
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+        return path
+
+    return write

@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from tests.a11y import axe_violations, describe, horizontal_overflow, small_targets
 from tests.admin_browser import log_in
 from tests.factories import make_article, make_issue, make_page, png_bytes
-from tests.workflow.conftest import chief  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,7 +84,7 @@ def paper():
     }
 
 
-def visit(browser, live_server, chief, paper, screen):  # noqa: F811 (fixture)
+def visit(browser, live_server, chief, paper, screen):
     """Yield (view, Playwright page) for every view, signed in for the admin only."""
     reader = browser.new_context(locale="zh-CN", **SCREENS[screen])
     staff = browser.new_context(locale="zh-CN", **SCREENS[screen])
@@ -104,7 +103,7 @@ def visit(browser, live_server, chief, paper, screen):  # noqa: F811 (fixture)
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_axe_finds_no_barrier_on_any_view(browser, live_server, chief, paper, screen):  # noqa: F811 (fixture)
+def test_axe_finds_no_barrier_on_any_view(browser, live_server, chief, paper, screen):
     found = {}
     for view, tab in visit(browser, live_server, chief, paper, screen):
         new = [v for v in axe_violations(tab) if (view, v["id"]) not in KNOWN]
@@ -116,7 +115,7 @@ def test_axe_finds_no_barrier_on_any_view(browser, live_server, chief, paper, sc
 def test_nothing_scrolls_sideways_and_controls_are_big_enough_to_tap_on_a_phone(
     browser,
     live_server,
-    chief,  # noqa: F811 (fixture)
+    chief,
     paper,
 ):
     wide, small = {}, {}

@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from articles.models import ArticleImage
 from tests.admin_browser import log_in as sign_in
 from tests.factories import make_article, make_issue, make_page, png_bytes
-from tests.workflow.conftest import chief  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,6 @@ from articles.models import Article
 from issues.models import Issue
 from tests.admin_browser import log_in
 from tests.factories import make_issue, make_page
-from tests.workflow.conftest import chief, reporter  # noqa: F401 (fixtures)
 from unionpaper.publishing import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

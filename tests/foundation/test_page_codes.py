@@ -11,7 +11,6 @@ from issues.models import Page, validate_page_code
 from tests.admin_forms import inline_management
 from tests.factories import make_issue, make_page, png_bytes
 from tests.importing import samples
-from tests.importing.conftest import run_import, write_file  # noqa: F401 - the importer as an operator runs it
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-
-from .conftest import build_issue
+from tests.reader.builders import build_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 
 from issues import renditions
 from tests.factories import png_bytes
-from tests.reader.conftest import DAY, build_issue
+from tests.reader.builders import DAY, build_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_article
-from tests.workflow.conftest import PASSWORD
+from tests.people import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_article
-from tests.workflow.conftest import client_for
+from tests.people import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from articles.models import Article
 from articles.sanitize import clean_html
 from tests.admin_forms import article_data
 from tests.factories import make_article, make_issue, make_page
-from tests.workflow.conftest import client_for
+from tests.people import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from issues.models import Page
 from tests.factories import pdf_bytes, png_bytes
-from tests.workflow.conftest import client_for
+from tests.people import client_for
 
 from .test_uploads import bomb, errors_of, post_page
 

@@ -12,7 +12,7 @@ from articles.models import Article, ArticleImage
 from issues.models import Page
 from tests.admin_forms import article_data, inline_management
 from tests.factories import make_issue, make_page, pdf_bytes, png_bytes
-from tests.workflow.conftest import client_for
+from tests.people import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from articles.models import Article, ArticleImage
 from issues.models import Issue, Page
 from tests.admin_forms import article_data, inline_management
 from tests.factories import make_article, make_issue, make_page, pdf_bytes, png_bytes
-from tests.workflow.conftest import chief, client_for, editor  # noqa: F401 (fixtures)
+from tests.people import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from reversion.models import Version
 from articles.models import Article
 from tests.admin_forms import article_data
 from tests.factories import make_issue, make_page, png_bytes
-
-from .conftest import client_for
+from tests.people import client_for
 
 pytestmark = pytest.mark.django_db
 

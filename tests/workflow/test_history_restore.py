@@ -18,9 +18,8 @@ from articles.models import Article
 from issues.models import Issue, Page
 from tests.admin_forms import article_data, inline_management
 from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.people import client_for
 from unionpaper.publishing import Status
-
-from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from reversion.models import Version
 
 from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
+from tests.people import client_for
 
-from .conftest import client_for
 from .test_history_restore import rendered_form_data
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from issues.models import Issue
 from tests.factories import make_article, make_issue, make_page
-from tests.workflow.conftest import chief, client_for  # noqa: F401 (fixtures)
+from tests.people import client_for
 
 pytestmark = pytest.mark.django_db
 

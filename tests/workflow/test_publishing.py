@@ -13,9 +13,8 @@ from articles import services as article_services
 from articles.models import Article
 from issues.models import Issue
 from tests.factories import make_article, make_issue, make_page
+from tests.people import client_for
 from unionpaper.publishing import Status
-
-from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
