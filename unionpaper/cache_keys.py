@@ -23,6 +23,7 @@ The same keys go to a shared HTTP cache in front as surrogate keys
 """
 
 import datetime
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -302,7 +303,15 @@ class _Deferral:
 _deferral: ContextVar[_Deferral | None] = ContextVar("unionpaper_deferred_keys", default=None)
 
 
-def _commit(keys: frozenset) -> None:
+# Keys changed in this thread and not yet moved after their commit.
+_uncommitted = threading.local()
+
+
+def _commit() -> None:
+    keys = getattr(_uncommitted, "keys", None)
+    if not keys:
+        return
+    _uncommitted.keys = set()
     invalidate(keys)
     # Purged only once the app's own entries are stale, so that the shared cache fetches what is new.
     frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
@@ -313,7 +322,9 @@ def changed(keys: Iterable[str], *, using=None) -> None:
 
     A page rendered between the change and its commit still shows the old
     rows; the second version keeps it from being served after the commit.
-    Inside ``deferring()`` the keys wait for the end of the block.
+    The keys of every change in one transaction move together after it, in
+    one purge of a shared HTTP cache. Inside ``deferring()`` the keys wait
+    for the end of the block.
     """
     keys = frozenset(keys)
     if not keys:
@@ -323,7 +334,12 @@ def changed(keys: Iterable[str], *, using=None) -> None:
         held.keys |= keys
         return
     invalidate(keys)
-    transaction.on_commit(lambda: _commit(keys), using=using)
+    connection = transaction.get_connection(using)
+    owner = id(connection.atomic_blocks[0]) if connection.in_atomic_block else None
+    if getattr(_uncommitted, "owner", "none yet") != owner:  # what is left belongs to a transaction rolled back
+        _uncommitted.owner, _uncommitted.keys = owner, set()
+    _uncommitted.keys |= keys
+    transaction.on_commit(_commit, using=using)
 
 
 @contextmanager

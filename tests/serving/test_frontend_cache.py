@@ -191,3 +191,20 @@ def test_without_a_configured_cache_pages_carry_no_keys(settings):
     response = HttpResponse("页面")
     assert not frontend_cache.tag_response(response, {"article:1"})
     assert not response.has_header("Surrogate-Key")
+
+
+@pytest.mark.django_db
+def test_the_saves_of_one_transaction_are_purged_in_one_request(api, settings, django_capture_on_commit_callbacks):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(35):  # an issue going live: every article saved
+            ck.changed({f"article:{n}", "list:latest-issue"})
+    assert len(api.requests) == 1
+    assert len(api.requests[0]["headers"]["surrogate-key"].split(" ")) == 36
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_outside_any_transaction_is_purged_at_once(api, settings):
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    ck.changed({"article:9"})
+    assert [r["headers"]["surrogate-key"] for r in api.requests] == ["article:9"]
