@@ -55,6 +55,28 @@ def paper(no_page_cache):
         "review_article": make_article(
             public_page, headline=f"{SECRET}待审", status=Status.REVIEW, publish_at=None, themes=["法律援助"], order=3
         ),
+        # A draft and an article in review that still carry a past publication time
+        # (unpublished after they went out): the status decides, not the time.
+        "draft_article_with_past_time": make_article(
+            public_page,
+            headline=f"{SECRET}撤回的草稿",
+            status=Status.DRAFT,
+            publish_at=timezone.now() - datetime.timedelta(days=3),
+            themes=["法律援助"],
+            order=5,
+            area_left=1,
+            area_top=60,
+            area_width=50,
+            area_height=20,
+        ),
+        "review_article_with_past_time": make_article(
+            public_page,
+            headline=f"{SECRET}退回待审",
+            status=Status.REVIEW,
+            publish_at=timezone.now() - datetime.timedelta(days=3),
+            themes=["法律援助"],
+            order=6,
+        ),
         # A published article whose time has not come.
         "scheduled_article": make_article(
             public_page,
@@ -70,16 +92,31 @@ def paper(no_page_cache):
     hidden["article_of_draft_issue"] = make_article(
         draft_page, headline=f"{SECRET}草稿期", themes=["法律援助", "秘密主题"]
     )
+    # A whole issue taken back to draft after it went out: its past publication time stays,
+    # and its article is still marked published.
+    withdrawn_issue = make_issue(
+        datetime.date(2023, 12, 25), status=Status.DRAFT, publish_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    withdrawn_page = make_page(withdrawn_issue, "A01", name="撤回版", pdf=True)
+    hidden["article_of_withdrawn_issue"] = make_article(
+        withdrawn_page, headline=f"{SECRET}撤回期", themes=["法律援助", "秘密主题"]
+    )
     # An issue scheduled for tomorrow, also printed on 01-08 of an earlier year (历史上的今天).
     scheduled_issue = make_issue(datetime.date(2022, 1, 8), publish_at=timezone.now() + datetime.timedelta(days=1))
     scheduled_page = make_page(scheduled_issue, "A01", name="定时版")
     hidden["article_of_scheduled_issue"] = make_article(scheduled_page, headline=f"{SECRET}定时期", themes=["法律援助"])
-    return {"shown": shown, "hidden": hidden, "draft_issue": draft_issue, "scheduled_issue": scheduled_issue}
+    return {
+        "shown": shown,
+        "hidden": hidden,
+        "hidden_issues": [draft_issue, withdrawn_issue, scheduled_issue],
+        "draft_issue": draft_issue,
+        "scheduled_issue": scheduled_issue,
+    }
 
 
 def hidden_urls(paper):
     urls = [a.get_absolute_url() for a in paper["hidden"].values()]
-    for issue in (paper["draft_issue"], paper["scheduled_issue"]):
+    for issue in paper["hidden_issues"]:
         day = issue.date.isoformat()
         urls += [f"/issues/{day}/", f"/issues/{day}/A01/", f"/issues/{day}/issue.pdf"]
     return urls
@@ -109,6 +146,10 @@ PUBLIC_PAGES = [
     "/sitemap-articles.xml",
     "/sitemap-themes.xml",
     "/sitemap-sections.xml",
+    # Search: every hidden headline holds 秘密 and 稿件 (test_search_finds_the_public_article_only).
+    "/search/?q=稿件",
+    "/search/?q=秘密",
+    "/search/?q=稿件&sort=newest",
 ]
 
 
@@ -121,9 +162,14 @@ def test_unpublished_content_is_absent_from_every_public_list(client, paper, url
     for article in paper["hidden"].values():
         assert f'"{article.get_absolute_url()}"' not in html
         assert f"{article.get_absolute_url()}<" not in html  # feeds and sitemaps
-    for issue in (paper["draft_issue"], paper["scheduled_issue"]):
+    for issue in paper["hidden_issues"]:
         assert f"/issues/{issue.date.isoformat()}/" not in html
     assert "秘密主题" not in html
+
+
+def test_search_finds_the_public_article_only(client, paper):
+    html = client.get("/search/", {"q": "稿件"}).content.decode()
+    assert "共 1 条结果" in html and paper["shown"].get_absolute_url() in html
 
 
 def test_front_page_opens_the_latest_public_issue_not_a_newer_draft(client, paper):

@@ -85,6 +85,29 @@ def test_scheduled_article_appears_when_its_time_passes_without_any_save(client)
         assert "定时稿件" in response.content.decode()
 
 
+@pytest.mark.parametrize("later", ["article", "issue"])
+def test_of_two_scheduled_publications_the_sooner_refreshes_cached_pages_at_its_time(client, later):
+    """Cached pages start afresh when the soonest scheduled item comes due, not the latest."""
+    with time_machine.travel(NOON, tick=False):
+        page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
+        make_article(page, headline="早已发布的稿件")
+        make_article(page, headline="一小时后的稿件", publish_at=timezone.now() + datetime.timedelta(hours=1))
+        in_three_hours = timezone.now() + datetime.timedelta(hours=3)
+        if later == "article":
+            make_article(page, headline="三小时后的稿件", order=2, publish_at=in_three_hours)
+        else:
+            make_page(make_issue(datetime.date(2024, 5, 2), publish_at=in_three_hours), "A01")
+        url = page.get_absolute_url()
+        assert "一小时后的稿件" not in get(client, url).content.decode()
+        assert get(client, url)["X-Page-Cache"] == "hit"
+    with time_machine.travel(NOON + datetime.timedelta(hours=1, seconds=1), tick=False):
+        html = get(client, url).content.decode()
+        assert "一小时后的稿件" in html and "三小时后的稿件" not in html
+    with time_machine.travel(NOON + datetime.timedelta(hours=3, seconds=1), tick=False):
+        assert get(client, "/issues/2024-05-02/").status_code == (200 if later == "issue" else 404)
+        assert ("三小时后的稿件" in get(client, url).content.decode()) == (later == "article")
+
+
 def test_revalidation_gets_304_until_the_content_changes(client, article):
     url = article.get_absolute_url()
     first = get(client, url)
