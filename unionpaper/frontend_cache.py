@@ -17,7 +17,8 @@ Configured like Wagtail's frontend cache invalidation::
                        "ZONE_ID": "…", "API_TOKEN": "…"},
     }
 
-``settings.py`` builds this from the environment with ``from_env``. A purge
+``settings.py`` builds this from the environment (``VARNISH_PURGE_URLS``,
+``FASTLY_SERVICE_ID``, ``CLOUDFLARE_ZONE_ID`` …; see ``docs/deploy.md``). A purge
 that fails is logged and never breaks the save that caused it; the pages
 concerned then live until their shared-cache lifetime ends
 (``FRONTEND_CACHE_SECONDS``).
@@ -209,28 +210,3 @@ def purge(keys) -> None:
             logger.exception("frontend cache %r: purging %d keys failed (%s …)", name, len(keys), " ".join(keys[:5]))
         else:
             logger.info("frontend cache %r: purged %d keys", name, len(keys))
-
-
-def from_env(env) -> dict:
-    """Return ``FRONTEND_CACHES`` from the environment (``env`` is django-environ's ``Env``).
-
-    ``VARNISH_PURGE_URLS`` (comma-separated), ``FASTLY_SERVICE_ID`` with
-    ``FASTLY_API_TOKEN``, ``CLOUDFLARE_ZONE_ID`` with ``CLOUDFLARE_API_TOKEN``.
-    """
-    caches = {}
-    varnishes = env.list("VARNISH_PURGE_URLS", default=[])
-    if varnishes:
-        caches["varnish"] = {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": varnishes}
-    if env.str("FASTLY_SERVICE_ID", default=""):
-        caches["fastly"] = {
-            "BACKEND": "unionpaper.frontend_cache.FastlyBackend",
-            "SERVICE_ID": env.str("FASTLY_SERVICE_ID"),
-            "API_TOKEN": env.str("FASTLY_API_TOKEN"),
-        }
-    if env.str("CLOUDFLARE_ZONE_ID", default=""):
-        caches["cloudflare"] = {
-            "BACKEND": "unionpaper.frontend_cache.CloudflareBackend",
-            "ZONE_ID": env.str("CLOUDFLARE_ZONE_ID"),
-            "API_TOKEN": env.str("CLOUDFLARE_API_TOKEN"),
-        }
-    return caches

@@ -341,6 +341,31 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=24 * 36
 # What many pages show alike (an issue's pages and reading order, related
 # articles, theme counts), kept under the same generation; see unionpaper/cache.py.
 PUBLIC_DATA_CACHE = env.bool("PUBLIC_DATA_CACHE", default=True)
+# How long a reader waits for another's render of the same page before rendering it too.
+SINGLE_FLIGHT_WAIT_SECONDS = env.float("SINGLE_FLIGHT_WAIT_SECONDS", default=2.0)
+
+# A shared HTTP cache in front (Varnish, Fastly, Cloudflare), told after each
+# commit which surrogate keys to purge: unionpaper/frontend_cache.py, docs/deploy.md.
+FRONTEND_CACHES = {}
+if env.list("VARNISH_PURGE_URLS", default=[]):
+    FRONTEND_CACHES["varnish"] = {
+        "BACKEND": "unionpaper.frontend_cache.VarnishBackend",
+        "LOCATIONS": env.list("VARNISH_PURGE_URLS"),
+    }
+if env.str("FASTLY_SERVICE_ID", default=""):
+    FRONTEND_CACHES["fastly"] = {
+        "BACKEND": "unionpaper.frontend_cache.FastlyBackend",
+        "SERVICE_ID": env.str("FASTLY_SERVICE_ID"),
+        "API_TOKEN": env.str("FASTLY_API_TOKEN"),
+    }
+if env.str("CLOUDFLARE_ZONE_ID", default=""):
+    FRONTEND_CACHES["cloudflare"] = {
+        "BACKEND": "unionpaper.frontend_cache.CloudflareBackend",
+        "ZONE_ID": env.str("CLOUDFLARE_ZONE_ID"),
+        "API_TOKEN": env.str("CLOUDFLARE_API_TOKEN"),
+    }
+FRONTEND_CACHE_SECONDS = env.int("FRONTEND_CACHE_SECONDS", default=24 * 3600)
+FRONTEND_CACHE_TIMEOUT = env.float("FRONTEND_CACHE_TIMEOUT", default=5.0)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
