@@ -235,13 +235,15 @@ def fresh(made_at: int, made_wall: float, keys: Iterable[str], versions: dict, *
 # fetches the entry and its versions in one round trip.
 _KNOWN_LIMIT = 20000
 _known_keys: "OrderedDict[str, tuple]" = OrderedDict()
+_known_lock = threading.Lock()  # gunicorn may serve with threads
 
 
 def _remember(name: str, keys: tuple) -> None:
-    _known_keys[name] = keys
-    _known_keys.move_to_end(name)
-    if len(_known_keys) > _KNOWN_LIMIT:
-        _known_keys.popitem(last=False)
+    with _known_lock:
+        _known_keys[name] = keys
+        _known_keys.move_to_end(name)
+        if len(_known_keys) > _KNOWN_LIMIT:
+            _known_keys.popitem(last=False)
 
 
 @dataclass
