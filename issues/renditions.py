@@ -32,13 +32,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from unionpaper.uploads import image_format
+
 logger = logging.getLogger(__name__)
 
 READING_WIDTH = 1200
 WIDTHS = (600, READING_WIDTH)
+# The encoder options of each rendition, by extension (unionpaper.uploads.image_format names the format).
 FORMATS = {
-    "jpg": ("JPEG", "image/jpeg", {"quality": 82, "optimize": True, "progressive": True}),
-    "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4}),
+    "jpg": {"quality": 82, "optimize": True, "progressive": True},
+    "webp": {"quality": 80, "method": 4},
 }
 PREFIX = "renditions/pages"
 CACHE_PREFIX = "unionpaper:renditions"
@@ -83,9 +86,9 @@ def _render(page, sizes: dict) -> dict:
         img.draft("RGB", (READING_WIDTH, READING_WIDTH * 4))  # lets JPEG decode at a reduced scale
         img = img.convert("RGB")
         for name, (width, height, ext) in sizes.items():
-            fmt, _mime, options = FORMATS[ext]
+            fmt, _mime = image_format(ext)
             buffer = io.BytesIO()
-            img.resize((width, height), Image.Resampling.LANCZOS).save(buffer, fmt, **options)
+            img.resize((width, height), Image.Resampling.LANCZOS).save(buffer, fmt, **FORMATS[ext])
             out[name] = buffer.getvalue()
     return out
 
@@ -183,6 +186,6 @@ def page_renditions(page, *, storage=default_storage) -> dict[str, list[Renditio
     if "jpg" not in planned:
         return {}
     return {
-        ext: [Rendition(name, storage.url(name), w, h, FORMATS[ext][1]) for name, w, h in items]
+        ext: [Rendition(name, storage.url(name), w, h, image_format(ext)[1]) for name, w, h in items]
         for ext, items in planned.items()
     }

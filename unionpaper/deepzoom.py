@@ -28,13 +28,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from unionpaper.uploads import image_format
+
 logger = logging.getLogger(__name__)
 
 TILE_SIZE = 254
 OVERLAP = 1
+# The encoder options of each tile format, by extension (unionpaper.uploads.image_format names the format).
 FORMATS = {
-    "jpg": ("JPEG", {"quality": 80, "optimize": True}),
-    "webp": ("WEBP", {"quality": 78, "method": 4}),
+    "jpg": {"quality": 80, "optimize": True},
+    "webp": {"quality": 78, "method": 4},
 }
 PREFIX = "deepzoom"
 NAMESPACE = "http://schemas.microsoft.com/deepzoom/2008"
@@ -121,7 +124,7 @@ def make_deep_zoom(source_name: str, *, storage=default_storage, ext: str = "jpg
     if storage.exists(name):
         width, height = _read_dzi(storage, name)
         return DeepZoom(name, storage.url(name), width, height)
-    fmt, options = FORMATS[ext]
+    fmt, options = image_format(ext)[0], FORMATS[ext]
     folder = tiles_folder(name)
     try:
         with storage.open(source_name, "rb") as file, Image.open(file) as opened:

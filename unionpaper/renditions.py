@@ -32,6 +32,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
+from unionpaper.uploads import image_format
+
 logger = logging.getLogger(__name__)
 
 # Widths a phone or desktop asks for, with each step at most about 20 % above
@@ -45,9 +47,10 @@ FALLBACK_WIDTH = 800
 SHARE_WIDTH = 1200
 # OpenGraph's and summary_large_image's preferred shape, 1.91:1.
 SHARE_HEIGHT = 628
+# The encoder options of each format, by extension (unionpaper.uploads.image_format names the format).
 FORMATS = {
-    "webp": ("WEBP", "image/webp", {"quality": 78, "method": 4}),
-    "jpg": ("JPEG", "image/jpeg", {"quality": 80, "optimize": True, "progressive": True}),
+    "webp": {"quality": 78, "method": 4},
+    "jpg": {"quality": 80, "optimize": True, "progressive": True},
 }
 PREFIX = "renditions"
 CACHE_PREFIX = "unionpaper:ladder"
@@ -150,9 +153,9 @@ def _open_rgb(file, *, reduce_to: int | None = None):
 
 
 def _encode(img, ext: str) -> bytes:
-    fmt, _mime, options = FORMATS[ext]
+    fmt, _mime = image_format(ext)
     buffer = io.BytesIO()
-    img.save(buffer, fmt, **options)
+    img.save(buffer, fmt, **FORMATS[ext])
     return buffer.getvalue()
 
 
@@ -240,7 +243,7 @@ def image_ladder(source_name: str, *, storage=default_storage, widths=WIDTHS) ->
             _cache_set(key, planned)
     return Ladder(
         {
-            ext: [Rendition(name, storage.url(name), w, h, FORMATS[ext][1]) for name, w, h in items]
+            ext: [Rendition(name, storage.url(name), w, h, image_format(ext)[1]) for name, w, h in items]
             for ext, items in planned.items()
         }
     )

@@ -26,7 +26,8 @@ from PIL import Image, UnidentifiedImageError
 
 from unionpaper import pdfs
 
-# Formats a page scan or article photo may have, and the extension each is stored under.
+# Formats a page scan or article photo may have, and the extension each is stored under:
+# the one map of image formats, also for what the site writes (renditions, tiles).
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "TIFF": "tif", "WEBP": "webp", "GIF": "gif"}
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
 # A broadsheet scanned at 300 dpi is about 4,000 x 6,000 pixels; allow twice
@@ -48,6 +49,13 @@ logger = logging.getLogger(__name__)
 # Set on an uploaded file that inspect_image passed in the form, so the model
 # field's validator does not decode the same scan a second time.
 INSPECTED = "_unionpaper_image_format"
+
+
+def image_format(ext: str) -> tuple[str, str]:
+    """Return Pillow's name and the MIME type of the image format stored as ``ext`` (``jpg``, ``webp`` …)."""
+    fmt = next(fmt for fmt, stored_as in IMAGE_FORMATS.items() if stored_as == ext)
+    Image.init()  # Pillow's MIME types are known once its format plugins are registered
+    return fmt, Image.MIME[fmt]
 
 
 def _size_mb(n: int) -> str:
