@@ -218,6 +218,7 @@ def issue_keys(before: IssueState | None, after: IssueState | None, using=None) 
     for state in states:
         date = state.date
         keys |= {ck.calendar_list(date.year), ck.issue_neighbours_list(date), ck.issue_list(date)}
+        keys.add(ck.issue_pages_list(date))
         keys.add(ck.on_this_day_list(date.month, date.day))
         keys |= {ck.issue_neighbours_list(d) for d in _issue_neighbour_dates(state, using)}
     keys |= {ck.theme_list(t) for t in _theme_ids_of_issue((after or before).pk, using)}
@@ -240,6 +241,7 @@ def page_keys(before: PageState | None, after: PageState | None, using=None) -> 
     placed = lambda s: (s.issue_id, s.issue_date, s.sort_key)  # noqa: E731
     if before is None or after is None or placed(before) != placed(after):
         keys |= {ck.issue_list(s.issue_date) for s in shown}
+        keys |= {ck.issue_pages_list(s.issue_date) for s in shown}
         keys.add(ck.page_list(pk))
         # Lists in reading order (themes, feeds, 历史上的今天) place its articles by page.
         for article in _page_article_states(pk, using):

@@ -60,8 +60,13 @@ def issue_key(date: datetime.date) -> str:
 
 
 def issue_list(date: datetime.date) -> str:
-    """The issue's pages in order and its articles in reading order (版面导航, 上一篇/下一篇)."""
+    """The issue's public articles in reading order (上一篇/下一篇, the issue's contents)."""
     return f"list:issue:{date.isoformat()}"
+
+
+def issue_pages_list(date: datetime.date) -> str:
+    """The issue's pages in order (版面导航, 上一版/下一版)."""
+    return f"list:issue-pages:{date.isoformat()}"
 
 
 def issue_neighbours_list(date: datetime.date) -> str:

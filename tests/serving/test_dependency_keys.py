@@ -93,7 +93,7 @@ def test_changing_a_page_code_reorders_its_issue_and_the_lists_in_reading_order(
     page = paper["a01"]
     page.code = "A03"
     page.save()
-    assert {key(page), ck.issue_list(MAY_1), ck.theme_list(paper["legal_aid"].pk), ck.FEEDS} <= touched
+    assert {key(page), ck.issue_pages_list(MAY_1), ck.theme_list(paper["legal_aid"].pk), ck.FEEDS} <= touched
     assert ck.issue_list(APRIL_30) not in touched
 
 
@@ -137,6 +137,7 @@ def test_publishing_an_article_adds_it_to_its_page_issue_themes_and_feeds(paper,
     assert expected <= touched
     assert ck.page_list(paper["a01"].pk) not in touched
     assert ck.issue_list(APRIL_30) not in touched
+    assert ck.issue_pages_list(MAY_1) not in touched  # the strip of pages is as it was
 
 
 def test_editing_a_draft_touches_no_public_list(paper, touched):
@@ -174,6 +175,7 @@ def test_reordering_articles_touches_their_page_and_issue_only(paper, touched):
     second.order = 0
     second.save()
     assert {key(second), ck.page_list(paper["a01"].pk), ck.issue_list(MAY_1)} <= touched
+    assert ck.issue_pages_list(MAY_1) not in touched
     assert ck.page_list(paper["a02"].pk) not in touched
     assert ck.issue_list(APRIL_30) not in touched
 
