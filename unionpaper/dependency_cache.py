@@ -27,14 +27,12 @@ from django.utils.http import http_date
 
 from unionpaper import cache_keys as ck
 from unionpaper import frontend_cache, single_flight
+from unionpaper.paths import UNCACHED_PREFIXES
 from unionpaper.publishing import next_publication_time
 
 SCHEDULE_KEY = "unionpaper:schedule"
 SHARED_KEY_PREFIX = "unionpaper:shared"
 NEVER = "never"
-
-# Paths that are never cached: editors' pages, uploads, health checks, files.
-UNCACHED_PREFIXES = ("/admin/", "/ckeditor/", "/health/", "/media/", "/static/")
 
 # What this request has learnt of the schedule; a dict only while a request is served.
 _request: ContextVar[dict | None] = ContextVar("unionpaper_dependency_request", default=None)
