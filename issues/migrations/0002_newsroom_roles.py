@@ -23,7 +23,8 @@ _REPORTER = [
     "issues.view_issue",
     "issues.view_page",
 ]
-_EDITOR = _REPORTER + [
+_EDITOR = [
+    *_REPORTER,
     "articles.edit_others_articles",
     "articles.add_theme",
     "articles.change_theme",
@@ -33,7 +34,8 @@ _EDITOR = _REPORTER + [
     "issues.change_page",
     "issues.delete_page",
 ]
-_CHIEF = _EDITOR + [
+_CHIEF = [
+    *_EDITOR,
     "articles.publish_article",
     "articles.delete_article",
     "articles.delete_theme",
