@@ -307,14 +307,16 @@ def _tracked():
 
 
 def _remember_before(sender, instance, raw=False, using=None, **_kwargs):
-    if raw or instance.pk is None:
+    if raw or instance.pk is None or ck.is_deferring():
         return
     state, _ = _tracked()[sender]
     setattr(instance, _BEFORE, state(instance.pk, using))
 
 
 def _saved(sender, instance, raw=False, using=None, **_kwargs):
-    if raw:  # fixtures and restores: rows may arrive before those they belong to
+    # Fixtures and restores (rows may arrive before those they belong to) and
+    # bulk writers (a query per row would slow them down) start the site afresh.
+    if raw or ck.is_deferring():
         ck.changed({ck.SITE}, using=using)
         return
     state, keys = _tracked()[sender]
@@ -323,6 +325,9 @@ def _saved(sender, instance, raw=False, using=None, **_kwargs):
 
 
 def _deleted(sender, instance, using=None, **_kwargs):
+    if ck.is_deferring():
+        ck.changed({ck.SITE}, using=using)
+        return
     before = instance.__dict__.pop(_BEFORE, None)
     if before is not None:
         _, keys = _tracked()[sender]
@@ -330,13 +335,17 @@ def _deleted(sender, instance, using=None, **_kwargs):
 
 
 def _themed_row_changed(sender, instance, raw=False, using=None, **_kwargs):
-    if raw:
+    if raw or ck.is_deferring():
         ck.changed({ck.SITE}, using=using)
         return
     ck.changed(themed_keys(instance.content_object_id, {instance.tag_id}, using), using=using)
 
 
 def _themes_changed(sender, instance, action, reverse=False, pk_set=None, using=None, **_kwargs):
+    if ck.is_deferring():
+        if action.startswith("post_"):
+            ck.changed({ck.SITE}, using=using)
+        return
     if action == "pre_clear":
         # What a clear takes away is known only before it.
         rows = ThemedArticle._default_manager.using(using)

@@ -302,12 +302,35 @@ def store(name: str, value, deps: Dependencies, made_at: int, *, timeout: int) -
 # --- Changes -------------------------------------------------------------------------------------
 
 
-class _Deferral:
+class HeldKeys:
+    """Hold the keys of many changes and move them once, at ``flush()``.
+
+    For bulk writers such as the importer: changes made inside
+    ``deferring()`` only add their keys here; readers may be served pages of
+    before them until ``flush()``. Deferring never spans a ``yield`` of the
+    caller's, so that the caller's own saves move their keys as usual.
+    """
+
     def __init__(self):
         self.keys: set = set()
 
+    @contextmanager
+    def deferring(self):
+        if _deferral.get() is not None:  # an outer holder flushes
+            yield
+            return
+        token = _deferral.set(self)
+        try:
+            yield
+        finally:
+            _deferral.reset(token)
 
-_deferral: ContextVar[_Deferral | None] = ContextVar("unionpaper_deferred_keys", default=None)
+    def flush(self) -> None:
+        keys, self.keys = self.keys, set()
+        changed(keys)
+
+
+_deferral: ContextVar[HeldKeys | None] = ContextVar("unionpaper_deferred_keys", default=None)
 
 
 # Keys changed in this thread and not yet moved after their commit.
@@ -349,19 +372,20 @@ def changed(keys: Iterable[str], *, using=None) -> None:
     transaction.on_commit(_commit, using=using)
 
 
+def is_deferring() -> bool:
+    """Return True inside ``deferring()``: the keys of each change are held, and may be coarse."""
+    return _deferral.get() is not None
+
+
 @contextmanager
 def deferring():
-    """Collect the keys of every change inside the block and make them stale once, when it ends (even by an error).
+    """Hold the keys of every change inside the block and move them once when it ends (even by an error).
 
-    For bulk writers such as the importer; inside another such block the outer one holds the keys.
+    Inside another such block the outer one holds the keys.
     """
-    if _deferral.get() is not None:
-        yield
-        return
-    held = _Deferral()
-    token = _deferral.set(held)
+    held = HeldKeys()
     try:
-        yield
+        with held.deferring():
+            yield
     finally:
-        _deferral.reset(token)
-        changed(held.keys)
+        held.flush()

@@ -116,3 +116,14 @@ def test_an_entry_is_found_in_one_round_trip_once_its_keys_are_known(monkeypatch
     monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or original(keys))
     assert cached("p1") is not None
     assert len(calls) == 1
+
+
+def test_keys_held_across_many_blocks_move_at_flush_only():
+    render("p1", "article:1")
+    held = ck.HeldKeys()
+    for n in range(3):  # one block per imported file
+        with held.deferring():
+            ck.changed({f"article:{n}"})
+    assert cached("p1") is not None
+    held.flush()
+    assert cached("p1") is None

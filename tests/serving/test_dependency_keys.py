@@ -234,3 +234,23 @@ def test_publishing_a_new_issue_touches_the_newest_issue_and_the_one_before(pape
 def test_deleting_an_article_takes_it_out_of_its_lists(paper, touched):
     paper["first"].delete()
     assert {ck.page_list(paper["a01"].pk), ck.theme_list(paper["legal_aid"].pk)} <= touched
+
+
+def saving_queries(article, headline) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        article.headline = headline
+        article.save()
+    return len(queries)
+
+
+def test_a_bulk_writer_starts_the_site_afresh_once_without_a_query_per_row(paper, touched):
+    with ck.deferring():
+        with_keys = saving_queries(paper["first"], "导入改写")
+        invalidation.disconnect(*MODELS)
+        without = saving_queries(paper["first"], "再次导入")
+        invalidation.connect(*MODELS)
+    assert with_keys == without
+    assert ck.SITE in touched
