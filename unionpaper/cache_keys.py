@@ -280,7 +280,7 @@ def lookup(name: str, *, settle: float = 0.0, also: Iterable[str] = ()) -> tuple
     if tick is None:
         tick = _start_clock()
     entry = found.get(name)
-    if not isinstance(entry, Entry):
+    if not isinstance(entry, Entry) or not hasattr(entry, "until"):  # none, or kept by an older release
         return None, tick, found
     if entry.keys != hint:
         _remember(name, entry.keys)
