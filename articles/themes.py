@@ -32,9 +32,11 @@ def _refusal(names) -> str:
 
 
 def validate_theme_name(name: str) -> None:
-    """Refuse a theme name made only of punctuation, symbols or spaces."""
+    """Refuse a theme name made only of punctuation, symbols or spaces, or holding markup."""
     if not has_letter_or_digit(name):
         raise ValidationError(_refusal([name]), code="theme_without_letters")
+    if "<" in name or ">" in name:
+        raise ValidationError(f"主题“{name}”含有 < 或 >：主题名是纯文字，不能带 HTML 标记。", code="theme_markup")
 
 
 def parse_themes(text: str) -> list[str]:

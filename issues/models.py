@@ -218,6 +218,12 @@ class Page(models.Model):
 
     def clean(self):
         self.code = normalize_page_code(self.code)
+        # Names are plain text, shown escaped; markup in one is a paste or an attack, never the paper's.
+        for field in ("name", "editor"):
+            value = getattr(self, field)
+            if "<" in value or ">" in value:
+                label = self._meta.get_field(field).verbose_name
+                raise ValidationError({field: f"{label}“{value}”含有 < 或 >：{label}是纯文字，不能带 HTML 标记。"})
         if self.issue_id and self.code:
             clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
             if clash.exists():

@@ -21,11 +21,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
+
+from articles.sanitize import clean_html
+from unionpaper.uploads import IMAGE_FORMATS, inspect_image, inspect_pdf
 
 FORMAT = "unionpaper-archive"
 VERSION = 1
@@ -100,7 +104,7 @@ def _records(model, usernames: dict):
     for row in (
         model.objects.order_by("pk").values_list(pk_name, *(f.attname for f in fields)).iterator(chunk_size=2000)
     ):
-        values = dict(zip((f.name for f in fields), row[1:]))
+        values = dict(zip((f.name for f in fields), row[1:], strict=True))
         # A user is named by username: ids differ between databases.
         if values.get("created_by") is not None and model._meta.label == "articles.Article":
             values["created_by"] = [usernames[values["created_by"]]]
@@ -152,7 +156,7 @@ def export_archive(*, outdir: Path) -> Summary:
         "version": VERSION,
         "created": timezone.now().isoformat(),
         "paper": settings.PAPER_NAME,
-        "tables": {name: label for name, label in TABLES},
+        "tables": dict(TABLES),
         "files": entries,
     }
     (outdir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -224,8 +228,79 @@ def _keep_dimensions(instance, fields: dict):
                     setattr(instance, dim, fields.get(dim))
 
 
+def _who(instance) -> str:
+    return f"{instance._meta.verbose_name} {instance.pk}"
+
+
+def _media_links(body: str) -> list[str]:
+    media_url = settings.MEDIA_URL
+    if not media_url or not body:
+        return []
+    return re.findall(r'(?:src|href)="' + re.escape(media_url) + r'([^"?#]+)"', body)
+
+
+def _check_record(instance, needs: dict):
+    """Refuse a row the admin or an import would refuse; note which media file it needs as what.
+
+    ``needs`` maps a storage name to ``(kind, folder, who)``: the kind of check its
+    file must pass and the folder it must be in.
+    """
+    who = _who(instance)
+    file_fields = [f for f in instance._meta.concrete_fields if isinstance(f, models.FileField)]
+    try:
+        # File fields are checked below, on the archive's files: storage holds none of them yet.
+        instance.full_clean(exclude=[f.name for f in file_fields])
+    except ValidationError as exc:
+        raise ArchiveError(f"{who}：{'；'.join(exc.messages)}") from None
+    for f in file_fields:
+        name = getattr(instance, f.attname).name
+        if not name:
+            continue
+        kind = "pdf" if getattr(f.upload_to, "kind", "image") == "pdf" else "image"
+        prefix = getattr(f.upload_to, "prefix", None)
+        # Generated names: <prefix>/<yyyy>/<mm>/<random>.<extension> (unionpaper.uploads.GeneratedName).
+        if not prefix or not re.fullmatch(re.escape(prefix) + r"/\d{4}/\d{2}/[A-Za-z0-9_.-]+", name):
+            raise ArchiveError(f"{who}：{f.verbose_name}“{name}”不在该字段自己的文件夹 {prefix}/ 中")
+        needs[name] = (kind, prefix, f"{who} 的{f.verbose_name}")
+    body = getattr(instance, "body", None)
+    if body is not None and instance._meta.label == "articles.Article":
+        if clean_html(body) != body:
+            raise ArchiveError(f"{who}：正文含有净化后会被删去的内容（脚本、事件属性或不允许的链接等）")
+        upload_dir = settings.CKEDITOR_UPLOAD_PATH.rstrip("/")
+        for name in _media_links(body):
+            needs.setdefault(name, ("image", upload_dir, f"{who} 的正文"))
+
+
+def _check_media(indir: Path, media: list[str], needs: dict):
+    """Refuse a media file no row needs, outside its folder, or not a file of its field's kind."""
+    for name in sorted(media, key=lambda n: n not in needs):
+        if name not in needs:
+            raise ArchiveError(f"媒体文件 {name} 没有任何记录使用")
+        kind, folder, who = needs[name]
+        if not name.startswith(folder + "/") or ".." in name.split("/"):
+            raise ArchiveError(f"{who}：媒体文件 {name} 不在 {folder}/ 中")
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        with open(indir / MEDIA_DIR / name, "rb") as fh:
+            try:
+                if kind == "pdf":
+                    inspect_pdf(fh)
+                    real = "pdf"
+                else:
+                    real = IMAGE_FORMATS[inspect_image(fh)]
+            except ValidationError as exc:
+                raise ArchiveError(f"{who}：媒体文件 {name} 被拒绝：{'；'.join(exc.messages)}") from None
+        if extension != real and not (real == "jpg" and extension == "jpeg"):
+            raise ArchiveError(f"{who}：媒体文件 {name} 的扩展名与其实际格式（{real}）不符")
+
+
 def import_archive(*, indir: Path) -> Summary:
-    """Restore an archive written by :func:`export_archive` into an empty database."""
+    """Restore an archive written by :func:`export_archive` into an empty database.
+
+    Every row is checked as the admin would check it (model validation, the
+    sanitizer for bodies) and every media file as an upload of the field that
+    names it; the first refusal stops the restore with the row and the reason,
+    and nothing is written: the rows are rolled back and no media file is kept.
+    """
     indir = Path(indir)
     manifest = read_manifest(indir)
     _ensure_empty()
@@ -257,31 +332,44 @@ def import_archive(*, indir: Path) -> Summary:
             to_write.append(name)
     written = []
     try:
-        for name in to_write:
-            with open(indir / MEDIA_DIR / name, "rb") as fh:
-                saved = default_storage.save(name, File(fh, name=name))
-            written.append(saved)
-            if saved != name:
-                raise ArchiveError(f"媒体存储把 {name} 存成了 {saved}，无法保持原名")
         with transaction.atomic():
             _ensure_empty()
-            for name, model in _models():
+            needs = {}
+            for name, _label in TABLES:
                 count = 0
                 for data in _objects(indir / name, missing_users, summary):
-                    [obj] = serializers.deserialize("python", [data])
+                    try:
+                        [obj] = serializers.deserialize("python", [data])
+                    except serializers.base.DeserializationError as exc:
+                        raise ArchiveError(f"{name} 中的记录 {data.get('pk')} 无法读取：{exc}") from None
                     _keep_dimensions(obj.object, data["fields"])
+                    _check_record(obj.object, needs)
                     obj.save()
                     count += 1
                 expected = next(e.get("records") for e in manifest["files"] if e["path"] == name)
                 if expected is not None and count != expected:
                     raise ArchiveError(f"{name} 有 {count} 条记录，清单写的是 {expected} 条")
                 summary.records[name] = count
+            _check_media(indir, [e["path"][len(MEDIA_DIR) + 1 :] for e in media], needs)
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [m for _, m in _models()]):
                     cursor.execute(sql)
+            for name in to_write:
+                with open(indir / MEDIA_DIR / name, "rb") as fh:
+                    saved = default_storage.save(name, File(fh, name=name))
+                written.append(saved)
+                if saved != name:
+                    raise ArchiveError(f"媒体存储把 {name} 存成了 {saved}，无法保持原名")
+    except ArchiveError as exc:
+        _delete(written)
+        raise ArchiveError(f"{exc}；拒绝恢复，数据库和媒体存储均未改动") from None
     except Exception:
-        for name in written:
-            default_storage.delete(name)
+        _delete(written)
         raise
     summary.files = len(media)
     return summary
+
+
+def _delete(names):
+    for name in names:
+        default_storage.delete(name)
