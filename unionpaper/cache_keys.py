@@ -133,11 +133,13 @@ _recording: ContextVar[Dependencies | None] = ContextVar("unionpaper_dependencie
 
 
 @contextmanager
-def recording():
+def recording(*, inherit: bool = True):
     """Record what is shown inside the block; an enclosing recording gets the same keys when it ends.
 
     Shared data built once for many pages records its own keys, and each page
-    using it adds them to its own (``note(dependencies)``).
+    using it adds them to its own (``note(dependencies)``). With
+    ``inherit=False`` the enclosing recording gets none of them: its page
+    shows only part of what was built, and declares that part itself.
     """
     outer = _recording.get()
     deps = Dependencies()
@@ -146,7 +148,7 @@ def recording():
         yield deps
     finally:
         _recording.reset(token)
-        if outer is not None:
+        if outer is not None and inherit:
             outer.merge(deps)
 
 

@@ -88,12 +88,14 @@ def _lookup(name: str):
     return entry, tick, due
 
 
-def shared(name: str, build):
+def shared(name: str, build, *, whole: bool = True):
     """Return ``build()``, kept for every process until one of the keys it recorded changes.
 
     For what several public pages show alike; ``name`` says what and for
     which rows (``"issue-pages:12"``). A page using a kept value records
-    its keys too. Never for previews of unpublished content.
+    its keys too, as it shows the whole of it; with ``whole=False`` the page
+    shows only a part (上一篇/下一篇 of an issue's reading order) and its
+    caller declares that part itself. Never for previews of unpublished content.
     """
     if not getattr(settings, "PUBLIC_DATA_CACHE", True):
         return build()
@@ -102,9 +104,10 @@ def shared(name: str, build):
     key = f"{SHARED_KEY_PREFIX}:{name}"
     entry, tick, _ = _lookup(key)
     if entry is not None:
-        ck.note(ck.Dependencies(set(entry.keys), entry.until))
+        if whole:
+            ck.note(ck.Dependencies(set(entry.keys), entry.until))
         return entry.value
-    with ck.recording() as deps:
+    with ck.recording(inherit=whole) as deps:
         value = build()
     if deps.keys:
         ck.store(key, value, deps, tick, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)

@@ -50,9 +50,24 @@ def until(request):
     return HttpResponse("<p>历史上的今天</p>")
 
 
+def part(request, key):
+    """A page showing one headline of a shared list of three (上一篇 of a reading order)."""
+    renders[key] += 1
+
+    def build():
+        builds["headlines"] += 1
+        ck.depends_on_list("article:1", "article:2", "article:3")
+        return {"article:1": "甲", "article:2": "乙", "article:3": "丙"}
+
+    headlines = shared("headlines", build, whole=False)
+    ck.depends_on_list(key)
+    return HttpResponse(f"<p>{headlines[key]}</p>")
+
+
 urlpatterns = [
     path("shows/<str:name>/", shows),
     path("nothing/", nothing),
     path("newest/<str:name>/", newest),
     path("until/", until),
+    path("part/<str:key>/", part),
 ]

@@ -133,3 +133,12 @@ def test_a_page_true_until_a_time_is_kept_by_the_shared_http_cache_no_longer(cli
     }
     response = client.get("/until/")
     assert 3590 <= int(response["Surrogate-Control"].removeprefix("max-age=")) <= 3600
+
+
+def test_a_page_showing_part_of_shared_data_depends_only_on_that_part(client):
+    served(client, "/part/article:1/")
+    served(client, "/part/article:3/")
+    ck.changed({"article:1"})
+    assert served(client, "/part/article:3/") == "hit"
+    assert served(client, "/part/article:1/") == "miss"
+    assert dependency_urls.builds["headlines"] == 2  # made again for the page that shows the change
