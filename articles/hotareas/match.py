@@ -1,0 +1,277 @@
+"""Find where each article of a page is printed, from the page PDF's text layer.
+
+The page's articles come as plain data (``id``, ``kicker``, ``headline``,
+``subtitle``, ``byline``, ``body`` as plain text). Text is compared by a key
+that keeps only letters and digits after NFKC, so full- and half-width
+punctuation and digits, the spaces of spaced names (刘 飞) and line breaks
+(Chinese wraps without hyphens) do not matter.
+
+Each printed line is given to the article whose key contains it; a line
+that two articles could hold goes to the one it continues (its key starts
+where that article's previous line ended), else to the one its neighbours
+in the PDF belong to. Each article's lines are then grouped into column
+runs, the runs into blocks (side by side or one under the other), headings
+stretched over the columns beneath them, and every block becomes one shape:
+a rectangle, or a polygon where the block is not one (an L-shaped story).
+"""
+
+import unicodedata
+from collections import defaultdict
+
+from articles.hotareas.extract import PageText, TextLine, page_text
+from articles.hotareas.geometry import outline, scaled
+
+# Type this much larger than an article's body is a heading (kicker, headline, subtitle).
+HEADING_RATIO = 1.15
+# Runs of one article closer than this many ems side by side are one block (the gutter between columns).
+GUTTER = 4.0
+# Lines that share fewer key characters than this are placed by their neighbours.
+SHORT = 4
+# An article with less of its text found than this gets no areas.
+MIN_MATCHED = 0.15
+FIELDS = ("kicker", "headline", "subtitle", "byline", "body")
+
+
+def key(text: str) -> str:
+    """Return the letters and digits of ``text`` after NFKC, lower case."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(ch for ch in text.lower() if unicodedata.category(ch)[0] in "LN")
+
+
+def suggest(page_pdf, articles, *, page_index: int = 0) -> list[dict]:
+    """Return ``[{"article": id, "shapes": [...], "matched": fraction}]`` for ``articles`` on ``page_pdf``.
+
+    ``page_pdf`` is bytes, a path or a file; ``articles`` are mappings with
+    the keys of ``FIELDS`` and ``id``. Shapes are in page fractions (0–1,
+    origin top left); an article not found has no shapes.
+    """
+    return suggest_from_text(page_text(page_pdf, page_index), articles)
+
+
+def suggest_from_text(text: PageText, articles) -> list[dict]:
+    """Return what :func:`suggest` returns, for a page's text already extracted."""
+    found = match_lines(text, articles)
+    grid = columns(text.lines)
+    out = []
+    for article in articles:
+        lines, matched = found.get(article["id"], ([], 0.0))
+        shapes = []
+        if matched >= MIN_MATCHED:
+            shapes = [scaled(s, 1 / text.width, 1 / text.height) for s in shapes_of(lines, grid)]
+        out.append({"article": article["id"], "shapes": shapes, "matched": round(matched, 3)})
+    return out
+
+
+def match_lines(text: PageText, articles) -> dict:
+    """Return ``{article id: (lines, matched fraction)}``."""
+    keys = {a["id"]: "".join(key(a.get(f, "")) for f in FIELDS) for a in articles}
+    line_keys = [key(line.text) for line in text.lines]
+    owner: list = [None] * len(text.lines)
+    spans: list = [None] * len(text.lines)
+    cursor = {}
+    ambiguous = []
+    for n, lk in enumerate(line_keys):
+        if len(lk) < SHORT:
+            continue
+        places = {aid: _find_all(k, lk) for aid, k in keys.items()}
+        places = {aid: p for aid, p in places.items() if p}
+        if not places:
+            continue
+        continuing = [(aid, p) for aid, ps in places.items() for p in ps if aid in cursor and abs(p - cursor[aid]) <= 2]
+        if continuing:
+            aid, p = continuing[0]
+        elif len(places) == 1:
+            aid, ps = next(iter(places.items()))
+            p = ps[0]
+        else:
+            ambiguous.append((n, places))
+            continue
+        owner[n], spans[n] = aid, (p, p + len(lk))
+        cursor[aid] = p + len(lk)
+    for n, places in ambiguous:
+        aid = _by_neighbours(n, owner, set(places))
+        if aid is not None:
+            owner[n], spans[n] = aid, (places[aid][0], places[aid][0] + len(line_keys[n]))
+    _place_short_lines(text.lines, line_keys, owner, spans, keys)
+    out = {}
+    for aid, k in keys.items():
+        mine = [n for n, o in enumerate(owner) if o == aid]
+        covered = _covered([spans[n] for n in mine])
+        out[aid] = ([text.lines[n] for n in mine], min(1.0, covered / len(k)) if k else 0.0)
+    return out
+
+
+def _find_all(haystack: str, needle: str, limit: int = 8) -> list[int]:
+    found, start = [], 0
+    while len(found) < limit:
+        p = haystack.find(needle, start)
+        if p < 0:
+            break
+        found.append(p)
+        start = p + 1
+    return found
+
+
+def _by_neighbours(n, owner, candidates):
+    for distance in range(1, 6):
+        for m in (n - distance, n + distance):
+            if 0 <= m < len(owner) and owner[m] in candidates:
+                return owner[m]
+    return None
+
+
+def _place_short_lines(lines, line_keys, owner, spans, keys):
+    """Give a short line (a paragraph's last characters) to the article it continues in its column."""
+    for n, lk in enumerate(line_keys):
+        if owner[n] is not None or not lk or len(lk) >= SHORT:
+            continue
+        line = lines[n]
+        for m in (n - 1, n + 1):
+            if not 0 <= m < len(lines) or owner[m] is None:
+                continue
+            other = lines[m]
+            near = abs(other.x0 - line.x0) < 3 * line.size and abs(other.y0 - line.y0) < 2.5 * line.size
+            k = keys[owner[m]]
+            start = spans[m][1] if m < n else spans[m][0] - len(lk)
+            if near and k[start : start + len(lk)] == lk:
+                owner[n], spans[n] = owner[m], (start, start + len(lk))
+                break
+
+
+def _covered(spans) -> int:
+    total, end = 0, -1
+    for start, stop in sorted(s for s in spans if s):
+        if stop <= end:
+            continue
+        total += stop - max(start, end)
+        end = stop
+    return total
+
+
+# --- lines to shapes -------------------------------------------------------------
+
+
+def columns(lines: list[TextLine]) -> list[tuple[float, float]]:
+    """Return the page's text columns as ``(left, right)``.
+
+    A column's left edge is where many lines start; its right edge is where
+    most of those end. A paragraph's indented first line, a short last line
+    or a byline does not reach both edges; lines set with narrower digits or
+    a hanging comma end a little before or after.
+    """
+    starts = defaultdict(list)
+    for line in lines:
+        starts[round(line.x0)].append(line)
+    lefts = sorted((x for x, group in starts.items() if len(group) >= 3), key=lambda x: -len(starts[x]))
+    kept = []
+    for x in lefts:
+        size = starts[x][0].size
+        if not any(k + 0.5 * size <= x <= k + 3 * size for k in kept):  # an indent inside a column
+            kept.append(x)
+    grid = []
+    for x in kept:
+        ends = defaultdict(int)
+        for line in starts[x]:
+            ends[round(line.x1)] += 1
+        grid.append((float(x), float(max(ends, key=lambda e: (ends[e], e)))))
+    return sorted(grid)
+
+
+def _snap(run, grid, body):
+    """Widen a column run to the column it is printed in."""
+    x0, y0, x1, y1, size = run
+    fits = [
+        (left, right)
+        for left, right in grid
+        if left - 0.5 * body <= x0 <= left + 3 * body and x1 <= right + 1.5 * body and right > x0
+    ]
+    if not fits:
+        return run
+    left, right = min(fits, key=lambda c: (abs(c[0] - x0), c[1] - c[0]))
+    return (min(left, x0), y0, max(right, min(x1, right)), y1, size)
+
+
+def shapes_of(lines: list[TextLine], grid=()) -> list[dict]:
+    """Return the shapes (in points) covering ``lines``: one per block of the article.
+
+    ``grid`` is the page's :func:`columns`; a run of lines fills the width of its column.
+    """
+    if not lines:
+        return []
+    sizes = defaultdict(int)
+    for line in lines:
+        sizes[line.size] += len(line.chars)
+    body = max(sizes, key=sizes.get)
+    body_lines = [line for line in lines if line.size <= body * HEADING_RATIO]
+    headings = [line for line in lines if line.size > body * HEADING_RATIO]
+    runs = [_snap(run, grid, body) for run in column_runs(body_lines, body)]
+    blocks = _blocks(runs, body)
+    boxes_of = [[run[:4] for run in block] for block in blocks]
+    for heading in headings:
+        target = _block_below(heading, blocks, body)
+        if target is None:
+            boxes_of.append([heading.box])
+            blocks.append([(*heading.box, heading.size)])
+            continue
+        top_runs = [r for r in blocks[target] if r[1] - min(q[1] for q in blocks[target]) < 3 * body]
+        x0 = min(min(r[0] for r in top_runs), heading.x0)
+        x1 = max(max(r[2] for r in top_runs), heading.x1)
+        boxes_of[target].append((x0, heading.y0, x1, min(r[1] for r in top_runs)))
+    return [outline(boxes, close_x=GUTTER * body, close_y=2.5 * body) for boxes in boxes_of]
+
+
+def column_runs(lines, body: float) -> list[tuple]:
+    """Group lines into runs down one column: ``(x0, y0, x1, y1, size)``."""
+    runs: list[list] = []
+    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0)):
+        best = None
+        for run in runs:
+            overlap = min(run[2], line.x1) - max(run[0], line.x0)
+            gap = line.y0 - run[3]
+            below = overlap > 0.5 * min(run[2] - run[0], line.x1 - line.x0) and -0.5 * body <= gap <= 2.5 * body
+            if below and (best is None or gap < line.y0 - best[3]):
+                best = run
+        if best is None:
+            runs.append([line.x0, line.y0, line.x1, line.y1, line.size])
+        else:
+            best[0], best[2] = min(best[0], line.x0), max(best[2], line.x1)
+            best[3] = max(best[3], line.y1)
+    return [tuple(run) for run in runs]
+
+
+def _blocks(runs, body: float) -> list[list]:
+    parent = list(range(len(runs)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(runs):
+        for j in range(i + 1, len(runs)):
+            b = runs[j]
+            side_by_side = min(a[3], b[3]) - max(a[1], b[1]) > 0 and max(a[0], b[0]) - min(a[2], b[2]) <= GUTTER * body
+            stacked = min(a[2], b[2]) - max(a[0], b[0]) > 0 and max(a[1], b[1]) - min(a[3], b[3]) <= 2.5 * body
+            if side_by_side or stacked:
+                parent[find(i)] = find(j)
+    groups = defaultdict(list)
+    for i, run in enumerate(runs):
+        groups[find(i)].append(run)
+    return sorted(groups.values(), key=lambda g: (min(r[1] for r in g), min(r[0] for r in g)))
+
+
+def _block_below(heading: TextLine, blocks, body: float):
+    """Return the index of the block that starts just below ``heading`` and lies under it."""
+    best, best_gap = None, None
+    for index, block in enumerate(blocks):
+        top = min(r[1] for r in block)
+        x0, x1 = min(r[0] for r in block), max(r[2] for r in block)
+        gap = top - heading.y1
+        if gap < -0.5 * heading.size or min(x1, heading.x1) - max(x0, heading.x0) <= 0:
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = index, gap
+    if best_gap is not None and best_gap > 400:  # a heading far above anything of its story stands alone
+        return None
+    return best
