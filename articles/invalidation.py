@@ -270,8 +270,8 @@ def themed_keys(article_id, theme_ids, using=None) -> set[str]:
 
 
 def photo_keys(before: PhotoState | None, after: PhotoState | None) -> set[str]:
-    """Return the keys a photo's change touches: the article it is printed with."""
-    return {f"article:{s.article_id}" for s in (before, after) if s is not None}
+    """Return the keys a photo's change touches: the photos of the article it is printed with."""
+    return {ck.photos_list(s.article_id) for s in (before, after) if s is not None}
 
 
 def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None) -> set[str]:

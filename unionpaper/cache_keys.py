@@ -79,6 +79,11 @@ def page_list(page_id: int) -> str:
     return f"list:page:{page_id}"
 
 
+def photos_list(article_id: int) -> str:
+    """The photos printed with an article, in order (its own view alone shows them)."""
+    return f"list:photos:{article_id}"
+
+
 def theme_list(theme_id: int) -> str:
     """The public articles of a theme, newest first (theme page, theme feed, related articles)."""
     return f"list:theme:{theme_id}"

@@ -69,14 +69,14 @@ def test_editing_an_article_touches_that_article_and_the_search_but_no_list_it_s
     assert ck.LATEST_ISSUE not in touched
 
 
-def test_a_photo_touches_only_the_article_it_is_printed_with(paper, touched):
+def test_a_photo_touches_only_the_photos_of_the_article_it_is_printed_with(paper, touched):
     photo = ArticleImage(article=paper["first"], caption="车间一角")
     photo.image.save("photo.png", ContentFile(png_bytes(40, 30)), save=False)
     photo.save()
-    assert touched == {key(paper["first"])}
+    assert touched == {ck.photos_list(paper["first"].pk)}
     touched.clear()
     photo.delete()
-    assert touched == {key(paper["first"])}
+    assert touched == {ck.photos_list(paper["first"].pk)}
 
 
 def test_renaming_a_page_touches_that_page_not_its_neighbours_or_their_lists(paper, touched):
