@@ -26,6 +26,7 @@ Each limit may be set in the settings under the name given above. Every
 refusal names the problem in Chinese; what pypdf said is logged, not shown.
 """
 
+import io
 import logging
 import os
 import threading
@@ -80,6 +81,34 @@ TEXT_FILTERS = {"/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/ASCIIHexDecode", 
 TEXT_FILTERS |= {"/RunLengthDecode", "/RL"}
 COMPONENTS = {"/DeviceGray": 1, "/G": 1, "/CalGray": 1, "/DeviceRGB": 3, "/RGB": 3, "/CalRGB": 3, "/Lab": 3}
 CHUNK = 1024 * 1024
+
+
+# PDFium is not thread-safe: every use of it in the process holds this lock.
+PDFIUM_LOCK = threading.RLock()
+
+
+class UnreadablePdf(ValueError):
+    """PDFium cannot open the PDF; the message says why, in Chinese."""
+
+
+def open_pdfium(pdf):
+    """Return a pypdfium2 document from bytes, a path, or a (Django) file."""
+    import pypdfium2 as pdfium
+
+    if hasattr(pdf, "open") and getattr(pdf, "closed", False):
+        pdf.open("rb")
+    if hasattr(pdf, "read"):
+        if hasattr(pdf, "seek"):
+            pdf.seek(0)
+        pdf = pdf.read()
+    if isinstance(pdf, (bytes, bytearray, memoryview)):
+        pdf = io.BytesIO(bytes(pdf))
+    try:
+        return pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadablePdf("PDF 已加密，无法读取。") from exc
+        raise UnreadablePdf("PDF 文件已损坏或不是 PDF，无法读取。") from exc
 
 
 def limit(name: str) -> int:

@@ -12,10 +12,11 @@ applied), from its top left corner: the same frame as the rendered scan.
 """
 
 import ctypes
-import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+
+from unionpaper.pdfs import PDFIUM_LOCK, UnreadablePdf, open_pdfium
 
 ASCENT, DESCENT = 0.88, 0.12
 # A gap wider than this, in ems, between two glyphs of one baseline is a
@@ -23,10 +24,6 @@ ASCENT, DESCENT = 0.88, 0.12
 # the full-width space of 刘　飞), which allows a wider one.
 GUTTER_EM = 0.6
 SPACED_EM = 1.6
-
-
-class ExtractError(ValueError):
-    """The PDF cannot be read; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ class TextLine:
     @property
     def size(self) -> float:
         """Return the most common type size of the line."""
-        return Counter(round(c.size, 1) for c in self.chars).most_common(1)[0][0]
+        return Counter(round(c.size, 1) for c in self.chars if c.text != " ").most_common(1)[0][0]
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -91,32 +88,17 @@ class PageText:
         return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def open_pdf(pdf):
-    """Return a pypdfium2 document from bytes, a path, or a (Django) file."""
-    import pypdfium2 as pdfium
-
-    if hasattr(pdf, "open") and hasattr(pdf, "read") and getattr(pdf, "closed", False):
-        pdf.open("rb")
-    if hasattr(pdf, "read"):
-        if hasattr(pdf, "seek"):
-            pdf.seek(0)
-        pdf = pdf.read()
-    if isinstance(pdf, (bytes, bytearray, memoryview)):
-        pdf = io.BytesIO(bytes(pdf))
-    try:
-        return pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ExtractError("PDF 已加密，无法读取。") from exc
-        raise ExtractError("PDF 文件已损坏或不是 PDF，无法读取。") from exc
-
-
 def page_text(pdf, page_index: int = 0) -> PageText:
     """Return the characters of one page of ``pdf``, grouped into lines."""
-    doc = open_pdf(pdf)
+    with PDFIUM_LOCK:
+        return _page_text(pdf, page_index)
+
+
+def _page_text(pdf, page_index):
+    doc = open_pdfium(pdf)
     try:
         if len(doc) <= page_index:
-            raise ExtractError("PDF 没有这一页。")
+            raise UnreadablePdf("PDF 没有这一页。")
         page = doc[page_index]
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -190,6 +172,9 @@ def _lines(chars) -> list:
                 spaced = True
             continue
         if current is not None and not broken and _continues(current, char, spaced):
+            if spaced:
+                last = current.chars[-1]
+                current.chars.append(Char(" ", last.x1, last.y0, max(last.x1, char.x0), last.y1, last.size))
             current.chars.append(char)
             current.spaced = current.spaced or spaced
         elif current is not None and broken and _continues(current, char, spaced):

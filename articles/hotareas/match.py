@@ -52,12 +52,13 @@ def suggest_from_text(text: PageText, articles) -> list[dict]:
     """Return what :func:`suggest` returns, for a page's text already extracted."""
     found = match_lines(text, articles)
     grid = columns(text.lines)
+    page_body = text.body_size()
     out = []
     for article in articles:
         lines, matched = found.get(article["id"], ([], 0.0))
         shapes = []
         if matched >= MIN_MATCHED:
-            shapes = [scaled(s, 1 / text.width, 1 / text.height) for s in shapes_of(lines, grid)]
+            shapes = [scaled(s, 1 / text.width, 1 / text.height) for s in shapes_of(lines, grid, page_body)]
         out.append({"article": article["id"], "shapes": shapes, "matched": round(matched, 3)})
     return out
 
@@ -191,17 +192,27 @@ def _snap(run, grid, body):
     return (min(left, x0), y0, max(right, min(x1, right)), y1, size)
 
 
-def shapes_of(lines: list[TextLine], grid=()) -> list[dict]:
+def body_size_of(lines: list[TextLine], page_body: float | None = None) -> float:
+    """Return the body type size of ``lines``: the page's, if some of them are set in it, else their commonest.
+
+    A brief's headline can have more characters than its body.
+    """
+    sizes = defaultdict(int)
+    for line in lines:
+        sizes[line.size] += len(line.chars)
+    if page_body is not None and any(abs(size - page_body) <= 0.05 * page_body for size in sizes):
+        return page_body
+    return max(sizes, key=sizes.get)
+
+
+def shapes_of(lines: list[TextLine], grid=(), page_body: float | None = None) -> list[dict]:
     """Return the shapes (in points) covering ``lines``: one per block of the article.
 
     ``grid`` is the page's :func:`columns`; a run of lines fills the width of its column.
     """
     if not lines:
         return []
-    sizes = defaultdict(int)
-    for line in lines:
-        sizes[line.size] += len(line.chars)
-    body = max(sizes, key=sizes.get)
+    body = body_size_of(lines, page_body)
     body_lines = [line for line in lines if line.size <= body * HEADING_RATIO]
     headings = [line for line in lines if line.size > body * HEADING_RATIO]
     runs = [_snap(run, grid, body) for run in column_runs(body_lines, body)]
