@@ -1,14 +1,18 @@
 """``import_articles`` as an archivist runs it on scraped text files."""
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
+from articles.search import index
 from issues.models import Issue, Page
+from tests.factories import make_article, make_issue, make_page
 from unionpaper.publishing import Status
 
 from . import samples
@@ -25,9 +29,7 @@ def _writes(queries) -> list[str]:
 def test_seed_file_imports_as_one_published_article_on_a34():
     if not SEEDS.is_dir():
         pytest.skip(f"{SEEDS} is absent (it is present in CI)")
-    from django.core.management import call_command
-
-    call_command("import_articles", str(SEEDS), "--no-progress", stdout=open("/dev/null", "w"))
+    call_command("import_articles", str(SEEDS), "--no-progress", stdout=io.StringIO())
     article = Article.objects.get()
     assert article.page.issue.date == datetime.date(2023, 1, 1)
     assert article.page.code == "A34"
@@ -125,8 +127,6 @@ def test_imported_back_issue_is_public_from_its_print_date(run_import, write_fil
 
 
 def test_existing_issue_and_page_are_reused(run_import, write_file):
-    from tests.factories import make_article, make_issue, make_page
-
     page = make_page(make_issue(datetime.date(2023, 3, 5)), code="A3", name="工会动态")
     make_article(page, headline="编辑部已录入的稿件")
     run_import(write_file("a.txt", samples.seed_shape()))
@@ -139,8 +139,6 @@ def test_existing_issue_and_page_are_reused(run_import, write_file):
 def test_articles_of_a_file_are_searchable_once_imported_and_indexed_once_each(
     run_import, write_file, monkeypatch, client
 ):
-    from articles.search import index
-
     calls = []
     real_write = index.write
     monkeypatch.setattr(index, "write", lambda values, **kw: (calls.append(len(values)), real_write(values, **kw))[1])
@@ -153,8 +151,6 @@ def test_articles_of_a_file_are_searchable_once_imported_and_indexed_once_each(
 
 
 def test_a_failed_file_leaves_nothing_in_the_search_index(run_import, write_file):
-    from articles.search import index
-
     broken_second = samples.SECOND.replace("《职工天地》(2023年03月05日 第A04版)", "")
     assert not run_import(write_file("two.txt", samples.several(samples.seed_shape(), broken_second))).ok
     assert index.indexed_count() == 0
@@ -166,8 +162,6 @@ def _searched(client, q) -> str:
 
 
 def test_every_article_of_a_run_is_searchable_at_its_end_indexed_once(run_import, write_file, monkeypatch, client):
-    from articles.search import index
-
     indexed = []
     real_write = index.write
     monkeypatch.setattr(
@@ -192,8 +186,6 @@ def test_a_corrected_article_is_found_by_its_new_text_only(run_import, write_fil
 
 
 def test_articles_a_killed_run_left_unindexed_are_indexed_by_the_next_run(run_import, write_file, monkeypatch, client):
-    from articles.search import index
-
     path = write_file("a.txt", samples.several(samples.seed_shape(), samples.SECOND))
     with monkeypatch.context() as m:
         m.setattr(index, "update", lambda article_ids: None)  # the run dies before indexing
