@@ -128,7 +128,7 @@ class _SchemaEditor:
 def test_migration_gives_a_legacy_empty_slug_a_valid_one_and_pages_answer(client):
     article = make_article(themes=["法律援助", ".."])
     other = make_article(article.page, headline="另一篇", order=2, themes=["？"])
-    Theme.objects.filter(name="..").update(slug="")  # as stored before the fix
+    Theme.objects.filter(name="..").update(slug="")  # an empty slug, as older rows may hold
     Theme.objects.filter(name="？").update(slug=theme_slug(".."))  # and its fallback taken
     apps = MigrationExecutor(connection).loader.project_state(("articles", "0002_search_index")).apps
 
