@@ -158,6 +158,7 @@ def test_a_change_rolled_back_purges_nothing(api, settings, django_capture_on_co
 
 @pytest.mark.django_db
 def test_a_save_succeeds_when_the_shared_cache_cannot_be_reached(settings, django_capture_on_commit_callbacks, caplog):
+    from articles.models import Article
     from tests.factories import make_article
 
     settings.FRONTEND_CACHES = {
@@ -166,7 +167,8 @@ def test_a_save_succeeds_when_the_shared_cache_cannot_be_reached(settings, djang
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         article = make_article()
         ck.changed({ck.key_for(article)})
-    assert "purging 1 keys failed" in caplog.text
+    assert "keys failed" in caplog.text
+    assert article.pk and Article.objects.filter(pk=article.pk).exists()
 
 
 def test_pages_carry_their_keys_in_the_header_each_cache_reads(api, settings):
