@@ -9,6 +9,7 @@ column's lines tile it.
 
 Coordinates are points on the page as it is shown (CropBox, /Rotate
 applied), from its top left corner: the same frame as the rendered scan.
+Lines are found before the page is turned, where type runs across.
 """
 
 import ctypes
@@ -101,20 +102,23 @@ def _page_text(pdf, page_index):
             raise UnreadablePdf("PDF 没有这一页。")
         page = doc[page_index]
         width, height = page.get_size()
+        rotation = page.get_rotation() % 360
+        upright = (height, width) if rotation in (90, 270) else (width, height)
         textpage = page.get_textpage()
-        chars = list(_chars(page, textpage, width, height))
+        chars = list(_chars(textpage, _upright_transform(page)))
         textpage.close()
         page.close()
     finally:
         doc.close()
-    return PageText(width=width, height=height, lines=_lines(chars))
+    # Lines are found on the upright page, where type runs across; then turned as shown.
+    lines = [_rotate(line, rotation, *upright) for line in _lines(chars)]
+    return PageText(width=width, height=height, lines=lines)
 
 
-def _chars(page, textpage, width, height):
+def _chars(textpage, to_upright):
     """Yield (Char or None for a space, starts a new run) for each character pdfium reads."""
     import pypdfium2.raw as raw
 
-    to_device = _device_transform(page, width, height)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     matrix, box = raw.FS_MATRIX(), raw.FS_RECTF()
     for index in range(textpage.count_chars()):
@@ -136,30 +140,32 @@ def _chars(page, textpage, width, height):
             size *= math.hypot(matrix.c, matrix.d) or 1.0
         x0, x1 = box.left, box.right
         y_top, y_bottom = oy.value + ASCENT * size, oy.value - DESCENT * size
-        corners = [to_device(x, y) for x in (x0, x1) for y in (y_top, y_bottom)]
+        corners = [to_upright(x, y) for x in (x0, x1) for y in (y_top, y_bottom)]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         yield Char(ch, min(xs), min(ys), max(xs), max(ys), size), False
 
 
-def _device_transform(page, width, height):
-    """Return a function from PDF user space to the shown page (points, top left origin)."""
-    import pypdfium2.raw as raw
+def _upright_transform(page):
+    """Return a function from PDF user space to the page before /Rotate (points, CropBox top left origin)."""
+    left, _, _, top = page.get_bbox()  # the CropBox in effect, inherited or not
+    return lambda x, y: (x - left, top - y)
 
-    # pdfium maps through the CropBox and the page's /Rotate; sample at a
-    # large device size so rounding to whole device pixels does not matter.
-    scale = 64
-    sx, sy = int(width * scale), int(height * scale)
-    dx, dy = ctypes.c_int(), ctypes.c_int()
 
-    def point(x, y):
-        raw.FPDF_PageToDevice(page.raw, 0, 0, sx, sy, 0, x, y, dx, dy)
-        return dx.value / scale, dy.value / scale
+def _rotate(line: "TextLine", rotation: int, width: float, height: float) -> "TextLine":
+    """Return ``line`` turned as the page is shown (``width`` × ``height`` before turning)."""
+    if rotation == 0:
+        return line
 
-    # The transform is affine: take it from three points once.
-    o, ex, ey = point(0, 0), point(1000, 0), point(0, 1000)
-    a, b = (ex[0] - o[0]) / 1000, (ex[1] - o[1]) / 1000
-    c, d = (ey[0] - o[0]) / 1000, (ey[1] - o[1]) / 1000
-    return lambda x, y: (o[0] + a * x + c * y, o[1] + b * x + d * y)
+    def turn(c):
+        if rotation == 90:
+            x0, y0, x1, y1 = height - c.y1, c.x0, height - c.y0, c.x1
+        elif rotation == 180:
+            x0, y0, x1, y1 = width - c.x1, height - c.y1, width - c.x0, height - c.y0
+        else:
+            x0, y0, x1, y1 = c.y0, width - c.x1, c.y1, width - c.x0
+        return Char(c.text, x0, y0, x1, y1, c.size)
+
+    return TextLine(chars=[turn(c) for c in line.chars], spaced=line.spaced)
 
 
 def _lines(chars) -> list:

@@ -5,7 +5,7 @@ line belongs to it when the middle of its box lies inside. Lines are read
 in the order the PDF gives them, which layout systems write story by
 story, column by column. Paragraphs are joined as printed: a line set in
 from its column's left edge, or following a line that stops short of the
-right edge, starts a new one; lines of one paragraph join without a space
+right edge after the end of a sentence, starts a new one; lines of one paragraph join without a space
 (Chinese wraps anywhere), except between two Latin letters or digits.
 """
 
@@ -14,6 +14,8 @@ import re
 from articles.hotareas.extract import PageText, TextLine
 from articles.hotareas.match import HEADING_RATIO, body_size_of, column_runs, columns
 
+# A line that stops short ends its paragraph only after one of these.
+PARAGRAPH_ENDS = set("。！？!?…”’）)」』")
 BYLINE = re.compile(r"^[（(]?(本报)?(记者|通讯员|特约记者|实习生)")
 
 
@@ -89,7 +91,11 @@ def _paragraphs(lines, body_size, grid) -> list[str]:
     for line in lines:
         left, right = _column_of(line, runs, grid)
         indented = line.x0 - left > 0.8 * body_size
-        after_short = previous is not None and previous[1] - previous[0].x1 > 1.5 * body_size
+        after_short = (
+            previous is not None
+            and previous[1] - previous[0].x1 > 1.5 * body_size
+            and previous[0].text.rstrip()[-1:] in PARAGRAPH_ENDS
+        )
         if current and (indented or after_short):
             paragraphs.append(current)
             current = ""

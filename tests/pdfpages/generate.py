@@ -9,8 +9,9 @@ same layout is then written by a PDF producer:
 
 - ``fpdf2`` with WenQuanYi Zen Hei: a TrueType CID font (CIDFontType2);
 - ``fpdf2`` with Noto Serif/Sans CJK: CID-keyed CFF (CIDFontType0C);
-- Chromium's ``page.pdf()`` drawing the same lines as SVG text: Skia's
-  CID-keyed CFF, a producer nobody here wrote.
+- Chromium's ``page.pdf()`` drawing the same lines as SVG text, a producer
+  nobody here wrote: Skia embeds WenQuanYi as CIDFontType2 and the
+  OpenType/CFF Noto fonts as Type 3 fonts with a ToUnicode map.
 
 What the stories' records hold differs from what is printed the way an
 editor's text differs from the layout: full- and half-width punctuation,
@@ -409,6 +410,8 @@ class _Flow:
             if self.current:
                 self.done.append(self.current)
             self.current, self.pos = self.writer.paragraph(), 0
+        while 0 < self.pos < len(self.current) and self.current[self.pos] == " ":
+            self.pos += 1  # a space where a line breaks is not printed
         indent = 2 * size if self.pos == 0 else 0.0
         room = width - indent
         end = self.pos
@@ -419,9 +422,12 @@ class _Flow:
                 break
             used += w
             end += 1
-        # A closing mark never starts a line: it hangs at the end of this one.
-        while end < len(self.current) and self.current[end] in CLOSING:
+        # A closing mark never starts a line: one hangs at the end of this
+        # line; where more follow, the last character moves down with them.
+        if end < len(self.current) and self.current[end] in CLOSING:
             end += 1
+        while end < len(self.current) and self.current[end] in CLOSING and end > self.pos + 1:
+            end -= 1
         text = self.current[self.pos : end]
         self.pos = end
         return indent, text
@@ -463,7 +469,7 @@ def page_html(page: Page, font: str = "cff") -> str:
     families = {role: spec[2] for role, spec in FONTS[font].items()}
     out = [
         "<!doctype html><meta charset=utf-8><style>",
-        f"@page {{ size: {page.width}pt {page.height}pt; margin: 0 }}",
+        f"@page {{ size: {page.width:g}pt {page.height:g}pt; margin: 0 }}",
         "html, body { margin: 0 } text { font-kerning: none; white-space: pre }",
         "</style>",
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{page.width}pt" height="{page.height}pt"'
@@ -488,7 +494,7 @@ def write_chromium(page: Page, browser, font: str = "cff") -> bytes:
     tab = browser.new_page()
     try:
         tab.set_content(page_html(page, font))
-        return tab.pdf(width=f"{page.width}pt", height=f"{page.height}pt", print_background=True)
+        return tab.pdf(width=f"{page.width / 72:.4f}in", height=f"{page.height / 72:.4f}in", print_background=True)
     finally:
         tab.close()
 
