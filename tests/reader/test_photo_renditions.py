@@ -8,27 +8,12 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
 from tests.factories import png_bytes
+from tests.images import camera_photo
 from unionpaper import renditions
 
 PHONE_CSS_WIDTH = 360
 # What the article column leaves of a 360 px phone: 1rem of padding on each side.
 PHOTO_SLOT = PHONE_CSS_WIDTH - 32
-
-
-def camera_photo(width=6000, height=4000) -> bytes:
-    """Return JPEG bytes of a photo-like picture: gradients, shapes and fine grain."""
-    small = Image.linear_gradient("L").resize((width // 8, height // 8))
-    blue = Image.radial_gradient("L").resize(small.size)
-    img = Image.merge("RGB", (small, small.rotate(90), blue)).resize((width, height), Image.Resampling.BILINEAR)
-    draw = ImageDraw.Draw(img)
-    for i in range(40):
-        x, y = (i * 977) % width, (i * 613) % height
-        draw.ellipse((x, y, x + width // 10, y + height // 9), fill=((i * 53) % 256, (i * 91) % 256, (i * 17) % 256))
-    grain = Image.effect_noise((width, height), 32)
-    img = Image.blend(img, Image.merge("RGB", (grain, grain, grain)), 0.2)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=92)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
