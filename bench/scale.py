@@ -76,9 +76,9 @@ def today():
     return f"{datetime.date.today():%Y-%m-%d}"
 
 
-def write_section(marker: str, title: str, body: str):
-    """Replace the text between ``<!-- bench:marker -->`` and its end marker (adding the section if new)."""
-    text = DOC.read_text()
+def write_section(marker: str, title: str, body: str, doc: Path = DOC):
+    """Replace the text between ``<!-- bench:marker -->`` and its end marker in ``doc`` (adding the section if new)."""
+    text = doc.read_text()
     if f"<!-- bench:{marker} -->" not in text:
         text += f"\n## {title}\n<!-- bench:{marker} -->\n<!-- /bench:{marker} -->\n"
     text = re.sub(
@@ -87,4 +87,4 @@ def write_section(marker: str, title: str, body: str):
         text,
         flags=re.S,
     )
-    DOC.write_text(text)
+    doc.write_text(text)

@@ -339,10 +339,12 @@ def _lay_out_story(number, boxes, writer, fonts, body_size, leading, col_x, col_
         )
         y = line.bottom + 4
     y += 6
-    if big:
-        photos.append((col_x(c0), y, col_x(c1 - 1) + col_width, y + 140))
+    # The lead story has a photo, as tall as leaves room for six lines of body under it.
+    photo = min(140.0, boxes[0][3] - y - 6 * leading - 20)
+    if big and photo >= 40:
+        photos.append((col_x(c0), y, col_x(c1 - 1) + col_width, y + photo))
         caption = f"图为{writer.rng.choice(SUBJECTS)}{writer.rng.choice(OBJECTS)}现场。"
-        y += 140 + 3
+        y += photo + 3
         put(col_x(c0), y + ASCENT * 8, 8, "body", caption)
         y += 8 + 6
 
