@@ -325,7 +325,11 @@ CKEDITOR_CONFIGS = {
         "filebrowserUploadMethod": "xhr",
     },
 }
-SILENCED_SYSTEM_CHECKS = []  # ckeditor.W001 stays visible on purpose: see README.
+# django-ckeditor's notice would open the output of every management command
+# (imports included); the project's own deploy check, unionpaper.W001
+# (articles/checks.py), says the same where it belongs, with what protects the
+# site, and fails if the sanitizer stops doing its work. See README.
+SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 # --- Themes (django-taggit) --------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True

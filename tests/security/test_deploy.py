@@ -31,15 +31,24 @@ def run(*args, env):
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_check_deploy_reports_nothing_but_the_documented_ckeditor_notice():
+def test_check_deploy_reports_nothing_but_the_projects_own_editor_notice():
     result = run("manage.py", "check", "--deploy", env=production_env())
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     reported = {line.split(")")[0].lstrip("?: (") for line in output.splitlines() if line.startswith("?: (")}
-    # ckeditor.W001 stays visible on purpose (README, docs/security.md): the
-    # editor is old, and the server-side sanitizer is why that is acceptable.
-    assert reported <= {"ckeditor.W001"}, output
-    assert "security." not in output
+    # The editor's risk stays visible where an operator looks before going live
+    # (README, docs/security.md), saying what protects the site.
+    assert reported == {"unionpaper.W001"}, output
+    assert "CKEditor 4.22.1" in output and "articles/sanitize.py" in output and "内容安全策略禁止内联脚本" in output
+    assert "(security." not in output and "ckeditor.W001)" not in output
+
+
+def test_the_editor_check_fails_when_the_sanitizer_lets_script_through(monkeypatch):
+    from articles import checks
+
+    monkeypatch.setattr(checks, "clean_html", lambda html: html)
+    [error] = checks.check_editor_is_covered(None)
+    assert error.id == "unionpaper.E001" and "<script" in error.msg
 
 
 def test_production_turns_on_https_hsts_and_secure_cookies():
