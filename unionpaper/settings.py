@@ -198,10 +198,9 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp 4). Reader pages load only our own
 # scripts, styles and images: no inline script, no other hosts. The admin's
 # article form relaxes style-src for CKEditor on that view alone
-# (unionpaper.editor.CKEDITOR_CSP); the upload browser of django-ckeditor is
-# staff-only and written with inline scripts, so it is left out.
+# (unionpaper.editor.CKEDITOR_CSP); the editor's image browser is our own
+# template with a static script, under the same policy as every page.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/ckeditor/browse/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

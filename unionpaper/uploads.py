@@ -109,6 +109,8 @@ def inspect_image(fileobj) -> str:
         fileobj.seek(0)
         with Image.open(fileobj, formats=list(IMAGE_FORMATS)) as img:
             img.load()
+        fileobj.seek(0)
+        _refuse_trailing_bytes(fileobj, fmt)
     except ValidationError:
         raise
     except UnidentifiedImageError as exc:
@@ -132,6 +134,87 @@ def inspect_image(fileobj) -> str:
         if pos is not None:
             fileobj.seek(pos)
     return fmt
+
+
+def image_end(data: bytes, fmt: str) -> int | None:
+    """Return where the image data of ``data`` ends, by the format's own structure; None if unknown.
+
+    PNG ends with its IEND chunk, GIF with its trailer byte, JPEG with the EOI
+    marker after the last scan, WebP where its RIFF header says. TIFF has no
+    end of its own (its parts are found by offsets), so it is not judged.
+    """
+    try:
+        if fmt == "PNG":
+            pos = 8
+            while pos + 8 <= len(data):
+                length = int.from_bytes(data[pos : pos + 4], "big")
+                kind = data[pos + 4 : pos + 8]
+                pos += 12 + length
+                if kind == b"IEND":
+                    return pos
+            return None
+        if fmt == "GIF":
+            flags = data[10]
+            pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+            while pos < len(data):
+                block = data[pos]
+                if block == 0x3B:
+                    return pos + 1
+                if block == 0x21:
+                    pos += 2
+                elif block == 0x2C:
+                    flags = data[pos + 9]
+                    pos += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0) + 1
+                else:
+                    return None
+                while data[pos]:  # data sub-blocks, each led by its size, up to an empty one
+                    pos += data[pos] + 1
+                pos += 1
+            return None
+        if fmt == "JPEG":
+            pos = 2
+            while pos < len(data):
+                if data[pos] != 0xFF:
+                    return None
+                while data[pos] == 0xFF:
+                    pos += 1
+                marker = data[pos]
+                pos += 1
+                if marker == 0xD9:
+                    return pos
+                if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+                    continue
+                pos += int.from_bytes(data[pos : pos + 2], "big")
+                if marker == 0xDA:  # entropy-coded data runs to the next marker that is not a restart
+                    while True:
+                        pos = data.index(b"\xff", pos)
+                        following = data[pos + 1]
+                        if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                            pos += 1 if following == 0xFF else 2
+                            continue
+                        break
+            return None
+        if fmt == "WEBP":
+            size = int.from_bytes(data[4:8], "little")
+            return 8 + size + (size & 1)
+    except (IndexError, ValueError):
+        return None
+    return None
+
+
+def _refuse_trailing_bytes(fileobj, fmt: str):
+    """Refuse an image with anything but zero padding after its image data (a GIF followed by HTML)."""
+    if fmt not in ("PNG", "GIF", "JPEG", "WEBP"):
+        return
+    data = fileobj.read()
+    end = image_end(data, fmt)
+    if end is None or end >= len(data) or not data[end:].strip(b"\x00"):
+        return
+    raise ValidationError(
+        f"图片文件在图像数据之后还附有 {len(data) - end:,} 字节的其他内容（可能是藏在图片里的网页或脚本），"
+        "不予接受：请用图片软件重新保存后再上传。",
+        code="trailing_bytes",
+    )
 
 
 def _header_size(fileobj) -> tuple[int, int] | None:

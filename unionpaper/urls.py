@@ -49,9 +49,9 @@ site_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before django-ckeditor's own: refusals answered in words CKEditor shows (unionpaper/editor.py).
+    # In place of django-ckeditor's own URLs: permission, origin and the reasons CKEditor shows (unionpaper/editor.py).
     path("ckeditor/upload/", editor.upload, name="ckeditor_upload"),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("ckeditor/browse/", editor.browse, name="ckeditor_browse"),
     path("health/", health, name="health"),
     path("", include(([*articles.urls.issue_patterns, *issues.urls.urlpatterns, *site_patterns], "issues"))),
     path("", include("articles.urls")),

@@ -108,6 +108,32 @@ def test_a_truncated_jpeg_is_refused(editor):
     assert not Page.objects.exists()
 
 
+HTML_TAIL = b"<html><body><script>alert(document.domain)</script></body></html>"
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "JPEG", "WEBP"])
+def test_an_image_followed_by_html_is_refused(editor, fmt):
+    data = image_bytes(fmt) + HTML_TAIL
+    response = post_page(client_for(editor), image=SimpleUploadedFile("scan.gif", data))
+    assert response.status_code == 200
+    assert f"附有 {len(HTML_TAIL)} 字节的其他内容" in errors_of(response, "image")
+    assert not Page.objects.exists()
+
+
+def test_an_animated_gif_and_zero_padding_are_accepted(editor):
+    frames = [Image.new("RGB", (40, 40), (i * 40, 0, 0)) for i in range(4)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], comment=b"<b>not a tail</b>")
+    data = out.getvalue() + b"\x00" * 16
+    assert post_page(client_for(editor), image=SimpleUploadedFile("a.gif", data)).status_code == 302
+
+
+def test_the_editor_refuses_a_gif_followed_by_html(reporter):
+    response = ck_upload(client_for(reporter), "a.gif", image_bytes("GIF") + HTML_TAIL)
+    assert response.json()["uploaded"] == 0
+    assert "其他内容" in response.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("side", [8000, 20000], ids=["64 megapixels", "400 megapixels"])
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(editor, side):
     data = bomb(side, side)
@@ -200,7 +226,9 @@ CKEDITOR_UPLOAD = "/ckeditor/upload/"
 
 
 def ck_upload(client, name, content):
-    return client.post(CKEDITOR_UPLOAD, {"upload": SimpleUploadedFile(name, content)})
+    # As the editor's XHR in a browser: same-origin, said by the browser itself.
+    upload = SimpleUploadedFile(name, content)
+    return client.post(CKEDITOR_UPLOAD, {"upload": upload}, HTTP_SEC_FETCH_SITE="same-origin")
 
 
 def test_ckeditor_upload_stores_an_image_under_a_random_name_with_its_real_extension(reporter, settings):
@@ -239,7 +267,7 @@ def test_ckeditor_upload_refuses_what_is_not_an_allowed_image(reporter, settings
 
 
 def test_ckeditor_upload_without_a_file_says_so(reporter):
-    response = client_for(reporter).post(CKEDITOR_UPLOAD, {})
+    response = client_for(reporter).post(CKEDITOR_UPLOAD, {}, HTTP_ORIGIN="http://testserver")
     assert response.json() == {"uploaded": 0, "error": {"message": "没有收到文件：请选择要上传的图片。"}}
 
 
