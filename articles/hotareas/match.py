@@ -6,7 +6,8 @@ that keeps only letters and digits after NFKC, so full- and half-width
 punctuation and digits, the spaces of spaced names (刘 飞) and line breaks
 (Chinese wraps without hyphens) do not matter.
 
-Each printed line is given to the article whose key contains it; a line
+Each printed line is given to the article whose key contains it (or half
+of it, where the record was edited after layout); a line
 that two articles could hold goes to the one it continues (its key starts
 where that article's previous line ended), else to the one its neighbours
 in the PDF belong to. Each article's lines are then grouped into column
@@ -76,6 +77,8 @@ def match_lines(text: PageText, articles) -> dict:
             continue
         places = {aid: _find_all(k, lk) for aid, k in keys.items()}
         places = {aid: p for aid, p in places.items() if p}
+        if not places and len(lk) >= 2 * SHORT:
+            places = _found_in_halves(keys, lk)
         if not places:
             continue
         continuing = [(aid, p) for aid, ps in places.items() for p in ps if aid in cursor and abs(p - cursor[aid]) <= 2]
@@ -100,6 +103,21 @@ def match_lines(text: PageText, articles) -> dict:
         covered = _covered([spans[n] for n in mine])
         out[aid] = ([text.lines[n] for n in mine], min(1.0, covered / len(k)) if k else 0.0)
     return out
+
+
+def _found_in_halves(keys: dict, lk: str) -> dict:
+    """Return where the line would start in each article holding one of its halves.
+
+    The record may have been edited after the page was laid out: a changed
+    character leaves the other half of the line to be found.
+    """
+    half = len(lk) // 2
+    places = {}
+    for aid, k in keys.items():
+        starts = _find_all(k, lk[:half]) + [p - half for p in _find_all(k, lk[half:]) if p >= half]
+        if starts:
+            places[aid] = sorted(set(starts))
+    return places
 
 
 def _find_all(haystack: str, needle: str, limit: int = 8) -> list[int]:

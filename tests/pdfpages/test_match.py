@@ -93,3 +93,19 @@ def test_pages_printed_by_chromium_are_matched_too(browser, font):
     found = {s["article"]: s for s in suggest(data, [story.record() for story in page.stories])}
     for story in page.stories:
         assert iou(story.region(), found[story.id]["shapes"], aspect=page.width / page.height) >= 0.9, story.id
+
+
+def test_a_record_edited_after_layout_is_still_found(generated):
+    data, page = generated("classic", "truetype")
+    records = []
+    for story in page.stories:
+        record = story.record()
+        body = list(record["body"])
+        for n in range(5, len(body), 12):  # one character in about every line
+            body[n] = "改" if body[n] != "改" else "动"
+        record["body"] = "".join(body) + "（本报记者补充：此段见报时删去。）"
+        records.append(record)
+    found = {s["article"]: s for s in suggest(data, records)}
+    for story in page.stories:
+        assert iou(story.region(), found[story.id]["shapes"], aspect=page.width / page.height) >= 0.9, story.id
+        assert 0.5 < found[story.id]["matched"] < 1
