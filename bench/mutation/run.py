@@ -5,8 +5,9 @@ changes one thing at a time in a copy of the project — ``<`` for ``<=``,
 ``and`` for ``or``, a string, a number, a returned value — and runs the tests
 that exercise the changed function. A mutant the tests fail on is killed; one
 they pass on has survived and shows a bug no test would notice. The kill
-ratio of each module and the survivors' diffs are written into the
-``bench:mutation`` section of docs/mutation.md.
+ratio of each module and the survivors' diffs are kept in
+``bench/mutation/results.json`` (the latest run of each module) and written
+into the ``bench:mutation`` section of docs/mutation.md.
 
     .venv/bin/python bench/mutation/run.py                     # every module, 15 minutes each at most
     .venv/bin/python bench/mutation/run.py sanitize decoding   # some of them
@@ -37,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "mutation.md"
+# The latest result of every module, so a run over some modules keeps the others' figures.
+RESULTS = Path(__file__).with_name("results.json")
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # name -> (the files mutated, the tests that judge them). Tests run on SQLite, without browser or slow tests.
@@ -127,6 +130,28 @@ class Outcome:
     def ratio(self) -> float | None:
         return self.count(*CAUGHT) / self.checked if self.checked else None
 
+    def record(self, *, command: str, budget: int) -> dict:
+        """Return what the page shows of this run, as stored in results.json."""
+        return {
+            "files": self.files,
+            "date": datetime.date.today().isoformat(),
+            "command": command,
+            "budget": budget,
+            "mutmut": _version(),
+            "mutants": len(self.statuses),
+            "checked": self.checked,
+            "caught": self.count(*CAUGHT),
+            "killed": self.count("killed"),
+            "survived": self.count("survived"),
+            "timeout": self.count("timeout"),
+            "no tests": self.count("no tests"),
+            "untested": [k for k, s in self.statuses.items() if s == "no tests"],
+            "seconds": round(self.seconds),
+            "stopped": self.stopped,
+            "error": self.error,
+            "survivors": [list(pair) for pair in self.survivors],
+        }
+
 
 def copy_project(scratch: Path, rev: str | None) -> Path:
     """Copy the work tree (or the commit ``rev``) into ``scratch`` and return the copy's root."""
@@ -215,34 +240,33 @@ def _diff(shown: str) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def render(outcomes: list[Outcome], *, command: str, budget: int) -> str:
-    today = datetime.date.today().isoformat()
+def render(records: dict[str, dict]) -> str:
+    """Return the results section: one row per module, then each module's survivors."""
     out = [
-        f"Run on {today} with `{command}` (mutmut {_version()}, SQLite, at most {budget} s per module).",
-        "",
-        "| module | files | mutants | checked | killed | survived | timeout | no tests | kill ratio | time |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| module | files | mutants | checked | killed | survived | timeout | no tests | kill ratio | time | run |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for o in outcomes:
-        ratio = "—" if o.ratio is None else f"{o.ratio:.0%}"
-        note = " (stopped at the time limit)" if o.stopped else ""
+    ordered = [(name, records[name]) for name in [*MODULES, *sorted(set(records) - set(MODULES))] if name in records]
+    for name, r in ordered:
+        ratio = f"{r['caught'] / r['checked']:.0%}" if r["checked"] else "—"
+        note = " (stopped at the time limit)" if r["stopped"] else ""
         out.append(
-            f"| {o.name} | {', '.join(f'`{f}`' for f in o.files)} | {len(o.statuses)} | {o.checked} | "
-            f"{o.count('killed')} | {o.count('survived')} | {o.count('timeout')} | {o.count('no tests')} | "
-            f"**{ratio}**{note} | {o.seconds:.0f} s |"
+            f"| {name} | {', '.join(f'`{f}`' for f in r['files'])} | {r['mutants']} | {r['checked']} | "
+            f"{r['killed']} | {r['survived']} | {r['timeout']} | {r['no tests']} | **{ratio}**{note} | "
+            f"{r['seconds']} s | {r['date']}, mutmut {r['mutmut']}, `{r['command']}` |"
         )
-    for o in outcomes:
-        if o.error:
-            out += ["", f"**{o.name}**: {o.error.splitlines()[0]}", "", "```", *o.error.splitlines()[1:], "```"]
-        if o.survivors:
-            out += ["", f"Survivors in **{o.name}** (`mutmut show NAME` in the scratch copy gives the context):", ""]
-            out.append("```diff")
-            for key, diff in o.survivors:
+    for name, r in ordered:
+        if r["error"]:
+            first, *rest = r["error"].splitlines()
+            out += ["", f"**{name}**: {first}", "", "```", *rest, "```"]
+        if r["survivors"]:
+            out += ["", f"Survivors in **{name}** (`--keep`, then `mutmut show NAME` in the copy, gives the context):"]
+            out += ["", "```diff"]
+            for key, diff in r["survivors"]:
                 out += [f"# {key}", diff]
             out.append("```")
-        if o.count("no tests"):
-            names = [k for k, s in o.statuses.items() if s == "no tests"]
-            out += ["", f"No test reaches these in **{o.name}**: {', '.join(f'`{n}`' for n in names)}"]
+        if r["untested"]:
+            out += ["", f"No test reaches these in **{name}**: {', '.join(f'`{n}`' for n in r['untested'])}"]
     return "\n".join(out) + "\n"
 
 
@@ -296,13 +320,15 @@ def main(argv=None):
             print(f"scratch copy kept in {scratch}")
         else:
             shutil.rmtree(scratch, ignore_errors=True)
-    command = "bench/mutation/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    section = render(outcomes, command=command.strip(), budget=args.budget)
+    command = " ".join(["bench/mutation/run.py", *(argv if argv is not None else sys.argv[1:])])
+    records = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    records.update({o.name: o.record(command=command, budget=args.budget) for o in outcomes})
     if args.no_write:
-        print(section)
+        print(render(records))
     else:
-        write_section(section)
-        print(f"wrote {DOC.relative_to(ROOT)}")
+        RESULTS.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_section(render(records))
+        print(f"wrote {DOC.relative_to(ROOT)} and {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

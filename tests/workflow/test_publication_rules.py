@@ -103,3 +103,28 @@ def test_the_confirmation_lists_articles_in_reading_order_page_by_page():
     assert [a.headline for a in plan.articles] == ["一版头条", "一版次条", "二版头条"]
     assert [a.page.code for a in plan.to_publish] == ["A01", "A01", "A02"]
     assert len(made) == len(plan.drafts)
+
+
+def test_articles_at_the_same_position_are_listed_in_the_order_they_were_written():
+    page = make_page(make_issue(published=False))
+    made = [make_article(page, published=False, headline=f"第{n}篇", order=0) for n in range(3)]
+    assert publishing.publish_plan(issue=page.issue).articles == made
+
+
+def test_the_confirmation_reads_every_page_in_one_query(django_assert_num_queries):
+    issue = make_issue(published=False)
+    for code in ("A01", "A02", "A03"):
+        make_article(make_page(issue, code), published=False)
+    with django_assert_num_queries(1):
+        plan = publishing.publish_plan(issue=issue)
+        assert [a.page.code for a in plan.articles] == ["A01", "A02", "A03"]
+
+
+def test_publishing_with_only_the_status_saved_leaves_what_others_changed_meanwhile():
+    article = make_article(published=False, headline="原标题")
+    Article.objects.filter(pk=article.pk).update(headline="编辑刚改的标题")
+    article.status = Status.PUBLISHED
+    article.save(update_fields=["status"])
+    article.refresh_from_db()
+    assert article.headline == "编辑刚改的标题"
+    assert article.status == Status.PUBLISHED and article.publish_at is not None
