@@ -181,7 +181,8 @@ def timing_table(result, command):
         [
             "",
             f"Run on {time.strftime('%Y-%m-%d')} with `{command}` ({platform.machine()}, {os.cpu_count()} cores,"
-            f" Python {platform.python_version()}); generated A3 pages of five to seven columns.",
+            f" Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end);"
+            " generated A3 pages of five to seven columns.",
             "",
             "| step | time |",
             "|---|---|",
