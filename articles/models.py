@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from unionpaper.concurrency import VersionField
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, PublishableQuerySet
 from unionpaper.uploads import GeneratedName, UploadImageField, fill_image_dimensions, validate_image_upload
@@ -32,6 +33,8 @@ class ThemeQuerySet(models.QuerySet):
         return starts
 
 
+# A theme's history says who changed its name or 简介 (a stale theme form names them).
+@reversion.register()
 class Theme(TagBase):
     """A theme such as 法律援助 or 技能竞赛; slugs keep the Chinese (``/themes/法律援助/``).
 
@@ -51,6 +54,7 @@ class Theme(TagBase):
     objects = ThemeQuerySet.as_manager()
 
     description = models.TextField("简介", blank=True, help_text="显示在主题页顶部（可选）。")
+    version = VersionField()
 
     class Meta:
         verbose_name = "主题"
@@ -158,6 +162,7 @@ class Article(Publishable):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = VersionField()
 
     objects = ArticleQuerySet.as_manager()
 
@@ -246,6 +251,7 @@ class ArticleImage(models.Model):
     caption = models.CharField("图片说明", max_length=300, blank=True)
     credit = models.CharField("摄影", max_length=100, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    version = VersionField()
 
     class Meta:
         verbose_name = "稿件图片"

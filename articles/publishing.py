@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from issues.models import Issue
+from unionpaper.concurrency import check_version
 from unionpaper.publishing import Status
 
 from .models import Article
@@ -44,17 +45,21 @@ def publish_plan(*, issue: Issue) -> PublishPlan:
     return PublishPlan(issue=issue, articles=articles, to_publish=to_publish, drafts=drafts)
 
 
-def publish_issue(*, issue: Issue, user, at: datetime.datetime | None = None) -> PublishPlan:
+def publish_issue(
+    *, issue: Issue, user, at: datetime.datetime | None = None, version: int | None = None
+) -> PublishPlan:
     """Publish ``issue`` and every article on its pages, now or at ``at``.
 
     One transaction and one revision: if any article fails to save, nothing
-    is published. Articles already published keep their own time.
+    is published. Articles already published keep their own time. Given the
+    ``version`` of the issue the caller read, refuse when it changed since.
     """
     if not can_publish_issue(user):
         raise PermissionDenied("只有总编可以发布整期。")
     at = at or timezone.now()
     with transaction.atomic(), reversion.create_revision():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        check_version(issue, version)
         plan = publish_plan(issue=issue)
         for article in plan.to_publish:
             article.status = Status.PUBLISHED
@@ -70,11 +75,12 @@ def publish_issue(*, issue: Issue, user, at: datetime.datetime | None = None) ->
     return plan
 
 
-def unpublish_issue(*, issue: Issue, user) -> Issue:
+def unpublish_issue(*, issue: Issue, user, version: int | None = None) -> Issue:
     """Take the whole issue off the public site; its articles keep their state."""
     if not can_publish_issue(user):
         raise PermissionDenied("只有总编可以撤回整期。")
     with transaction.atomic(), reversion.create_revision():
+        check_version(issue, version)
         issue.status = Status.REVIEW
         issue.publish_at = None
         issue.save()

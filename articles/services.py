@@ -3,7 +3,8 @@
 The states run 草稿 → 待审 → 已发布 and back. Who may make which move is
 decided by the permissions of the newsroom roles (issues migration 0002);
 these functions check them so that an action, a script or the admin all
-follow the same rules.
+follow the same rules. Given the ``version`` the caller read, each refuses
+(``unionpaper.concurrency.StaleVersion``) when the article has changed since.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_version, current_version
 from unionpaper.publishing import Status
 
 from .models import Article
@@ -36,47 +38,57 @@ def can_edit(user, article: Article) -> bool:
 
 
 def _save(article: Article, *, user, comment: str) -> Article:
-    with transaction.atomic(), reversion.create_revision():
-        article.save()
-        reversion.set_user(user)
-        reversion.set_comment(comment)
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            article.save()
+            reversion.set_user(user)
+            reversion.set_comment(comment)
+    except RecordModifiedError as exc:
+        # The article was read before someone else's save: nothing was written.
+        raise StaleVersion(article, expected=article.version, current=current_version(article)) from exc
     return article
 
 
-def submit_article(*, article: Article, user) -> Article:
+def submit_article(*, article: Article, user, version: int | None = None) -> Article:
     """Move a draft to review (送审)."""
     if not can_edit(user, article):
         raise PermissionDenied("你不能修改这篇稿件。")
+    check_version(article, version)
     if article.status != Status.DRAFT:
         raise ValidationError(f"只有草稿可以送审；《{article.headline}》当前为{article.get_status_display()}。")
     article.status = Status.REVIEW
     return _save(article, user=user, comment="送审")
 
 
-def return_to_draft(*, article: Article, user) -> Article:
+def return_to_draft(*, article: Article, user, version: int | None = None) -> Article:
     """Send an article in review back to its author as a draft (退回)."""
     if not user.has_perm(EDIT_OTHERS_PERMISSION):
         raise PermissionDenied("只有编辑和总编可以退回稿件。")
+    check_version(article, version)
     if article.status != Status.REVIEW:
         raise ValidationError(f"只有待审稿件可以退回；《{article.headline}》当前为{article.get_status_display()}。")
     article.status = Status.DRAFT
     return _save(article, user=user, comment="退回修改")
 
 
-def publish_article(*, article: Article, user, at: datetime.datetime | None = None) -> Article:
+def publish_article(
+    *, article: Article, user, at: datetime.datetime | None = None, version: int | None = None
+) -> Article:
     """Publish an article now, or at ``at`` when that lies in the future (定时发布)."""
     if not can_publish(user):
         raise PermissionDenied("只有总编可以发布稿件。")
+    check_version(article, version)
     article.status = Status.PUBLISHED
     article.publish_at = at or timezone.now()
     when = "定时发布" if article.publish_at > timezone.now() else "发布"
     return _save(article, user=user, comment=when)
 
 
-def unpublish_article(*, article: Article, user) -> Article:
+def unpublish_article(*, article: Article, user, version: int | None = None) -> Article:
     """Take an article off the public site and back to review (撤回)."""
     if not can_publish(user):
         raise PermissionDenied("只有总编可以撤回已发布的稿件。")
+    check_version(article, version)
     article.status = Status.REVIEW
     article.publish_at = None
     return _save(article, user=user, comment="撤回发布")

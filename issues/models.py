@@ -12,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from PIL import Image
 
+from unionpaper.concurrency import VersionField
 from unionpaper.dates import date_zh, weekday_zh
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, PublishableQuerySet
@@ -107,6 +108,7 @@ class Issue(Publishable):
     note = models.CharField("备注", max_length=200, blank=True, help_text="仅编辑部可见。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = VersionField()
 
     objects = IssueQuerySet.as_manager()
 
@@ -187,6 +189,7 @@ class Page(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = VersionField()
 
     objects = PageQuerySet.as_manager()
 

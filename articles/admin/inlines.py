@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from unionpaper.adminkit.concurrency import ConcurrentInlineMixin
 from unionpaper.adminkit.files import CompactInlineMixin
 
 from .. import services
 from ..models import Article, ArticleImage
 
 
-class ArticleImageInline(CompactInlineMixin, admin.TabularInline):
+class ArticleImageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.TabularInline):
     model = ArticleImage
     extra = 0
     # The photo's own column shows it small, linked to the full image.
@@ -27,7 +28,7 @@ class ArticleImageInline(CompactInlineMixin, admin.TabularInline):
         return super().has_delete_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
 
 
-class ArticleInline(admin.TabularInline):
+class ArticleInline(ConcurrentInlineMixin, admin.TabularInline):
     """The articles of a page, arranged on the page's form; the body is edited on the article's own form."""
 
     model = Article

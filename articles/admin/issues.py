@@ -21,13 +21,14 @@ from django.utils.html import format_html
 
 from issues.models import Issue, Page
 from unionpaper.adminkit import NewsroomAdmin
+from unionpaper.adminkit.concurrency import ConcurrentInlineMixin
 from unionpaper.adminkit.files import CompactInlineMixin
 from unionpaper.publishing import Status
 
 from .. import publishing
 
 
-class PageInline(CompactInlineMixin, admin.TabularInline):
+class PageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.TabularInline):
     model = Page
     extra = 0
     fields = ("code", "name", "editor", "image", "pdf", "page_link")

@@ -5,11 +5,13 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
 
+from unionpaper.adminkit import NewsroomAdmin
+
 from ..models import Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(NewsroomAdmin):
     list_display = ("name", "slug", "article_count")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

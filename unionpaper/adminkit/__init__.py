@@ -2,18 +2,20 @@
 
 ``history`` (compare and restore versions) with ``restore`` (what a restore
 changes), ``files`` (compact file boxes, notices of uploads not kept) and
-``scale`` (lists that stay fast at a million rows). ``NewsroomAdmin`` puts
-the first two together for every table the newsroom edits.
+``scale`` (lists that stay fast at a million rows), ``concurrency`` (no save
+based on a stale version). ``NewsroomAdmin`` puts history, files and
+concurrency together for every table the newsroom edits.
 """
 
 from reversion.admin import VersionAdmin
 
+from .concurrency import ConcurrentAdminMixin
 from .files import ADMIN_FORMS_CSS, UnsavedUploadsMixin
 from .history import HistoryCompareMixin
 
 
-class NewsroomAdmin(UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
-    """The admin of an edited table: history with compare and safe restore, and no upload lost unsaid."""
+class NewsroomAdmin(ConcurrentAdminMixin, UnsavedUploadsMixin, HistoryCompareMixin, VersionAdmin):
+    """The admin of an edited table: no stale save, history with compare and safe restore, no upload lost unsaid."""
 
     class Media:
         css = ADMIN_FORMS_CSS

@@ -32,7 +32,7 @@ from unionpaper.publishing import Publishable
 from . import restore
 
 # Fields every version differs in, or that only order rows: not worth a line in the comparison.
-UNCOMPARED_FIELDS = {"updated_at", "created_at", "sort_key"}
+UNCOMPARED_FIELDS = {"updated_at", "created_at", "sort_key", "version"}
 
 
 class RelatedSummary(NamedTuple):

@@ -29,6 +29,7 @@ from django.utils import timezone
 from reversion.errors import RevertError
 from reversion.revisions import _get_options
 
+from unionpaper.concurrency import adopt_current_version
 from unionpaper.publishing import Publishable, Status
 
 
@@ -155,6 +156,8 @@ def restore(version) -> Restored:
         if isinstance(obj, Publishable):
             now = type(obj)._default_manager.filter(pk=obj.pk).values("status", "publish_at").first()
             obj.status, obj.publish_at = (now["status"], now["publish_at"]) if now else (Status.DRAFT, None)
+        # A restore is a new save on top of the current version, not a save of the old one.
+        adopt_current_version(obj)
         try:
             if not _fix_missing_references(obj):
                 raise ObjectDoesNotExist

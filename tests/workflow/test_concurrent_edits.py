@@ -1,0 +1,335 @@
+"""Two people in the admin at once: a save based on what someone else has changed since is refused.
+
+Every case goes through HTTP as browsers do (tests/admin_http.py): each
+person fetches the form, the CSRF token comes with it, and the form is
+posted back as the page holds it.
+"""
+
+import datetime
+
+import pytest
+import reversion
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Revision
+
+from articles.models import Article
+from issues.models import Issue, Page
+from tests.admin_http import Browser
+from tests.factories import make_article, make_issue, make_page
+from unionpaper.publishing import Status
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "未保存：你打开表单之后，下列内容已被他人修改。"
+
+
+def article_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def now_hm():
+    return f"{timezone.localtime():%H:%M}"
+
+
+@pytest.fixture
+def article(db):
+    page = make_page(make_issue(datetime.date(2023, 1, 1), published=False))
+    with reversion.create_revision():  # as the admin's 添加 or an import records it
+        return make_article(page, headline="职工书屋开进车间", subtitle="", published=False, status=Status.REVIEW)
+
+
+def test_an_older_article_form_is_refused_and_keeps_the_newer_headline(editor, chief, article):
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+
+    theirs.set("headline", "职工书屋开进三号车间")
+    assert first.submit(theirs).status_code == 302
+    revisions = Revision.objects.count()
+
+    mine.set("subtitle", "首批藏书三千册")
+    response = second.submit(mine)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html
+    assert f"主标题：“职工书屋开进车间” → “职工书屋开进三号车间”（zhoumin，{now_hm()}）" in html
+    assert read_back(response).get("subtitle") == "首批藏书三千册"  # the editor's input is still there
+    article.refresh_from_db()
+    assert (article.headline, article.subtitle) == ("职工书屋开进三号车间", "")
+    assert Revision.objects.count() == revisions
+
+
+def read_back(response):
+    from tests.admin_http import read_form
+
+    return read_form(response.content.decode(), "article_form")
+
+
+def test_reapplying_saves_the_editors_fields_on_top_of_the_newer_version(editor, chief, article):
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    first.submit(theirs)
+    mine.set("subtitle", "首批藏书三千册")
+    refused = second.read(second.submit(mine), "article_form")
+
+    assert "_reapply" in refused.buttons
+    response = second.submit(refused, button="_reapply")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert (article.headline, article.subtitle) == ("职工书屋开进三号车间", "首批藏书三千册")
+
+
+def test_reapplying_is_refused_again_when_a_third_save_came_in_between(editor, chief, article):
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    first.submit(theirs)
+    mine.set("subtitle", "首批藏书三千册")
+    refused = second.read(second.submit(mine), "article_form")
+    again = first.open(article_url(article))
+    again.set("kicker", "学习型班组")
+    first.submit(again)
+
+    response = second.submit(refused, button="_reapply")
+
+    assert response.status_code == 200
+    assert "引题：“（空）” → “学习型班组”" in response.content.decode()
+    article.refresh_from_db()
+    assert (article.kicker, article.subtitle) == ("学习型班组", "")
+
+
+def test_an_older_form_cannot_move_the_hot_area_back(editor, chief, article):
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    for name, value in (("area_left", "10"), ("area_top", "20"), ("area_width", "30"), ("area_height", "40")):
+        theirs.set(name, value)
+    assert first.submit(theirs).status_code == 302
+
+    mine.set("area_left", "5")
+    response = second.submit(mine)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html
+    assert "热区上边距（%）：“（空）” → “20”" in html
+    article.refresh_from_db()
+    assert [float(v) for v in (article.area_left, article.area_top, article.area_width, article.area_height)] == [
+        10,
+        20,
+        30,
+        40,
+    ]
+
+
+def test_an_older_page_form_does_not_revert_an_article_changed_since(editor, chief, article):
+    page_url = reverse("admin:issues_page_change", args=[article.page_id])
+    first, second = Browser(chief), Browser(editor)
+    page_form = second.open(page_url)
+    theirs = first.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    assert first.submit(theirs).status_code == 302
+
+    page_form.set("name", "工会动态")
+    response = second.submit(page_form)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html
+    assert "稿件“职工书屋开进三号车间”" in html
+    article.refresh_from_db()
+    assert article.headline == "职工书屋开进三号车间"
+    assert Page.objects.get(pk=article.page_id).name == "要闻"
+
+
+def publish_through_the_list(browser, issue):
+    changelist = reverse("admin:issues_issue_changelist")
+    listing = browser.open(changelist, "changelist-form")
+    listing.tick("_selected_action", issue.pk).set("action", "publish_issues")
+    confirmation = browser.read(browser.submit(listing))
+    confirmation.set("publish_at", "")
+    response = browser.submit(confirmation)
+    assert response.status_code == 302
+    return response
+
+
+def test_an_issue_form_opened_before_publishing_cannot_take_the_issue_offline(editor, chief, article):
+    issue = article.page.issue
+    url = reverse("admin:issues_issue_change", args=[issue.pk])
+    note_taker = Browser(chief)
+    form = note_taker.open(url)
+    publisher = Browser(chief)
+    publisher.url = None
+    publish_through_the_list(publisher, issue)
+    issue.refresh_from_db()
+    assert issue.status == Status.PUBLISHED
+
+    form.set("note", "头版换图")
+    response = note_taker.submit(form)
+
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == Status.PUBLISHED and issue.is_public
+    assert issue.note == ""
+
+
+def test_a_fresh_issue_form_saving_the_note_keeps_the_publication(chief):
+    issue = make_issue(datetime.date(2023, 1, 8))
+    published_at = issue.publish_at
+    browser = Browser(chief)
+    form = browser.open(reverse("admin:issues_issue_change", args=[issue.pk]))
+    form.set("note", "头版换图")
+
+    assert browser.submit(form).status_code == 302
+
+    issue.refresh_from_db()
+    assert (issue.note, issue.status, issue.publish_at) == ("头版换图", Status.PUBLISHED, published_at)
+
+
+def test_an_action_on_a_list_shown_before_a_change_is_refused(editor, chief, article):
+    changelist = reverse("admin:articles_article_changelist")
+    lister = Browser(chief)
+    listing = lister.open(changelist, "changelist-form")
+    other = Browser(editor)
+    form = other.open(article_url(article))
+    form.set("headline", "职工书屋开进三号车间")
+    assert other.submit(form).status_code == 302
+
+    listing.tick("_selected_action", article.pk).set("action", "publish_now")
+    response = lister.submit(listing)
+
+    assert response.status_code == 302
+    shown = lister.client.get(response.url).content.decode()
+    assert "操作未执行" in shown
+    assert "主标题：“职工书屋开进车间” → “职工书屋开进三号车间”（linping" in shown
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+    assert article.headline == "职工书屋开进三号车间"
+
+
+def test_an_action_on_a_current_list_goes_through(chief, article):
+    lister = Browser(chief)
+    listing = lister.open(reverse("admin:articles_article_changelist"), "changelist-form")
+    listing.tick("_selected_action", article.pk).set("action", "publish_now")
+
+    assert lister.submit(listing).status_code == 302
+
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+
+
+def test_issue_actions_refuse_a_stale_list(editor, chief, article):
+    issue = article.page.issue
+    lister = Browser(chief)
+    listing = lister.open(reverse("admin:issues_issue_changelist"), "changelist-form")
+    other = Browser(chief)
+    form = other.open(reverse("admin:issues_issue_change", args=[issue.pk]))
+    form.set("note", "等头版照片")
+    other.submit(form)
+
+    listing.tick("_selected_action", issue.pk).set("action", "publish_issues")
+    response = lister.submit(listing)
+
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == Status.DRAFT
+    assert Article.objects.get(pk=article.pk).status == Status.REVIEW
+
+
+def test_a_theme_form_is_versioned_too(chief):
+    from articles.models import Theme
+
+    theme = Theme.objects.create(name="法律援助")
+    url = reverse("admin:articles_theme_change", args=[theme.pk])
+    first, second = Browser(chief), Browser(chief)
+    theirs, mine = first.open(url), second.open(url)
+    theirs.set("description", "职工法律援助")
+    assert first.submit(theirs).status_code == 302
+    mine.set("description", "旧的简介")
+
+    response = second.submit(mine)
+
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    theme.refresh_from_db()
+    assert theme.description == "职工法律援助"
+
+
+def test_an_unchanged_issue_is_saved_by_a_current_form(chief):
+    issue = make_issue(datetime.date(2023, 1, 15), published=False)
+    browser = Browser(chief)
+    form = browser.open(reverse("admin:issues_issue_change", args=[issue.pk]))
+    version = Issue.objects.get(pk=issue.pk).version
+    form.set("note", "排版中")
+    assert browser.submit(form).status_code == 302
+    assert Issue.objects.get(pk=issue.pk).version == version + 1
+
+
+# --- Services used by scripts ------------------------------------------------------
+
+
+def test_services_refuse_a_version_that_is_no_longer_current(chief, article):
+    from articles import publishing, services
+    from unionpaper.concurrency import StaleVersion
+
+    read = article.version
+    Article.objects.get(pk=article.pk).save()  # someone else's save
+
+    with pytest.raises(StaleVersion):
+        services.publish_article(article=Article.objects.get(pk=article.pk), user=chief, version=read)
+    with pytest.raises(StaleVersion):
+        publishing.publish_issue(issue=article.page.issue, user=chief, version=article.page.issue.version - 1)
+
+    assert Article.objects.get(pk=article.pk).status == Status.REVIEW
+    assert Issue.objects.get(pk=article.page.issue_id).status == Status.DRAFT
+
+
+def test_a_service_given_a_stale_copy_writes_nothing(chief, article):
+    from articles import services
+    from unionpaper.concurrency import StaleVersion
+
+    stale = Article.objects.get(pk=article.pk)
+    fresh = Article.objects.get(pk=article.pk)
+    fresh.headline = "职工书屋开进三号车间"
+    fresh.save()
+
+    with pytest.raises(StaleVersion):
+        services.publish_article(article=stale, user=chief)
+
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("职工书屋开进三号车间", Status.REVIEW)
+
+
+def test_a_refused_save_keeps_no_uploaded_photo(editor, chief, article, settings):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import png_bytes
+
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    first.submit(theirs)
+    for name, value in (("images-TOTAL_FORMS", "1"), ("images-0-order", "0"), ("images-0-caption", "书屋一角")):
+        if mine.get(name) is None:
+            mine.fields.append([name, value])
+        else:
+            mine.set(name, value)
+    mine.fields.append(["images-0-article", str(article.pk)])
+
+    response = second.submit(mine, files={"images-0-image": SimpleUploadedFile("shelf.png", png_bytes(), "image/png")})
+
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert not article.images.exists()
+    stored = [f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files]
+    assert stored == []

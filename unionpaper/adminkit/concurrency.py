@@ -1,0 +1,350 @@
+"""Edits that never overwrite a colleague's: stale saves refused in the admin, with who changed what.
+
+Every change form, its inline rows and every action on a list carry the
+``version`` of each row they showed (``unionpaper.concurrency``). A save
+based on a version that is no longer current is refused before anything is
+written; the form comes back with the editor's own input and, per row, what
+was changed since and by whom, read from the revision history
+(主标题：“旧” → “新”（林平，10:42）). The button 以我的修改覆盖 saves again
+on top of the current version, applying only the fields the editor changed.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core import signing
+from django.db.models import FileField
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from reversion.models import Version
+
+from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_version, current_version
+from unionpaper.publishing import Publishable
+
+from .history import compare_versions
+
+VERSION = "version"
+REAPPLY = "_reapply"
+_SALT = "unionpaper.adminkit.concurrency"
+# A value this long is shown shortened in the list of changes.
+SHORT_VALUE = 60
+
+
+def object_key(obj) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def has_version(model) -> bool:
+    return any(f.name == VERSION for f in model._meta.concrete_fields)
+
+
+def version_input_name(pk) -> str:
+    """Name the hidden box in which a list carries the version of the row ``pk`` it showed."""
+    return f"_version_{pk}"
+
+
+# --- What changed since a version ---------------------------------------------------
+
+
+def _who(revision) -> str:
+    user = revision.user
+    if user is None:
+        return "系统"
+    return user.get_full_name().replace(" ", "") or user.get_username()
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return f"{local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _short(value: str) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= SHORT_VALUE else value[: SHORT_VALUE - 1] + "…"
+
+
+def history_since(obj, opened: int) -> tuple[object | None, list]:
+    """Return the saved version of ``obj`` at ``opened`` (or None) and its saved versions after it, oldest first."""
+    base, later = None, []
+    for version in Version.objects.get_for_object(obj).select_related("revision__user").order_by("pk"):
+        number = version.field_dict.get(VERSION)
+        if number is None:
+            continue
+        if number <= opened:
+            base = version if number == opened else None
+        else:
+            later.append(version)
+    return base, later
+
+
+def changes_since(obj, opened: int, related=()) -> list[str]:
+    """Describe, field by field and in Chinese, what was saved of ``obj`` after its version ``opened``."""
+    base, later = history_since(obj, opened)
+    lines, previous = [], base
+    for version in later:
+        by = f"{_who(version.revision)}，{_when(version.revision.date_created)}"
+        if previous is None:
+            lines.append(f"（{by}保存了修改，修改前的内容无记录）")
+        else:
+            for row in compare_versions(type(obj), previous, version, related=related):
+                if row["changed"]:
+                    old, new = _short(row["old"]) or "（空）", _short(row["new"]) or "（空）"
+                    lines.append(f"{row['label']}：“{old}” → “{new}”（{by}）")
+        previous = version
+    if not later:
+        lines.append("（修改没有留下历史记录，无法列出改动的字段）")
+    return lines
+
+
+class Conflict:
+    """One row of a refused form: opened at ``opened``, now at ``current`` (None: deleted)."""
+
+    def __init__(self, obj, *, opened: int, current: int | None, related=()):
+        self.obj, self.opened, self.current = obj, opened, current
+        self.related = related
+
+    @property
+    def title(self) -> str:
+        return f"{self.obj._meta.verbose_name}“{self.obj}”"
+
+    @property
+    def lines(self) -> list[str]:
+        if self.current is None:
+            return ["已被删除"]
+        return changes_since(self.obj, self.opened, self.related)
+
+    @property
+    def exact(self) -> bool:
+        """Return True when the history holds the version the form was opened on (re-apply can tell own changes)."""
+        return self.current is None or history_since(self.obj, self.opened)[0] is not None
+
+
+# --- Forms ---------------------------------------------------------------------------
+
+
+def snapshot_instance(obj, opened: int):
+    """Return ``obj`` as it was saved at version ``opened``, or None when the history lacks it."""
+    base, _ = history_since(obj, opened)
+    if base is None:
+        return None
+    try:
+        return base._object_version.object
+    except Exception:  # a version that no longer deserializes is no snapshot
+        return None
+
+
+class VersionCheckedForm(forms.BaseForm):
+    """Refuse the form when the row it was opened on has a newer version now.
+
+    ``accepted`` maps rows (``object_key``) to the current version that the
+    editor has seen the changes of and chosen to save on top of (以我的修改覆盖);
+    such a row saves only the fields changed in the form since it was opened.
+    """
+
+    accepted: dict = {}
+    conflict = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if VERSION not in self.fields:
+            return cleaned
+        obj = self.instance
+        opened = cleaned.get(VERSION)
+        if opened is None or obj.pk is None or obj._state.adding:
+            cleaned[VERSION] = obj.version
+            return cleaned
+        expected = self.accepted.get(object_key(obj), opened)
+        try:
+            check_version(obj, expected)
+        except StaleVersion as exc:
+            self.conflict = Conflict(obj, opened=opened, current=exc.current)
+            raise forms.ValidationError(exc.messages[0], code="stale") from exc
+        cleaned[VERSION] = expected
+        if expected != opened:
+            self._keep_only_own_changes(opened)
+        return cleaned
+
+    def _keep_only_own_changes(self, opened: int):
+        """Drop from the cleaned data every field the editor left as it was at version ``opened``."""
+        snapshot = snapshot_instance(self.instance, opened)
+        if snapshot is None:
+            return  # nothing to tell the editor's changes from: the form's values all count
+        then = type(self)(data=self.data, files=self.files, instance=snapshot, prefix=self.prefix)
+        own = set(then.changed_data)
+        for name in list(self.cleaned_data):
+            if name != VERSION and name not in own and name in self.fields:
+                del self.cleaned_data[name]
+
+
+def version_checked(form_class, request):
+    """Return ``form_class`` with the version check, and the re-apply choice posted in ``request``."""
+    accepted = {}
+    if request.method == "POST" and request.POST.get(REAPPLY):
+        try:
+            accepted = signing.loads(request.POST[REAPPLY], salt=_SALT)
+        except signing.BadSignature:
+            accepted = {}
+    return type(form_class.__name__, (VersionCheckedForm, form_class), {"accepted": accepted})
+
+
+def _stored_files(obj) -> dict:
+    return {f.name: getattr(obj, f.name).name for f in obj._meta.concrete_fields if isinstance(f, FileField)}
+
+
+def _delete_files_stored_by(obj, before: dict):
+    """Delete the files that a refused save of ``obj`` stored, so that nothing of it is kept."""
+    for name, was in before.items():
+        file = getattr(obj, name)
+        if file.name and file.name != was and getattr(file, "_committed", True):
+            file.storage.delete(file.name)
+
+
+def _save_refusing_stale(obj, save):
+    before = _stored_files(obj)
+    try:
+        save()
+    except RecordModifiedError:
+        _delete_files_stored_by(obj, before)
+        raise
+
+
+class ConcurrentAdminMixin:
+    """Optimistic concurrency for a ModelAdmin: its form, its inlines (with ConcurrentInlineMixin), its actions."""
+
+    change_form_template = "admin/concurrency/change_form.html"
+
+    def _versioned(self):
+        return has_version(self.model)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._versioned() or not self.has_change_permission(request, obj):
+            return fieldsets
+        if any(VERSION in helpers.flatten_fieldsets([fs]) for fs in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], VERSION)}), *rest]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if VERSION in fields and not self.has_change_permission(request, obj):
+            fields.remove(VERSION)
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return version_checked(form, request) if self._versioned() else form
+
+    def save_model(self, request, obj, form, change):
+        if change and isinstance(obj, Publishable):
+            # Saving a form publishes or unpublishes only when its publication fields were changed.
+            for name in ("status", "publish_at"):
+                if name not in form.changed_data and name in form.initial:
+                    setattr(obj, name, form.initial[name])
+        _save_refusing_stale(obj, lambda: super(ConcurrentAdminMixin, self).save_model(request, obj, form, change))
+
+    def save_formset(self, request, form, formset, change):
+        saved = []
+        original = formset.save_existing
+
+        def save_existing(row_form, instance, commit=True):
+            saved.append((instance, _stored_files(instance)))
+            return original(row_form, instance, commit=commit)
+
+        formset.save_existing = save_existing
+        try:
+            super().save_formset(request, form, formset, change)
+        except RecordModifiedError:
+            for instance, before in saved:
+                _delete_files_stored_by(instance, before)
+            raise
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Another save came between the check and the write; everything was
+            # rolled back. Answer again: the check now sees the newer version.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        conflicts = []
+        adminform = context.get("adminform")
+        if adminform is not None and getattr(adminform.form, "conflict", None) is not None:
+            adminform.form.conflict.related = getattr(self, "history_related", ())
+            conflicts.append(adminform.form.conflict)
+        for inline in context.get("inline_admin_formsets") or []:
+            conflicts += [f.conflict for f in inline.formset.forms if getattr(f, "conflict", None) is not None]
+        if conflicts:
+            context["concurrency_conflicts"] = conflicts
+            context["concurrency_exact"] = all(c.exact for c in conflicts)
+            context["concurrency_reapply"] = signing.dumps(
+                {object_key(c.obj): c.current for c in conflicts if c.current is not None}, salt=_SALT
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Actions on a list ------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        box = super().action_checkbox(obj)
+        if not self._versioned():
+            return box
+        hidden = forms.HiddenInput().render(version_input_name(obj.pk), obj.version)
+        return box + hidden
+
+    def response_action(self, request, queryset):
+        if self._versioned() and request.POST.get("select_across") != "1":
+            stale = self._stale_rows(request)
+            if stale:
+                self._refuse_action(request, stale)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def _stale_rows(self, request) -> list[Conflict]:
+        shown = {}
+        for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            value = request.POST.get(version_input_name(pk))
+            if value not in (None, ""):
+                try:
+                    shown[str(pk)] = int(value)
+                except ValueError:
+                    continue
+        if not shown:
+            return []
+        rows = self.model._base_manager.filter(pk__in=list(shown))
+        now = {str(pk): version for pk, version in rows.values_list("pk", VERSION)}
+        stale = []
+        for pk, opened in shown.items():
+            if now.get(pk) != opened:
+                obj = rows.filter(pk=pk).first() or self.model(pk=pk)
+                stale.append(Conflict(obj, opened=opened, current=now.get(pk)))
+        return stale
+
+    def _refuse_action(self, request, stale: list[Conflict]):
+        names = "、".join(c.title for c in stale)
+        messages.error(request, f"操作未执行：你打开列表之后，{names}已被他人修改。请查看最新内容后重新选择。")
+        for conflict in stale:
+            messages.warning(request, f"{conflict.title}：{'；'.join(conflict.lines)}")
+
+
+class ConcurrentInlineMixin:
+    """Optimistic concurrency for the rows of an inline table: each row carries its version."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if has_version(self.model) and VERSION not in fields and self.has_change_permission(request, obj):
+            fields.append(VERSION)
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if has_version(self.model):
+            formset.form = version_checked(formset.form, request)
+        return formset
+
+
+__all__ = ["ConcurrentAdminMixin", "ConcurrentInlineMixin", "changes_since", "current_version", "version_input_name"]
