@@ -472,7 +472,7 @@ def page_html(page: Page, font: str = "cff") -> str:
     out = [
         "<!doctype html><meta charset=utf-8><style>",
         f"@page {{ size: {page.width:g}pt {page.height:g}pt; margin: 0 }}",
-        "html, body { margin: 0 } text { font-kerning: none; white-space: pre }",
+        "html, body { margin: 0 } svg { display: block } text { font-kerning: none; white-space: pre }",
         "</style>",
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{page.width}pt" height="{page.height}pt"'
         f' viewBox="0 0 {page.width} {page.height}">',

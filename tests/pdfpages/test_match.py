@@ -87,9 +87,16 @@ def test_iou_of_a_shape_with_itself_is_one_and_with_its_half_a_half():
 @pytest.mark.parametrize("font", ["cff", "truetype"])
 def test_pages_printed_by_chromium_are_matched_too(browser, font):
     """Chromium (Skia) embeds the OpenType/CFF fonts as Type 3, WenQuanYi as TrueType CID."""
+    import io
+
     from tests.pdfpages.generate import page_pdf
+    from unionpaper.uploads import inspect_pdf
+
+    def check_pdf(data):
+        return inspect_pdf(io.BytesIO(data))
 
     data, page = page_pdf("classic", font=font, seed=5, producer="chromium", browser=browser)
+    assert check_pdf(data) == 1  # one page, and nothing the upload check refuses
     found = {s["article"]: s for s in suggest(data, [story.record() for story in page.stories])}
     for story in page.stories:
         assert iou(story.region(), found[story.id]["shapes"], aspect=page.width / page.height) >= 0.9, story.id

@@ -308,3 +308,11 @@ def test_the_model_field_validator_applies_the_same_rules():
     upload = SimpleUploadedFile("A01.pdf", with_open_action(action("/Launch", **{name("/F"): FloatObject(1)})))
     with pytest.raises(ValidationError, match="Launch"):
         validate_pdf_upload(upload)
+
+
+@pytest.mark.parametrize("font", ["cff", "truetype"])
+def test_a_generated_newspaper_page_with_embedded_cjk_fonts_is_accepted(font):
+    from tests.pdfpages.generate import page_pdf
+
+    data, _ = page_pdf("five", font=font)
+    assert check(data) == 1
