@@ -18,7 +18,7 @@ def outline(boxes, *, close_x: float = 0.0, close_y: float = 0.0) -> dict:
 
     Gaps between covered parts narrower than ``close_x`` across or
     ``close_y`` down (column gutters, the space between headline and body)
-    count as covered.
+    count as covered, and so does what the union encloses or bites out of one side.
     """
     xs = sorted({v for b in boxes for v in (b[0], b[2])})
     ys = sorted({v for b in boxes for v in (b[1], b[3])})
@@ -34,6 +34,7 @@ def outline(boxes, *, close_x: float = 0.0, close_y: float = 0.0) -> dict:
             covered[i][j] = any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
     _close(covered, xs, close_x, across=True)
     _close(covered, ys, close_y, across=False)
+    _fill_holes(covered)
     area = sum((xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]) for i in range(cols) for j in range(rows) if covered[i][j])
     x0, y0, x1, y1 = _bbox(boxes)
     if area >= RECT_FILL * (x1 - x0) * (y1 - y0):
@@ -73,6 +74,37 @@ def _close(covered, edges, limit, *, across):
             if start > 0 and b < inner and edges[b] - edges[start] <= limit:
                 for k in range(start, b):
                     cover(k)
+
+
+def _fill_holes(covered):
+    """Cover the gaps the union encloses or bites out of one side: a photo set into a story is part of it.
+
+    A gap that reaches two sides of the bounding box is a corner left out
+    (the foot of an L) and stays.
+    """
+    cols, rows = len(covered), len(covered[0])
+    seen = [[False] * rows for _ in range(cols)]
+    for si in range(cols):
+        for sj in range(rows):
+            if covered[si][sj] or seen[si][sj]:
+                continue
+            cells, sides, stack = [], set(), [(si, sj)]
+            seen[si][sj] = True
+            while stack:
+                i, j = stack.pop()
+                cells.append((i, j))
+                sides |= {
+                    side
+                    for side, edge in (("l", i == 0), ("r", i == cols - 1), ("t", j == 0), ("b", j == rows - 1))
+                    if edge
+                }
+                for ni, nj in ((i + 1, j), (i - 1, j), (i, j + 1), (i, j - 1)):
+                    if 0 <= ni < cols and 0 <= nj < rows and not covered[ni][nj] and not seen[ni][nj]:
+                        seen[ni][nj] = True
+                        stack.append((ni, nj))
+            if len(sides) <= 1:
+                for i, j in cells:
+                    covered[i][j] = True
 
 
 def _trace(covered, xs, ys) -> list:
@@ -117,6 +149,7 @@ def _area(points) -> float:
 
 
 def _simplify(points):
+    points = [p for k, p in enumerate(points) if p != points[k - 1]]
     out = []
     n = len(points)
     for k in range(n):

@@ -355,10 +355,21 @@ def _lay_out_story(number, boxes, writer, fonts, body_size, leading, col_x, col_
     stream = _Flow(writer)
     bottoms = {}
     first = True
+    # The second story of a page has a photo set into its last column, the text running above and below it.
+    inset = None
+    first_cols, last_bottom = boxes[0][1] - boxes[0][0], boxes[0][3]
+    if number == 2 and first_cols >= 2 and last_bottom - y > 300:
+        top = y + (last_bottom - y) / 3
+        column = boxes[0][1] - 1
+        inset = (column, top, top + 110)
+        photos.append((col_x(column), top, col_x(column) + col_width, top + 110))
     for index, (b0, b1, by0, by1) in enumerate(boxes):
         for c in range(b0, b1):
             baseline = (y if index == 0 else by0) + ASCENT * body_size
             while baseline + DESCENT * body_size <= by1:
+                if index == 0 and inset and c == inset[0] and baseline + leading > inset[1] and baseline < inset[2]:
+                    baseline = max(baseline + leading, inset[2] + 6 + ASCENT * body_size)
+                    continue
                 x = col_x(c)
                 if first:
                     text = byline_printed

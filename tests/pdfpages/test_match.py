@@ -116,3 +116,16 @@ def test_a_record_edited_after_layout_is_still_found(generated):
     for story in page.stories:
         assert iou(story.region(), found[story.id]["shapes"], aspect=page.width / page.height) >= 0.9, story.id
         assert 0.5 < found[story.id]["matched"] < 1
+
+
+def test_a_photo_set_into_a_story_is_part_of_its_area():
+    bitten = outline([(0, 0, 1, 10), (1.2, 0, 2.2, 3), (1.2, 6, 2.2, 10)], close_x=0.5)
+    assert bitten == {"type": "rect", "points": [[0, 0], [2.2, 10]]}
+    holed = outline([(0, 0, 1, 10), (1.2, 0, 2.2, 3), (1.2, 6, 2.2, 10), (2.4, 0, 3.4, 10)], close_x=0.5)
+    assert holed["type"] == "rect"
+
+
+def test_the_second_story_with_its_inset_photo_is_one_rectangle(generated):
+    page, found = suggestions(generated, "classic", "truetype")
+    assert len(page.photos) == 2  # the lead's photo, and the one set into the second story's last column
+    assert [s["type"] for s in found[2]["shapes"]] == ["rect"]
