@@ -298,7 +298,11 @@ def main(argv=None):
     parser.add_argument("--rev", help="mutate this commit instead of the work tree")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy and print where it is")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    parser.add_argument("--render-only", action="store_true", help="rewrite the page from results.json, run nothing")
     args = parser.parse_args(argv)
+    if args.render_only:
+        write_section(render(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return
     names = args.modules or list(MODULES)
     if unknown := [n for n in names if n not in MODULES]:
         parser.error(f"unknown module {', '.join(unknown)}; choose from {', '.join(MODULES)}")
