@@ -16,6 +16,7 @@ stretched over the columns beneath them, and every block becomes one shape:
 a rectangle, or a polygon where the block is not one (an L-shaped story).
 """
 
+import itertools
 import unicodedata
 from collections import defaultdict
 
@@ -26,6 +27,8 @@ from articles.hotareas.geometry import outline, scaled
 HEADING_RATIO = 1.15
 # Runs of one article closer than this many ems side by side are one block (the gutter between columns).
 GUTTER = 4.0
+# A block of this many lines or fewer, apart from the rest of its article and under none of its headings, is dropped.
+STRAY = 2
 # Lines that share fewer key characters than this are placed by their neighbours.
 SHORT = 4
 # An article with less of its text found than this gets no areas.
@@ -97,6 +100,7 @@ def match_lines(text: PageText, articles) -> dict:
         if aid is not None:
             owner[n], spans[n] = aid, (places[aid][0], places[aid][0] + len(line_keys[n]))
     _place_short_lines(text.lines, line_keys, owner, spans, keys)
+    _fill_between(text.lines, owner)
     out = {}
     for aid, k in keys.items():
         mine = [n for n, o in enumerate(owner) if o == aid]
@@ -155,6 +159,47 @@ def _place_short_lines(lines, line_keys, owner, spans, keys):
             if near and k[start : start + len(lk)] == lk:
                 owner[n], spans[n] = owner[m], (start, start + len(lk))
                 break
+
+
+def _fill_between(lines, owner, most: int = 3):
+    """Give up to ``most`` lines set between lines of one article in its column to that article.
+
+    Type runs on at an even leading within a story; another story in the same
+    column starts after a gap or a heading. The lines between are ones the
+    record no longer holds as printed (edited after layout), or phrases it
+    shares with another article; they count for the areas, not for the
+    matched fraction.
+    """
+    by_column = defaultdict(list)
+    for n in sorted(range(len(lines)), key=lambda n: lines[n].x0):
+        line = lines[n]
+        column = next((c for c in by_column if abs(c - line.x0) <= 3 * line.size), line.x0)
+        by_column[column].append(n)
+    for members in by_column.values():
+        members.sort(key=lambda n: lines[n].y0)
+        for segment in _even_segments(lines, members):
+            runs = [list(group) for _, group in itertools.groupby(segment, key=lambda n: owner[n])]
+            for before, run, after in zip(runs, runs[1:], runs[2:], strict=False):
+                aid = owner[before[0]]
+                if aid is not None and owner[after[0]] == aid and len(run) <= min(most, len(before), len(after)):
+                    for m in run:
+                        owner[m] = aid
+
+
+def _even_segments(lines, members):
+    """Split a column's lines where the leading breaks or a heading stands."""
+    segment = []
+    for n in members:
+        line = lines[n]
+        if segment:
+            previous = lines[segment[-1]]
+            size = min(line.size, previous.size)
+            if line.y0 - previous.y1 > 2.5 * size or abs(line.size - previous.size) > 0.15 * size:
+                yield segment
+                segment = []
+        segment.append(n)
+    if segment:
+        yield segment
 
 
 def _covered(spans) -> int:
@@ -235,6 +280,10 @@ def shapes_of(lines: list[TextLine], grid=(), page_body: float | None = None) ->
     headings = [line for line in lines if line.size > body * HEADING_RATIO]
     runs = [_snap(run, grid, body) for run in column_runs(body_lines, body)]
     blocks = _blocks(runs, body)
+    if len(blocks) > 1:
+        # A line or two far from the rest of the article, under no heading of
+        # it, is a phrase it shares with another story, not a block of its own.
+        blocks = [b for b in blocks if _lines_in(b, body_lines) > STRAY or _block_below_any(b, headings)] or blocks
     boxes_of = [[run[:4] for run in block] for block in blocks]
     for heading in headings:
         target = _block_below(heading, blocks, body)
@@ -247,6 +296,20 @@ def shapes_of(lines: list[TextLine], grid=(), page_body: float | None = None) ->
         x1 = max(max(r[2] for r in top_runs), heading.x1)
         boxes_of[target].append((x0, heading.y0, x1, min(r[1] for r in top_runs)))
     return [outline(boxes, close_x=GUTTER * body, close_y=2.5 * body) for boxes in boxes_of]
+
+
+def _lines_in(block, lines) -> int:
+    return sum(
+        1
+        for line in lines
+        if any(r[0] <= (line.x0 + line.x1) / 2 <= r[2] and r[1] <= (line.y0 + line.y1) / 2 <= r[3] for r in block)
+    )
+
+
+def _block_below_any(block, headings) -> bool:
+    top = min(r[1] for r in block)
+    x0, x1 = min(r[0] for r in block), max(r[2] for r in block)
+    return any(0 <= top - h.y1 < 400 and min(x1, h.x1) > max(x0, h.x0) for h in headings)
 
 
 def column_runs(lines, body: float) -> list[tuple]:

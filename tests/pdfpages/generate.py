@@ -154,6 +154,16 @@ class Story:
             "body": self.body,
         }
 
+    def edited_record(self, every: int = 20) -> dict:
+        """Return the record as edited after layout: one character in ``every`` changed, a sentence added."""
+        record = self.record()
+        body = list(record["body"])
+        for n in range(every // 2, len(body), every):
+            if body[n] != "\n":
+                body[n] = "改" if body[n] != "改" else "动"
+        record["body"] = "".join(body) + "\n（本报记者补充：此段见报时删去。）"
+        return record
+
     def region(self, width=WIDTH, height=HEIGHT) -> list:
         """Return the printed region as shapes in page fractions."""
         return [
