@@ -68,3 +68,8 @@ def test_web_and_mail_links_keep_their_address():
 @pytest.mark.parametrize("tag", ["iframe", "noscript", "textarea", "title", "object", "select", "xmp", "noembed"])
 def test_embedded_and_fallback_content_is_dropped_with_its_tag(tag):
     assert clean_html(f"<p>正文</p><{tag}>请升级浏览器</{tag}>") == "<p>正文</p>"
+
+
+def test_a_style_keeps_its_layout_declarations_and_loses_one_that_loads_something():
+    html = '<p style="text-align:center; width:url(https://evil.example/x.png)">居中</p>'
+    assert clean_html(html) == '<p style="text-align:center">居中</p>'
