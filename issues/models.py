@@ -26,22 +26,32 @@ from unionpaper.uploads import (
 
 THUMBNAIL_SIZE = (240, 360)
 
-_CODE_RE = re.compile(r"^([A-Z]*)0*(\d+)([A-Z]*)$")
-# A page code as the paper prints it, once normalised: the section letter or
-# letters, the page number, rarely one letter after it — A01, A34, B2, 3,
-# AB12, 4A. At most 8 characters, well inside the 12 of the column.
+_CODE_RE = re.compile(r"^([A-Z]{0,3})0*(\d{1,4})([A-Z]?)$")
+# A page code once normalised: the section letter or letters, the page number
+# in at least two digits, rarely one letter after it — A01, A34, B02, 03,
+# AB12, 04A. At most 8 characters, well inside the 12 of the column.
 PAGE_CODE_RE = re.compile(r"^[A-Z]{0,3}[0-9]{1,4}[A-Z]?$")
 PAGE_CODE_MAX_LENGTH = 8
-_PAGE_CODE_HELP = "版次应为版序字母加版号，如 A01、A34、B2、3（最多 3 个字母、4 位数字）"
+_PAGE_CODE_HELP = "版次应为版序字母加版号，如 A01、A34、B02、03（最多 3 个字母、4 位数字）"
 
 
 def normalize_page_code(raw: str) -> str:
-    """Return the canonical form of a page code: ``第3版`` → ``3``, ``a03`` → ``A03``, ``Ａ３`` → ``A3``."""
+    """Return the canonical form of a page code: letters and a number of at least two digits.
+
+    ``第3版`` → ``03``, ``a3`` → ``A03``, ``Ａ３`` → ``A03``, ``A034`` → ``A34``, ``4a`` → ``04A``.
+    One spelling per page, so 版面导航, citations and URLs agree (``/A2/``
+    redirects to ``/A02/``). A code that is not letters and a number comes
+    back only cleaned of spaces and width, for the validator to refuse.
+    """
     code = unicodedata.normalize("NFKC", raw or "").strip().upper().replace(" ", "")
     if code.startswith("第"):
         code = code[1:]
     if code.endswith("版"):
         code = code[:-1]
+    match = _CODE_RE.match(code)
+    if match:
+        prefix, number, suffix = match.groups()
+        code = f"{prefix}{int(number):02d}{suffix}"
     return code
 
 
@@ -164,7 +174,7 @@ class Page(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
     code = PageCodeField(
-        "版次", max_length=12, validators=[validate_page_code], help_text="如 A01、A34、B2；同一期内不可重复。"
+        "版次", max_length=12, validators=[validate_page_code], help_text="如 A01、A34、B02；同一期内不可重复。"
     )
     sort_key = models.CharField("排序键", max_length=24, editable=False, db_index=True)
     name = models.CharField("版名", max_length=40, blank=True, help_text="如 要闻、工会动态、法治。")

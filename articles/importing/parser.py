@@ -70,6 +70,10 @@ DEFAULT_PAPERS = ("职工天地",)
 _CITATION_RE = re.compile(
     rf"^《(?P<paper>[^》]+)》\s*[(（]\s*{_DATE}\s*(?P<page>第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?)\s*[)）]$"
 )
+# Lines shaped like a citation or a masthead, for saying which part of one is wrong.
+_CITATION_LIKE = re.compile(r"^《(?P<paper>[^》]+)》\s*[(（](?P<inside>.*)[)）]$")
+_PAGE_PART = re.compile(r"第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?")
+_WEEKDAY_PART = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _DASHES = ("——", "--", "—", "──", "－－")
 MAX_BYLINE_CHARS = 80
 _WEEKDAYS = "一二三四五六日"
@@ -204,6 +208,52 @@ def _date(m: re.Match, line: int) -> datetime.date:
     return date
 
 
+def citation_problem(text: str) -> str | None:
+    """Return which part of a line shaped like a citation is wrong, or None if it is not one.
+
+    ``《职工天地》(2023年01月01日 第第3版版)`` is a citation whose page code is wrong.
+    """
+    m = _CITATION_LIKE.match(_fold(text))
+    if not m or _CITATION_RE.match(_fold(text)):
+        return None
+    inside = m["inside"].strip()
+    date = re.match(_DATE, inside)
+    if not date:
+        return (
+            f"出处行“{text}”的日期无法识别：日期应写成 2023年01月01日，后接版次，如《职工天地》(2023年01月01日 第A34版)"
+        )
+    page = inside[date.end() :].strip()
+    if not page:
+        return f"出处行“{text}”缺少版次：日期后应接版次，如“第A34版”"
+    if not _PAGE_PART.fullmatch(page):
+        return f"出处行“{text}”的版次“{page}”无效：应为版序字母加版号，如“第A34版”“第03版”"
+    return None
+
+
+def masthead_problem(text: str, papers=DEFAULT_PAPERS) -> str | None:
+    """Return which part of a line shaped like a masthead is wrong, or None if it is not one."""
+    folded = _fold(text)
+    paper = next((p for p in papers if folded.startswith(p)), None)
+    if paper is None or masthead_re(papers).match(folded):
+        return None
+    rest = folded[len(paper) :].strip()
+    if not re.match(r"\d", rest) or "年" not in rest or len(rest) > 30:
+        return None  # a sentence that begins with the paper's name
+    date = re.match(_DATE, rest)
+    if not date:
+        return f"报头行“{text}”的日期无法识别：应为“{paper} 2023年01月01日 星期日”"
+    after = rest[date.end() :].strip()
+    if not _WEEKDAY_PART.fullmatch(after):
+        return f"报头行“{text}”日期后的“{after}”不是星期：应为星期一至星期日，或不写"
+    return None
+
+
+def _first_problem(lines, check) -> None:
+    for ln in lines:
+        if problem := check(ln.text):
+            raise ParseError(ln.number, problem)
+
+
 def normalize_code(raw: str) -> str:
     """Return a page code without 第/版 and spaces, upper-cased (``第3版`` → ``3``)."""
     code = raw.replace(" ", "").upper()
@@ -267,6 +317,10 @@ def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
     masthead, so a body line such as ``截至 2023年01月01日`` stays text.
     """
     masthead_pattern = masthead_re(papers)
+
+    def masthead(text):
+        return masthead_problem(text, papers)
+
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         cleaned = _clean(raw)
@@ -279,11 +333,13 @@ def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
     for ln in lines:
         if ln.kind == "MASTHEAD":
             if state == "HEADING":
+                _first_problem(blocks[-1]["heading"], citation_problem)
                 raise ParseError(ln.number, "上一个报头行之后没有出处行（如《职工天地》(2023年01月01日 第A34版)）")
             blocks.append({"masthead": ln, "heading": [], "citation": None, "section": []})
             state = "HEADING"
         elif ln.kind == "CITATION":
             if state != "HEADING":
+                _first_problem(reversed(blocks[-1]["section"] if blocks else prelude), masthead)
                 raise ParseError(ln.number, "出处行前缺少报头行（如“职工天地 2023年01月01日 星期日”）")
             blocks[-1]["citation"] = ln
             state = "SECTION"
@@ -295,9 +351,11 @@ def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
         else:
             blocks[-1]["section"].append(ln)
     if not blocks:
+        _first_problem(lines, masthead)
         last = next((ln.number for ln in reversed(lines) if ln.kind != "BLANK"), 1)
         raise ParseError(last, "找不到报头行（如“职工天地 2023年01月01日 星期日”），不是可导入的稿件文件")
     if state == "HEADING":
+        _first_problem(blocks[-1]["heading"], citation_problem)
         m = blocks[-1]["masthead"]
         raise ParseError(m.number, "报头行之后直到文件结尾都没有出处行")
 

@@ -43,7 +43,7 @@ def test_editor_uploads_a_page_scan_and_sees_its_preview(admin_client):
     data["image"] = SimpleUploadedFile("scan.jpg", png_bytes(800, 1200, fmt="JPEG"), content_type="image/jpeg")
     response = admin_client.post(reverse("admin:issues_page_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    page = Page.objects.get(issue=issue, code="A3")
+    page = Page.objects.get(issue=issue, code="A03")
     change = admin_client.get(reverse("admin:issues_page_change", args=[page.pk]))
     html = change.content.decode()
     assert page.thumbnail.url in html

@@ -20,10 +20,10 @@ def test_pages_sort_naturally_so_a2_comes_before_a10():
     issue = make_issue()
     for code in ["A10", "B1", "A2", "A1", "A34"]:
         make_page(issue, code)
-    assert [p.code for p in issue.pages.in_order()] == ["A1", "A2", "A10", "A34", "B1"]
+    assert [p.code for p in issue.pages.in_order()] == ["A01", "A02", "A10", "A34", "B01"]
 
 
-@pytest.mark.parametrize("raw, code", [("a03", "A03"), ("第3版", "3"), (" A34 ", "A34"), ("03", "03")])
+@pytest.mark.parametrize("raw, code", [("a03", "A03"), ("第3版", "03"), ("A2", "A02"), (" A34 ", "A34"), ("03", "03")])
 def test_page_codes_are_normalised_as_printed(raw, code):
     assert normalize_page_code(raw) == code
 
@@ -43,7 +43,7 @@ def test_citation_line_is_derived_from_issue_and_page():
 def test_citation_follows_the_paper_name_setting(settings):
     settings.PAPER_NAME = "工人周刊"
     page = make_page(make_issue(datetime.date(2024, 5, 1)), "B2")
-    assert page.citation == "《工人周刊》(2024年05月01日 第B2版)"
+    assert page.citation == "《工人周刊》(2024年05月01日 第B02版)"
 
 
 def test_weekday_is_derived_from_the_date():
