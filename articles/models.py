@@ -10,12 +10,14 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from issues.models import Page
 from unionpaper.concurrency import VersionField
 from unionpaper.links import cached_reverse
 from unionpaper.publishing import Publishable, PublishableQuerySet
 from unionpaper.uploads import GeneratedName, UploadImageField, fill_image_dimensions, validate_image_upload
 
 from .bylines import parse_byline
+from .fingerprints import content_fingerprint
 from .sanitize import clean_html
 from .text import plain_text
 from .themes import free_theme_slug, theme_slug, validate_theme_name
@@ -151,6 +153,14 @@ class Article(Publishable):
         help_text="导入时记录的来源文件，用于重复导入时识别同一篇稿件。",
     )
     source_checksum = models.CharField("来源校验和", max_length=64, blank=True, editable=False)
+    content_fingerprint = models.CharField(
+        "内容指纹",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="日期、版次、主标题和正文（忽略空格、全半角）的 sha256；导入时用来识别同一篇稿件。",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -196,12 +206,23 @@ class Article(Publishable):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
+        self.content_fingerprint = self.compute_fingerprint()
         parsed = parse_byline(self.byline)
         self.byline = parsed.raw
         self.byline_role = parsed.role
         self.author_title = parsed.title
         self.author_names = AUTHOR_SEPARATOR.join(parsed.names)
         super().save(*args, **kwargs)
+
+    def compute_fingerprint(self) -> str:
+        """Return the content fingerprint of the article as it is now (``articles.fingerprints``)."""
+        if not self.page_id:
+            return ""
+        if Article.page.is_cached(self) and self.page.issue_id and type(self.page).issue.is_cached(self.page):
+            date, code = self.page.issue.date, self.page.code
+        else:
+            date, code = Page.objects.filter(pk=self.page_id).values_list("issue__date", "code").get()
+        return content_fingerprint(date=date, page_code=code, headline=self.headline, body_html=self.body)
 
     @property
     def title(self) -> str:

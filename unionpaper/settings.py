@@ -330,6 +330,16 @@ CKEDITOR_CONFIGS = {
 # site, and fails if the sanitizer stops doing its work. See README.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
+# --- Imports (manage.py import_articles) ---------------------------------------
+# A text file of one issue's articles is a few hundred KB (a full broadsheet
+# page holds about 10,000 characters, 30 KB in UTF-8); 2 MB is several issues.
+# The longest article the paper prints runs over two or three pages, 30,000
+# characters at most; 100,000 leaves room and still renders and highlights
+# in a fraction of a second (bench/reader, docs/performance.md). Larger means
+# a scraping accident, refused before it is read.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_ARTICLE_CHARS = env.int("IMPORT_MAX_ARTICLE_CHARS", default=100_000)
+
 # --- Themes (django-taggit) --------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "articles.themes.parse_themes"

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED = "created", "updated", "unchanged", "failed", "skipped"
-STATUS_ZH = {CREATED: "新导入", UPDATED: "更新", UNCHANGED: "未变", FAILED: "失败", SKIPPED: "跳过"}
+# Not created: the same printed content is already article N.
+DUPLICATE = "duplicate"
+STATUS_ZH = {
+    CREATED: "新导入",
+    UPDATED: "更新",
+    UNCHANGED: "未变",
+    FAILED: "失败",
+    SKIPPED: "跳过",
+    DUPLICATE: "重复",
+}
 REPORT_HEADER = ["file", "status", "article", "message"]
 
 
@@ -22,6 +31,8 @@ class Row:
     status: str
     article: str = ""
     message: str = ""
+    # Created, but the same date, page and headline exist with another body: for a person to decide.
+    near_duplicate: bool = False
 
 
 @dataclass
@@ -47,9 +58,9 @@ class FileResult:
 
     @classmethod
     def of_rows(cls, path: Path, rows: list[Row]) -> FileResult:
-        """Return the file's result: created, updated or skipped if any row was, else unchanged."""
+        """Return the file's result: created, updated, duplicate or skipped if any row was, else unchanged."""
         statuses = {r.status for r in rows}
-        return cls(path, next((s for s in (CREATED, UPDATED, SKIPPED) if s in statuses), UNCHANGED), rows)
+        return cls(path, next((s for s in (CREATED, UPDATED, DUPLICATE, SKIPPED) if s in statuses), UNCHANGED), rows)
 
 
 def report_rows(results):

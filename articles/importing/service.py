@@ -33,6 +33,7 @@ from .parser import ParsedArticle, ParseError, first_date, parse
 from .places import Places
 from .results import (
     CREATED,
+    DUPLICATE,
     FAILED,
     SKIPPED,
     STATUS_ZH,
@@ -46,6 +47,7 @@ from .text import ArticleTexts, check
 
 __all__ = [
     "CREATED",
+    "DUPLICATE",
     "FAILED",
     "SKIPPED",
     "STATUS_ZH",
@@ -89,14 +91,26 @@ def collect(paths) -> list[Path]:
 class ImportRun:
     """Import files one transaction each, remembering issues and pages across files."""
 
-    def __init__(self, *, draft: bool = False, dry_run: bool = False, encoding: str | None = None, user=None):
+    def __init__(
+        self,
+        *,
+        draft: bool = False,
+        dry_run: bool = False,
+        encoding: str | None = None,
+        user=None,
+        replace: bool = False,
+        max_bytes: int | None = None,
+        max_chars: int | None = None,
+    ):
         self.draft = draft
         self.dry_run = dry_run
         self.encoding = encoding
         self.user = user
+        self.max_bytes = max_bytes or settings.IMPORT_MAX_FILE_BYTES
+        self.max_chars = max_chars or settings.IMPORT_MAX_ARTICLE_CHARS
         self.papers = tuple({settings.PAPER_NAME, "职工天地"})
         self.places = Places(draft=draft)
-        self.texts = ArticleTexts(self.places, draft=draft, dry_run=dry_run, user=user)
+        self.texts = ArticleTexts(self.places, draft=draft, dry_run=dry_run, user=user, replace=replace)
         self.page_files = PageFiles(self.places, dry_run=dry_run)
         # Inside import_files: articles of committed files not yet indexed for search.
         self._unindexed: list[int] | None = None
@@ -133,16 +147,35 @@ class ImportRun:
                 bumps.flush()
 
     def prepare(self, path: Path):
-        """Return the parsed articles of a text file, or the error that stops it."""
+        """Return the parsed articles of a text file, or the error that stops it (a limit, the grammar)."""
         try:
+            self.check_size(path)
             text, _encoding = decode(path.read_bytes(), self.encoding)
-            return parse(text, self.papers)
+            articles = parse(text, self.papers)
+            for article in articles:
+                length = sum(len(p) for p in article.paragraphs)
+                if length > self.max_chars:
+                    raise ImportFailure(
+                        f"第 {article.line} 行起的稿件正文有 {length:,} 字，超过每篇 {self.max_chars:,} 字的导入上限"
+                        "（--max-chars 或设置 IMPORT_MAX_ARTICLE_CHARS）；整个文件未导入"
+                    )
+            return articles
         except Exception as exc:
             return exc
+
+    def check_size(self, path: Path):
+        """Refuse a text file over the size limit before reading it."""
+        size = path.stat().st_size
+        if size > self.max_bytes:
+            raise ImportFailure(
+                f"文件有 {_size(size)}，超过导入上限 {_size(self.max_bytes)}"
+                "（--max-bytes 或设置 IMPORT_MAX_FILE_BYTES）；整个文件未导入"
+            )
 
     def first_date(self, path: Path) -> datetime.date | None:
         """Return the date of the first masthead in a text file, or None when it cannot be read."""
         try:
+            self.check_size(path)
             text, _encoding = decode(path.read_bytes(), self.encoding)
             return first_date(text, self.papers)
         except Exception:
@@ -236,6 +269,10 @@ class ImportRun:
         # Rows created in a rolled-back transaction are gone; so is what we cached of them.
         self.places.forget()
         self.texts.forget()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 @contextmanager

@@ -6,6 +6,15 @@ the article's position in the file. It stays the same when a corrected copy
 of the file is imported again from any folder, so the article is updated in
 place (same id, same URL). The ``source_checksum`` is a sha256 of everything
 the import writes; an equal checksum means "unchanged" and nothing is written.
+
+Content: an article new by its source key whose content fingerprint
+(``articles.fingerprints``: date, page, headline and body, spacing and widths
+set aside) equals an existing article's is not created again; its row is a
+``duplicate`` of that article. One with the same date, page and headline but
+another body is created and flagged as a near-duplicate for a person to
+decide, unless the run was told ``--replace``: then it replaces that one
+article in place (same id and URL, a revision saying so), as a corrected
+re-scrape under a new file name should.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from reversion.models import Version
 
+from articles.fingerprints import content_fingerprint
 from articles.models import Article
 from articles.sanitize import clean_html
 from issues.models import validate_page_code
@@ -27,7 +37,7 @@ from unionpaper.publishing import Status
 from .media import folder_date
 from .parser import ParsedArticle
 from .places import Places, printed_at
-from .results import CREATED, UNCHANGED, UPDATED, ImportFailure, Row
+from .results import CREATED, DUPLICATE, UNCHANGED, UPDATED, ImportFailure, Row
 
 FIELD_LABELS = {
     "kicker": "引题",
@@ -85,8 +95,9 @@ def _label(article: Article) -> str:
 class ArticleTexts:
     """Save parsed articles, remembering which source keys exist and with what checksum."""
 
-    def __init__(self, places: Places, *, draft: bool, dry_run: bool, user=None):
+    def __init__(self, places: Places, *, draft: bool, dry_run: bool, user=None, replace: bool = False):
         self.places = places
+        self.replace = replace
         self.draft = draft
         self.dry_run = dry_run
         self.user = user
@@ -142,6 +153,23 @@ class ArticleTexts:
             "byline": parsed.byline,
             "body": parsed.body_html,
         }
+        near = None
+        if existing is None:
+            fingerprint = content_fingerprint(
+                date=parsed.date, page_code=page.code, headline=parsed.headline, body_html=clean_html(parsed.body_html)
+            )
+            same = Article.objects.filter(content_fingerprint=fingerprint).values_list("pk", "headline").first()
+            if same is not None:
+                message = f"与已有稿件 {same[0]} 内容相同（同日、同版、同题、同文），未重复导入"
+                return Row(DUPLICATE, f"{same[0]} {same[1]}", "；".join(filter(None, [message, warnings])))
+            near = list(Article.objects.filter(page=page, headline=parsed.headline).order_by("pk")[:5])
+            if self.replace and len(near) == 1:
+                replaced = near[0]
+                self._known.pop(replaced.source_key, None)
+                replaced.source_key = key
+                row = self._update(replaced, page, values, checksum, path, parsed, warnings)
+                row.message = f"按 --replace 替换了同日同版同题的稿件 {replaced.pk}；{row.message}"
+                return row
         if existing is None:
             order = self.places.order(page)
             article = Article(page=page, order=order, source_key=key, source_checksum=checksum, **values)
@@ -153,6 +181,13 @@ class ArticleTexts:
             article.save()
             self.created.append(article.pk)
             self._known[key] = (article.pk, article.headline, checksum)
+            if near:
+                ids = "、".join(str(a.pk) for a in near)
+                message = (
+                    f"疑似重复：与稿件 {ids} 同日、同版、同题而正文不同，已导入，请编辑比对后决定保留哪篇"
+                    "（更正稿可用 --replace 替换旧稿）"
+                )
+                return Row(CREATED, _label(article), "；".join(filter(None, [message, warnings])), near_duplicate=True)
             return Row(CREATED, _label(article), warnings)
         return self._update(existing, page, values, checksum, path, parsed, warnings)
 

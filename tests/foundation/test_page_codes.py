@@ -192,7 +192,7 @@ def test_the_importer_stores_the_canonical_code_and_cites_it(run_import, write_f
 
 
 def _migration():
-    return importlib.import_module("issues.migrations.0006_canonical_page_codes")
+    return importlib.import_module("issues.migrations.0007_canonical_page_codes")
 
 
 def _store_as_before(page, code, sort_key=None):

@@ -56,8 +56,10 @@ def test_killed_run_leaves_whole_files_only_and_rerun_completes(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()
     for n in range(FILES):
-        # Two articles per file, so a half-imported file would show as one.
-        text = samples.several(samples.seed_shape(heading=f"第{n}号稿件的标题"), samples.SECOND)
+        # Two articles per file, so a half-imported file would show as one; each printed once
+        # (the same content in two files would be one article and a duplicate).
+        second = samples.seed_shape(repeat=False, heading=f"第{n}号的第二篇稿件", page="第A04版")
+        text = samples.several(samples.seed_shape(heading=f"第{n}号稿件的标题"), second)
         (folder / f"{n:04d}.txt").write_text(text, encoding="utf-8")
     url, migrate = _database_url(tmp_path)
     env = {

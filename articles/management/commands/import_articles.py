@@ -3,6 +3,7 @@
 from collections import Counter
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -10,9 +11,21 @@ from tqdm import tqdm
 
 from articles.importing.decoding import DecodeError, check_encoding
 from articles.importing.parallel import import_in_parallel
-from articles.importing.results import CREATED, FAILED, SKIPPED, STATUS_ZH, UNCHANGED, UPDATED, write_report
+from articles.importing.results import (
+    CREATED,
+    DUPLICATE,
+    FAILED,
+    SKIPPED,
+    STATUS_ZH,
+    UNCHANGED,
+    UPDATED,
+    write_report,
+)
 from articles.importing.service import ImportRun, collect
 from articles.search import index as search_index
+
+# The exit status of a run where nothing failed but duplicates were found (1: a file failed).
+DUPLICATES_EXIT_STATUS = 3
 
 
 class Command(BaseCommand):
@@ -30,13 +43,46 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="USERNAME", help="记入修订历史的操作人用户名")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
         parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="同日、同版、同题而正文不同的稿件（更正后的重新抓取）替换原稿，而不是另建一篇",
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            metavar="BYTES",
+            help=f"单个文本文件的大小上限（默认 {settings.IMPORT_MAX_FILE_BYTES:,} 字节，设置 IMPORT_MAX_FILE_BYTES）",
+        )
+        parser.add_argument(
+            "--max-chars",
+            type=int,
+            metavar="CHARS",
+            help=f"每篇正文的字数上限（默认 {settings.IMPORT_MAX_ARTICLE_CHARS:,}，设置 IMPORT_MAX_ARTICLE_CHARS）",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=1,
             help="并行进程数（按期分组，每个文件仍是一个事务；需 PostgreSQL 或 SQLite 文件库）",
         )
 
-    def handle(self, *args, paths, draft, dry_run, encoding, report, user, no_progress, workers, verbosity, **options):
+    def handle(
+        self,
+        *args,
+        paths,
+        draft,
+        dry_run,
+        encoding,
+        report,
+        user,
+        no_progress,
+        workers,
+        verbosity,
+        replace,
+        max_bytes,
+        max_chars,
+        **options,
+    ):
         if encoding:
             try:
                 encoding = check_encoding(encoding)
@@ -49,7 +95,18 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"用户 {user} 不存在（--user）")
         files = collect(paths)
-        settings = {"draft": draft, "dry_run": dry_run, "encoding": encoding, "user": account}
+        for name, value in (("--max-bytes", max_bytes), ("--max-chars", max_chars)):
+            if value is not None and value <= 0:
+                raise CommandError(f"{name} 应为正整数")
+        options = {
+            "draft": draft,
+            "dry_run": dry_run,
+            "encoding": encoding,
+            "user": account,
+            "replace": replace,
+            "max_bytes": max_bytes,
+            "max_chars": max_chars,
+        }
         if not dry_run:
             # A run killed after committing files but before indexing their chunk left
             # articles out of the search index: index them before anything else.
@@ -59,10 +116,10 @@ class Command(BaseCommand):
         if workers > 1:
             if connection.vendor == "sqlite" and connection.is_in_memory_db():
                 raise CommandError("--workers 需要 PostgreSQL 或 SQLite 文件数据库（内存数据库无法在进程间共享）")
-            results_iter = import_in_parallel(files, workers=workers, **settings)
+            results_iter = import_in_parallel(files, workers=workers, **options)
             session = nullcontext()
         else:
-            run = ImportRun(**settings)
+            run = ImportRun(**options)
             results_iter = run.import_files(files)
             session = run.session()
         files_by_status = Counter()
@@ -84,17 +141,30 @@ class Command(BaseCommand):
             write_report(report, results)
         prefix = "试运行（未写入）" if dry_run else "完成"
         counts = [files_by_status[s] for s in (CREATED, UPDATED, UNCHANGED, FAILED, SKIPPED)]
+        duplicates = [(r.path, row) for r in results for row in r.rows if row.status == DUPLICATE]
+        near = [(r.path, row) for r in results for row in r.rows if row.near_duplicate]
         self.stdout.write(
             f"{prefix}：{len(files)} 个文件 — 新导入 {counts[0]}，更新 {counts[1]}，未变 {counts[2]}，"
             f"失败 {counts[3]}，跳过 {counts[4]}；稿件与版面文件：新导入 {articles_by_status[CREATED]}，"
-            f"更新 {articles_by_status[UPDATED]}，未变 {articles_by_status[UNCHANGED]}。"
+            f"更新 {articles_by_status[UPDATED]}，未变 {articles_by_status[UNCHANGED]}，"
+            f"重复未导入 {len(duplicates)}，疑似重复 {len(near)}。"
         )
+        for path, row in duplicates:
+            self.stdout.write(f"重复 {path}: 是稿件 {row.article} 的重复，未导入")
+        for path, row in near:
+            self.stdout.write(f"疑似重复 {path}: {row.article} — {row.message}")
         self.stdout.write(
             f"imported={counts[0]} updated={counts[1]} unchanged={counts[2]} failed={counts[3]} skipped={counts[4]}"
-            + (" (dry run)" if dry_run else "")
+            f" duplicate={len(duplicates)} near_duplicate={len(near)}" + (" (dry run)" if dry_run else "")
         )
         if counts[3]:
             raise CommandError(f"{counts[3]} 个文件导入失败（见上方各行：文件、行号和原因）")
+        if duplicates or near:
+            # Exit status 3: nothing failed, but something is for a person to look at (docs/importing.md).
+            raise CommandError(
+                f"{len(duplicates)} 篇与已有稿件重复、未导入，{len(near)} 篇疑似重复；见上方各行与 --report",
+                returncode=DUPLICATES_EXIT_STATUS,
+            )
 
     def _record(self, result, results, files_by_status, articles_by_status, bar, verbosity):
         results.append(result)

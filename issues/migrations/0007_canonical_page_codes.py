@@ -106,8 +106,8 @@ def normalise(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("issues", "0005_page_code_validated"),
-        ("articles", "0005_photo_upload_form_field"),
+        ("issues", "0006_versions"),
+        ("articles", "0006_versions"),
     ]
 
     operations = [
