@@ -1,27 +1,76 @@
-"""The whole current result set as CSV, JSON or RIS (Zotero and EndNote import RIS)."""
+"""The whole current result set as CSV, JSON or RIS (Zotero and EndNote import RIS).
+
+CSV is for archivists' spreadsheets: Chinese headers, one column per printed
+part of the citation, UTF-8 with a byte order mark so Excel reads it. JSON
+carries the same fields under stable English keys, readable as written (not
+``\\u``-escaped). RIS is what reference managers read. Each download is named
+after the query and the day it was made (``职工天地检索_法律援助_2026-12-01.csv``),
+in the RFC 6266/5987 form browsers read, with a plain ASCII name beside it for
+those that do not.
+"""
 
 import csv
 import io
 import json
+import re
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 
 from ..citations import ris
 
-FIELDS = ["citation", "url", "date", "page", "headline", "authors", "themes"]
+# JSON key and CSV header of each field, in the CSV's column order.
+COLUMNS = [
+    ("citation", "引文"),
+    ("url", "链接"),
+    ("date", "日期"),
+    ("issue_number", "期号"),
+    ("page", "版次"),
+    ("page_name", "版名"),
+    ("kicker", "引题"),
+    ("headline", "主标题"),
+    ("subtitle", "副标题"),
+    ("authors", "作者"),
+    ("themes", "主题"),
+]
+FIELDS = [key for key, _ in COLUMNS]
+HEADERS = [header for _, header in COLUMNS]
+LIST_SEPARATOR = "、"
+# Characters no file name may hold on Windows, macOS or Linux, and runs of spaces.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
+QUERY_IN_NAME = 40
 
 
 def rows(articles, absolute):
     for article in articles:
+        issue = article.page.issue
         yield {
             "citation": article.citation,
             "url": absolute(article.get_absolute_url()),
             "date": article.date.isoformat(),
+            "issue_number": issue.number,
             "page": article.page.code,
+            "page_name": article.page.name,
+            "kicker": article.kicker,
             "headline": article.headline,
+            "subtitle": article.subtitle,
             "authors": article.authors,
             "themes": [t.name for t in article.themes.all()],
         }
+
+
+def filename(query: str, fmt: str) -> str:
+    """Return the download's name: the paper, the query and today's date (``职工天地检索_法律援助_2026-12-01.csv``)."""
+    words = _UNSAFE.sub("_", query or "").strip("._ ")[:QUERY_IN_NAME].rstrip("._ ") or "全部"
+    return f"{settings.PAPER_NAME}检索_{words}_{timezone.localdate().isoformat()}.{fmt}"
+
+
+def content_disposition(name: str) -> str:
+    """Return an attachment header with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987)."""
+    fallback = "search-results_" + name.rsplit("_", 1)[-1]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def response(fmt, articles, *, absolute, query="") -> HttpResponse:
@@ -29,10 +78,11 @@ def response(fmt, articles, *, absolute, query="") -> HttpResponse:
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.DictWriter(out, fieldnames=FIELDS)
-        writer.writeheader()
+        writer = csv.writer(out)
+        writer.writerow(HEADERS)
         for row in rows(articles, absolute):
-            writer.writerow({**row, "authors": "、".join(row["authors"]), "themes": "、".join(row["themes"])})
+            row["authors"], row["themes"] = LIST_SEPARATOR.join(row["authors"]), LIST_SEPARATOR.join(row["themes"])
+            writer.writerow(["" if row[key] is None else row[key] for key in FIELDS])
         body, content_type = out.getvalue(), "text/csv; charset=utf-8"
     elif fmt == "json":
         items = list(rows(articles, absolute))
@@ -42,5 +92,5 @@ def response(fmt, articles, *, absolute, query="") -> HttpResponse:
         body = ris(articles, url_for=lambda a: absolute(a.get_absolute_url()))
         content_type = "application/x-research-info-systems; charset=utf-8"
     resp = HttpResponse(body, content_type=content_type)
-    resp["Content-Disposition"] = f'attachment; filename="search-results.{fmt}"'
+    resp["Content-Disposition"] = content_disposition(filename(query, fmt))
     return resp

@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+from urllib.parse import quote
+
+from django.utils import timezone
 
 from articles.citations import gbt7714, ris_record
 from tests.factories import make_article
@@ -13,13 +16,30 @@ def test_csv_export_holds_every_result(client, archive):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [r["headline"] for r in rows] == ["弘扬工匠精神", "法律援助进车间"]
-    assert rows[1]["citation"] == "《职工天地》(2023年01月01日 第A34版)"
-    assert rows[1]["url"] == f"http://testserver/articles/{archive['legal'].pk}/"
-    assert rows[1]["date"] == "2023-01-01" and rows[1]["page"] == "A34"
-    assert rows[1]["authors"] == "王晓明" and rows[1]["themes"] == "法律援助"
-    assert rows[0]["authors"] == "刘飞"
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 with a BOM, so Excel reads the Chinese
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0] == ["引文", "链接", "日期", "期号", "版次", "版名", "引题", "主标题", "副标题", "作者", "主题"]
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    assert [r["主标题"] for r in rows] == ["弘扬工匠精神", "法律援助进车间"]
+    assert rows[1]["引文"] == "《职工天地》(2023年01月01日 第A34版)"
+    assert rows[1]["链接"] == f"http://testserver/articles/{archive['legal'].pk}/"
+    assert rows[1]["日期"] == "2023-01-01" and rows[1]["版次"] == "A34"
+    legal = archive["legal"]
+    assert rows[1]["版名"] == legal.page.name and rows[1]["期号"] == str(legal.page.issue.number or "")
+    assert rows[1]["引题"] == legal.kicker and rows[1]["副标题"] == legal.subtitle
+    assert rows[1]["作者"] == "王晓明" and rows[1]["主题"] == "法律援助"
+    assert rows[0]["作者"] == "刘飞"
+
+
+def test_export_file_names_carry_the_query_and_the_date(client, archive):
+    today = timezone.localdate().isoformat()
+    for fmt in ("csv", "json", "ris"):
+        response = client.get("/search/", {"q": "法律 援助/车间", "format": fmt})
+        disposition = response["Content-Disposition"]
+        name = f"职工天地检索_法律_援助_车间_{today}.{fmt}"
+        assert disposition == (
+            f"attachment; filename=\"search-results_{today}.{fmt}\"; filename*=UTF-8''{quote(name)}"
+        ), disposition
 
 
 def test_json_export(client, archive):
@@ -29,6 +49,21 @@ def test_json_export(client, archive):
     assert [r["headline"] for r in data["results"]] == ["职代会审议集体合同", "法律援助进车间"]
     assert data["results"][1]["authors"] == ["王晓明"]
     assert data["results"][1]["themes"] == ["法律援助"]
+    # Readable as written, with the fields of the CSV.
+    assert "法律援助进车间" in response.content.decode() and "\\u" not in response.content.decode()
+    assert set(data["results"][1]) == {
+        "citation",
+        "url",
+        "date",
+        "issue_number",
+        "page",
+        "page_name",
+        "kicker",
+        "headline",
+        "subtitle",
+        "authors",
+        "themes",
+    }
 
 
 def parse_ris(text):
