@@ -16,6 +16,7 @@ from issues.selectors import can_preview_issues, issue_pages
 from unionpaper.cache import shared
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
+from .services import EDIT_OTHERS_PERMISSION
 
 PREVIEW_PERMISSION = "articles.view_article"
 RELATED_LIMIT = 5
@@ -27,9 +28,21 @@ def can_preview_articles(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff and user.has_perm(PREVIEW_PERMISSION))
 
 
+def previewable_articles(user):
+    """Return every article previewing staff may open, by the admin's rule.
+
+    Editors (who may edit others' articles) see every article; a reporter sees
+    everyone's published articles and only their own unpublished ones, as the
+    admin lists only those for them.
+    """
+    if user.has_perm(EDIT_OTHERS_PERMISSION):
+        return Article.objects.all()
+    return Article.objects.filter(Article.objects.published_q() | Q(created_by=user))
+
+
 def visible_articles(*, user=None):
-    """Return the articles ``user`` may open: published ones, or all for previewing staff."""
-    return Article.objects.all() if can_preview_articles(user) else Article.objects.published()
+    """Return the articles ``user`` may open: published ones, or those previewing staff may see."""
+    return previewable_articles(user) if can_preview_articles(user) else Article.objects.published()
 
 
 def visible_articles_of_issues(*, user=None):
@@ -41,7 +54,7 @@ def visible_articles_of_issues(*, user=None):
     """
     if can_preview_issues(user):
         # The issue itself may be unpublished: its published articles are still not public.
-        return Article.objects.all() if can_preview_articles(user) else Article.objects.published()
+        return previewable_articles(user) if can_preview_articles(user) else Article.objects.published()
     return Article.objects.published_own()
 
 
@@ -143,7 +156,7 @@ def issue_reading_order(issue_id: int, *, user=None) -> list[tuple[int, str]]:
         )
 
     if can_preview_articles(user):
-        return build(Article.objects.all())
+        return build(previewable_articles(user))
     return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.published_own()))
 
 

@@ -234,6 +234,9 @@ class PublicPageCacheMiddleware:
     def _respond(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
+        # A Host outside ALLOWED_HOSTS is refused (400) before any cached page is served,
+        # as it is for a page the cache does not hold.
+        request.get_host()
         # One round trip: the generation, and this URL's page with the generation it was made in.
         key = _key(request)
         generation, found = _generation_and(key)

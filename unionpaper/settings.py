@@ -177,6 +177,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form posted without a valid token gets the project's own page, in Chinese, saying nothing of why.
+CSRF_FAILURE_VIEW = "unionpaper.views.csrf_failure"
+# After logging in, a ?next= that is refused (another site, a bad scheme) leads to the newsroom.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Transport and browser security -------------------------------------------
 # Development runs on plain http://localhost; everything below is on whenever

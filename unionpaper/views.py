@@ -1,7 +1,8 @@
-"""Site-wide views that belong to no app: robots.txt and /favicon.ico."""
+"""Site-wide views that belong to no app: robots.txt, /favicon.ico and the CSRF failure page."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -27,3 +28,12 @@ def favicon(request):
     response = redirect(static("reader/favicon.svg"))
     response["Cache-Control"] = "public, max-age=86400"  # the icon's hashed name changes with each release
     return response
+
+
+def csrf_failure(request, reason=""):
+    """Refuse a post without a valid CSRF token with the project's own page (CSRF_FAILURE_VIEW).
+
+    The reason Django gives (no cookie, a foreign Referer, …) is for the log,
+    never the page: it tells an attacker what to try next.
+    """
+    return HttpResponseForbidden(loader.get_template("403_csrf.html").render())

@@ -128,3 +128,13 @@ def test_an_unknown_article_is_a_chinese_404(client, db):
     response = client.get("/articles/999999/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_meta_description_and_og_tags_show_the_text_as_written(client, no_page_cache):
+    article = make_article(headline="R&D <b>研发</b>", body="<p>R&amp;D &lt;b&gt;</p>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    # Escaped once for the attribute, so a share preview shows R&D <b>.
+    assert '<meta name="description" content="R&amp;D &lt;b&gt;">' in html
+    assert '<meta property="og:description" content="R&amp;D &lt;b&gt;">' in html
+    assert '<meta property="og:title" content="R&amp;D &lt;b&gt;研发&lt;/b&gt;">' in html
+    assert "&amp;amp;" not in html and "&amp;lt;" not in html

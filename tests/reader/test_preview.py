@@ -12,11 +12,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unpublished(no_page_cache):
+def unpublished(no_page_cache, staff_with_view):
     issue = make_issue(datetime.date(2023, 3, 1), published=False)
     page = make_page(issue, "A01", name="要闻", image=True, pdf=True)
+    # The 记者's own draft: a reporter previews their own, as in the admin.
     article = make_article(
-        page, headline="尚未见报的稿件", published=False, area_left=10, area_top=10, area_width=30, area_height=30
+        page,
+        headline="尚未见报的稿件",
+        published=False,
+        created_by=staff_with_view,
+        area_left=10,
+        area_top=10,
+        area_width=30,
+        area_height=30,
     )
     return {"issue": issue.get_absolute_url(), "page": page.get_absolute_url(), "article": article.get_absolute_url()}
 
@@ -59,7 +67,7 @@ def test_previewing_staff_are_not_served_the_public_cached_page(settings, staff_
     settings.PUBLIC_PAGE_CACHE = True
     page = make_page(make_issue(datetime.date(2023, 3, 1)), "A01")
     make_article(page, headline="已见报的稿件")
-    make_article(page, headline="编辑中的稿件", status=Status.DRAFT, publish_at=None)
+    make_article(page, headline="编辑中的稿件", status=Status.DRAFT, publish_at=None, created_by=staff_with_view)
     url = page.get_absolute_url()
     assert "编辑中的稿件" not in Client().get(url).content.decode()
     assert "X-Page-Cache" in Client().get(url)  # public answer is in the cache now
@@ -85,3 +93,21 @@ def test_lists_and_feeds_never_preview(unpublished, staff_with_view):
         html = client.get(url).content.decode()
         assert "尚未见报的稿件" not in html, url
         assert unpublished["issue"] not in html, url
+
+
+def test_a_reporter_gets_404_for_another_reporters_draft_as_in_the_admin(no_page_cache, staff_with_view):
+    from tests.people import make_staff
+
+    colleague = make_staff("lihua", "记者")
+    editor = make_staff("linping", "编辑")
+    page = make_page(make_issue(datetime.date(2023, 3, 1)), "A01")
+    theirs = make_article(page, headline="同事的草稿", published=False, created_by=colleague)
+    mine = make_article(page, headline="我的草稿", published=False, created_by=staff_with_view, order=2)
+    reporter = logged_in(staff_with_view)
+    assert reporter.get(theirs.get_absolute_url()).status_code == 404
+    assert logged_in(staff_with_view).get(f"/admin/articles/article/{theirs.pk}/change/").status_code in (302, 403, 404)
+    assert reporter.get(mine.get_absolute_url()).status_code == 200
+    listing = reporter.get(page.get_absolute_url()).content.decode()
+    assert "我的草稿" in listing and "同事的草稿" not in listing
+    # An editor, who edits everyone's copy in the admin, previews it too.
+    assert logged_in(editor).get(theirs.get_absolute_url()).status_code == 200
