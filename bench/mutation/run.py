@@ -58,6 +58,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/workflow/test_publishing.py",
             "tests/workflow/test_publication_rules.py",
             "tests/workflow/test_publish_empty.py",
+            "tests/workflow/test_concurrent_edits.py",
             "tests/reader/test_visibility.py",
             "tests/search/test_visibility.py",
             "tests/foundation/test_models.py",
