@@ -116,7 +116,7 @@ _PART_RE = re.compile(rf"^[{_HAN}·]{{1,5}}$")
 # Two-character surnames: the given name printed after one, spaced or not,
 # belongs to it (欧阳 晓明 is one person, 欧阳晓明).
 COMPOUND_SURNAMES = frozenset(
-    (
+    (  # noqa: SIM905 -- sixty names read better as a table than as sixty quoted strings
         "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 长孙 宇文 司徒 司空 夏侯 公孙 轩辕 端木 独孤 南宫 西门 "
         "申屠 澹台 公冶 太史 万俟 闻人 赫连 呼延 钟离 宗政 濮阳 淳于 单于 拓跋 东郭 百里 公羊 左丘 鲜于 闾丘 "
         "仲孙 叔孙 公西 巫马 漆雕 乐正 壤驷 公良 颛孙 子车 司寇 亓官 谷梁 段干 梁丘 羊舌 微生 东门 完颜 纳兰"

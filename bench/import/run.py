@@ -39,8 +39,9 @@ def article_text(n: int) -> str:
     stamp = f"{date.year}年{date.month:02d}月{date.day:02d}日"
     byline = BYLINES[n % len(BYLINES)]
     body = [f"（第{n}篇）{p}" for p in PARAGRAPHS[: 2 + n % 3]]
-    block = ([byline] if byline else []) + body
-    lines = block + [
+    block = [*([byline] if byline else []), *body]
+    lines = [
+        *block,
         f"职工天地 {stamp} 星期{WEEKDAYS[date.weekday()]}",
         f"岗位练兵 技能比武 匠心筑梦第{n}篇稿件的主标题在这里",
         f"《职工天地》({stamp} 第A{1 + n % 16:02d}版)",
@@ -163,11 +164,14 @@ def main():
         f"Command: `DATABASE_URL=postgres://… .venv/bin/python bench/import/run.py --files {args.files}"
         f" --workers {args.workers}{' --breakdown' if args.breakdown else ''}`  \n"
         f"Run {datetime.date.today().isoformat()} on {cpu} ({os.cpu_count()} cores), "
-        f"PostgreSQL {pg // 10000}.{pg % 10000}, cache `{os.environ['CACHE_URL'].split('://')[0]}`, Python {platform.python_version()}; "
+        f"PostgreSQL {pg // 10000}.{pg % 10000}, cache `{os.environ['CACHE_URL'].split('://')[0]}`, "
+        f"Python {platform.python_version()}; "
         f"load average {load:.1f} when it finished.\n\n"
         f"| run | files = articles | seconds | articles/s |\n|---|---:|---:|---:|\n"
-        f"| first import, {args.workers} worker(s) (creates issues, pages, articles) | {args.files} | {first:.1f} | **{args.files / first:,.0f}** |\n"
-        f"| re-run, 1 process, all unchanged (nothing written) | {args.files} | {second:.1f} | {args.files / second:,.0f} |\n"
+        f"| first import, {args.workers} worker(s) (creates issues, pages, articles) "
+        f"| {args.files} | {first:.1f} | **{args.files / first:,.0f}** |\n"
+        f"| re-run, 1 process, all unchanged (nothing written) "
+        f"| {args.files} | {second:.1f} | {args.files / second:,.0f} |\n"
         + (
             f"| diagnosis: first import with search indexing switched off | {args.files} | "
             f"{without_search:.1f} | {args.files / without_search:,.0f} |\n"

@@ -88,7 +88,8 @@ def main():
         _, warm, warm_worst, warm_queries = scale.timed(client, url, args.repeat)
         rows.append((name, status, changed, changed_worst, changed_queries, warm, warm_worst, warm_queries))
         print(
-            f"{name:34} {status} after a change {changed:7.0f} ms ({changed_queries} q), warm {warm:7.0f} ms ({warm_queries} q)",
+            f"{name:34} {status} after a change {changed:7.0f} ms ({changed_queries} q), "
+            f"warm {warm:7.0f} ms ({warm_queries} q)",
             flush=True,
         )
 

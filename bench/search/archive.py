@@ -45,7 +45,10 @@ TERMS = {
 RARE_AUTHOR = "刘飞"
 RARE_AUTHOR_SHARE = 1 / 3000
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红娟建国文辉鹏云峰飞成志新宇浩晓东海波宁亮斌林琳雪梅春燕"
 NOUNS = [
     "职工",
@@ -339,7 +342,6 @@ def build(size: int, progress=print, batch_issues: int = 50):
                 .values_list("id", flat=True)
             )
             rows, theme_rows = [], []
-            first_id = None
             for j, page_id in enumerate(page_ids):
                 for order in range(ARTICLES_PER_PAGE):
                     n = (issue_no * PER_ISSUE) + j * ARTICLES_PER_PAGE + order
@@ -389,7 +391,7 @@ def build(size: int, progress=print, batch_issues: int = 50):
             )
             keys = [r[12] for r in rows]
             ids = dict(Article.objects.filter(source_key__in=keys).values_list("source_key", "id"))
-            links = [(ids[key], t) for key, themes in zip(keys, theme_rows) for t in themes]
+            links = [(ids[key], t) for key, themes in zip(keys, theme_rows, strict=True) for t in themes]
             _copy("articles_themedarticle", ["content_object_id", "tag_id"], links)
         issue_no = upto
         progress(f"archive: {min(size, issue_no * PER_ISSUE):,} / {size:,} articles")

@@ -205,7 +205,8 @@ def write_report(saved):
             ratio = f"{n['median_ms'] / row['p50_ms']:,.0f}×" if n and row["p50_ms"] else "—"
             q = row["q"] + "".join(f" {k}={v}" for k, v in row["params"].items())
             lines.append(
-                f"| {row['query']}: `{q}` | {row['sort']} | {row['p50_ms']:,} | {row['p95_ms']:,} | {hits} | {naive_cell} | {ratio} |"
+                f"| {row['query']}: `{q}` | {row['sort']} | {row['p50_ms']:,} | {row['p95_ms']:,} "
+                f"| {hits} | {naive_cell} | {ratio} |"
             )
         slow = [row for row in r["rows"] if row["p95_ms"] >= 100]
         lines.append("")
