@@ -133,7 +133,7 @@ def test_exports_and_citation_name_one_author(client, wang):
     reader = csv.DictReader(
         io.StringIO(client.get("/search/", {"author": "王晓明", "format": "csv"}).content.decode("utf-8-sig"))
     )
-    assert [row["authors"] for row in reader] == ["王晓明"]
+    assert [row["作者"] for row in reader] == ["王晓明"]
     data = client.get("/search/", {"author": "王晓明", "format": "json"}).json()
     assert [r["authors"] for r in data["results"]] == [["王晓明"]]
     assert gbt7714(wang).startswith("王晓明. 王记者的稿件[N].")
