@@ -9,12 +9,15 @@ class ArticlesConfig(AppConfig):
         # Models, and the core modules that define model classes, load only once the app registry is ready.
         from django.core.checks import register
 
-        from unionpaper.cache import bump_on_changes_of, bump_on_relation_changes_of
+        from issues.models import Issue, Page
+        from unionpaper.dependency_cache import when_scheduled_comes_due
 
+        from . import invalidation
         from .checks import check_editor_is_covered
         from .models import Article, ArticleImage, Theme, ThemedArticle
         from .search import signals  # noqa: F401  (connects the receivers that keep the search index current)
 
         register(check_editor_is_covered, deploy=True)
-        bump_on_changes_of(Article, ArticleImage, Theme, ThemedArticle)
-        bump_on_relation_changes_of(ThemedArticle, dispatch_uid="page-cache-themes")
+        # What a change of an issue or a page touches includes its articles' lists: connected here for all.
+        invalidation.connect(Issue, Page, Article, ArticleImage, Theme, ThemedArticle)
+        when_scheduled_comes_due(invalidation.keys_coming_due)

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from unionpaper import cache_keys as ck
+
 from . import selectors
 
 FEED_SIZE = 30
@@ -67,4 +69,8 @@ class ThemeFeed(LatestArticlesFeed):
         return reverse("articles:theme", kwargs={"slug": theme.slug})
 
     def items(self, theme):
-        return list(selectors.theme_articles(theme)[:FEED_SIZE])
+        articles = list(selectors.theme_articles(theme)[:FEED_SIZE])
+        ck.depends_on(theme)
+        ck.depends_on_list(ck.theme_list(theme.pk))
+        selectors.depends_on_headlines(articles)
+        return articles

@@ -10,9 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from issues.models import Issue, Page, page_sort_key
 from issues.selectors import can_preview_issues, issue_pages
+from unionpaper import cache_keys as ck
 from unionpaper.cache import shared
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
@@ -102,6 +104,8 @@ def page_view(*, issue: Issue, code: str | None, user=None) -> PageView | None:
     articles = list(visible_articles_of_issues(user=user).filter(page=page).defer("body").order_by("order", "id"))
     for article in articles:
         article.page = page
+    ck.depends_on(issue, *pages, *articles)
+    ck.depends_on_list(ck.issue_pages_list(issue.date), ck.page_list(page.pk))
     return PageView(
         issue=issue,
         page=page,
@@ -121,6 +125,10 @@ def issue_pages_with_articles(*, issue: Issue, user=None) -> list:
         page.issue = issue
         for article in page.visible_articles:
             article.page = page
+        ck.depends_on(page, *page.visible_articles)
+        ck.depends_on_list(ck.page_list(page.pk))
+    ck.depends_on(issue)
+    ck.depends_on_list(ck.issue_pages_list(issue.date), ck.issue_list(issue.date))
     return pages
 
 
@@ -137,6 +145,8 @@ def article_for_reading(*, pk: int, user=None) -> Article | None:
     article = found[0]
     article.photos = list(ArticleImage.objects.filter(article_id=pk).order_by("order", "id"))
     article.theme_list = list(Theme.objects.filter(tagged_articles__content_object_id=pk).order_by("name"))
+    ck.depends_on(article, article.page, article.page.issue, *article.theme_list)
+    ck.depends_on_list(ck.photos_list(article.pk))
     return article
 
 
@@ -149,15 +159,19 @@ def issue_reading_order(issue_id: int, *, user=None) -> list[tuple[int, str]]:
     """
 
     def build(articles):
-        return list(
+        rows = list(
             articles.filter(page__issue_id=issue_id)
             .order_by("page__sort_key", "order", "id")
-            .values_list("id", "headline")
+            .values_list("id", "headline", "page__issue__date")
         )
+        if rows:  # the issue's articles in order, with the headlines it keeps
+            ck.depends_on_list(ck.issue_list(rows[0][2]), *(f"article:{pk}" for pk, _, _ in rows))
+        return [(pk, headline) for pk, headline, _ in rows]
 
     if can_preview_articles(user):
         return build(previewable_articles(user))
-    return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.published_own()))
+    # A page shows two of its headlines: it declares those (``reading_neighbours``), not the whole list.
+    return shared(f"issue-reading-order:{issue_id}", lambda: build(Article.objects.published_own()), whole=False)
 
 
 def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, Article | None]:
@@ -166,6 +180,7 @@ def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, 
     Each neighbour carries its id and headline, which is what the pager shows.
     """
     order = issue_reading_order(article.page.issue_id, user=user)
+    ck.depends_on_list(ck.issue_list(article.page.issue.date))
     ids = [pk for pk, _ in order]
     try:
         index = ids.index(article.pk)
@@ -173,6 +188,7 @@ def reading_neighbours(article: Article, *, user=None) -> tuple[Article | None, 
         return _neighbours_around(article, user=user)
     previous = Article(pk=order[index - 1][0], headline=order[index - 1][1]) if index > 0 else None
     following = Article(pk=order[index + 1][0], headline=order[index + 1][1]) if index + 1 < len(order) else None
+    ck.depends_on(previous, following)
     return previous, following
 
 
@@ -207,17 +223,26 @@ def related_by_theme(article: Article, themes, *, limit: int = RELATED_LIMIT) ->
     def build():
         sharing = ThemedArticle.objects.filter(tag_id__in=theme_ids).values("content_object_id")
         related = Article.objects.published().filter(pk__in=Subquery(sharing)).defer("body")
-        return list(related.with_page().in_reading_order()[: limit + 1])
+        newest = list(related.with_page().in_reading_order()[: limit + 1])
+        ck.depends_on_list(*(ck.theme_list(t) for t in theme_ids))
+        depends_on_headlines(newest)
+        return newest
 
     newest = shared("related:" + ",".join(map(str, theme_ids)), build)
     return [a for a in newest if a.pk != article.pk][:limit]
+
+
+def depends_on_headlines(articles) -> None:
+    """Declare a list of headlines with their dates and page codes (``issues/_history.html``)."""
+    for article in articles:
+        ck.depends_on(article, article.page, article.page.issue)
 
 
 def on_this_day(*, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list[Article]:
     """Return published articles of issues printed on this month and day in earlier years (历史上的今天)."""
 
     def build():
-        return list(
+        found = list(
             Article.objects.published()
             .filter(
                 page__issue__date__month=today.month,
@@ -228,6 +253,12 @@ def on_this_day(*, today: datetime.date, limit: int = ON_THIS_DAY_LIMIT) -> list
             .with_page()
             .in_reading_order()[:limit]
         )
+        ck.depends_on_list(ck.on_this_day_list(today.month, today.day))
+        depends_on_headlines(found)
+        # Another day's list from midnight on.
+        tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+        ck.depends_until(timezone.make_aware(tomorrow))
+        return found
 
     return shared(f"on-this-day:{today.isoformat()}:{limit}", build)
 
@@ -239,6 +270,7 @@ def themes_with_counts() -> list[Theme]:
     """
 
     def build():
+        ck.depends_on_list(ck.THEMES)
         return list(
             Theme.objects.annotate(
                 article_count=Count(
@@ -271,7 +303,7 @@ def public_theme(slug: str) -> Theme | None:
     """
 
     def build():
-        return (
+        theme = (
             Theme.objects.filter(slug=slug)
             .annotate(
                 article_count=Count(
@@ -282,6 +314,10 @@ def public_theme(slug: str) -> Theme | None:
             .filter(article_count__gt=0)
             .first()
         )
+        if theme is not None:
+            ck.depends_on(theme)
+            ck.depends_on_list(ck.theme_list(theme.pk))
+        return theme
 
     return shared(f"theme:{slug}", build)
 
@@ -304,4 +340,7 @@ def theme_headlines(theme: Theme):
 
 def latest_articles(*, limit: int = 30) -> list[Article]:
     """Return the articles of the newest published issues, in reading order (for the feed)."""
-    return list(Article.objects.published().with_page().in_reading_order()[:limit])
+    found = list(Article.objects.published().with_page().in_reading_order()[:limit])
+    ck.depends_on_list(ck.FEEDS)
+    depends_on_headlines(found)
+    return found

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from issues import selectors as issue_selectors
 from issues.models import Issue
 from issues.renditions import page_renditions
+from unionpaper import cache_keys as ck
 from unionpaper.previews import preview_aware
 
 from . import selectors
@@ -46,6 +47,7 @@ def _page_context(request, view):
 @require_safe
 def latest(request):
     """Show the latest published issue opened at its first page, with 历史上的今天."""
+    ck.depends_on_list(ck.LATEST_ISSUE)
     issue = Issue.objects.latest_published()
     history = selectors.on_this_day(today=timezone.localdate())
     if issue is None:
@@ -111,6 +113,8 @@ def article_detail(request, pk):
     cleaned = clean_html(article.body)  # stored clean; cleaned again on the way out
     body_html = highlight_html(cleaned, query) if query else mark_safe(cleaned)
     search_previous, search_next = result_neighbours(request.GET, article)
+    if request.GET:  # arriving from a search: 上一条/下一条 and the way back follow its results
+        ck.depends_on_list(ck.SEARCH)
     preview = not (article.is_public and article.page.issue.is_public)
     context = {
         "article": article,
@@ -149,10 +153,12 @@ def theme_detail(request, slug):
     paginator = Paginator(selectors.theme_headlines(theme), THEME_PAGE_SIZE)
     paginator.count = theme.article_count  # counted already by public_theme
     page_obj = paginator.get_page(request.GET.get("page"))
+    articles = list(page_obj.object_list)
+    selectors.depends_on_headlines(articles)
     context = {
         "theme": theme,
         "page_obj": page_obj,
-        "articles": list(page_obj.object_list),
+        "articles": articles,
         "canonical_url": request.build_absolute_uri(request.path),
     }
     return render(request, "articles/theme_detail.html", context)

@@ -7,9 +7,7 @@ class IssuesConfig(AppConfig):
 
     def ready(self):
         # Models, and the core modules that define model classes, load only once the app registry is ready.
-        from unionpaper.cache import bump_on_changes_of, start_afresh_after_migrate_of
+        from unionpaper.cache import start_afresh_after_migrate_of
 
-        from .models import Issue, Page
-
-        bump_on_changes_of(Issue, Page)
+        # What a change of an issue or a page touches is connected by the articles app (articles.invalidation).
         start_afresh_after_migrate_of(self)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models.functions import ExtractYear
 
+from unionpaper import cache_keys as ck
 from unionpaper.cache import shared
 
 from .models import Issue, Page
@@ -32,7 +33,14 @@ def visible_issues(*, user=None):
 
 def issue_pages(issue: Issue) -> list[Page]:
     """Return the issue's pages in order (one query, shared until the next change)."""
-    return shared(f"issue-pages:{issue.pk}", lambda: list(issue.pages.in_order()))
+
+    def build():
+        pages = list(issue.pages.in_order())
+        ck.depends_on(issue, *pages)
+        ck.depends_on_list(ck.issue_pages_list(issue.date))
+        return pages
+
+    return shared(f"issue-pages:{issue.pk}", build)
 
 
 def issue_neighbours(issue: Issue) -> tuple[Issue | None, Issue | None]:
@@ -40,6 +48,8 @@ def issue_neighbours(issue: Issue) -> tuple[Issue | None, Issue | None]:
     published = Issue.objects.published()
     previous = published.filter(date__lt=issue.date).order_by("-date").first()
     following = published.filter(date__gt=issue.date).order_by("date").first()
+    ck.depends_on_list(ck.issue_neighbours_list(issue.date))
+    ck.depends_on(previous, following)
     return previous, following
 
 
@@ -70,6 +80,7 @@ def issue_calendar(*, year: int | None = None) -> Calendar:
     )
     if year is None:
         year = years[0] if years else datetime.date.today().year
+    ck.depends_on_list(ck.CALENDAR_YEARS, ck.calendar_list(year))
     issues = {
         issue.date: issue
         for issue in Issue.objects.published().filter(date__year=year).only("id", "date", "number", "serial")

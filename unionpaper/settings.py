@@ -356,7 +356,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://unionpaper")}
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=24 * 3600)
 # What many pages show alike (an issue's pages and reading order, related
-# articles, theme counts), kept under the same generation; see unionpaper/cache.py.
+# articles, theme counts), kept until what it shows changes; see docs/caching.md.
 PUBLIC_DATA_CACHE = env.bool("PUBLIC_DATA_CACHE", default=True)
 # How long a reader waits for another's render of the same page before rendering it too.
 SINGLE_FLIGHT_WAIT_SECONDS = env.float("SINGLE_FLIGHT_WAIT_SECONDS", default=2.0)

@@ -11,8 +11,23 @@ reach the sitemap. Each section builds its queryset when asked instead.
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.urls import reverse
+
+from unionpaper import cache_keys as ck
+
+
+def index(request, **kwargs):
+    """Django's sitemap index, kept until a section's pages or newest change move."""
+    ck.depends_on_list(ck.SITEMAP_INDEX)
+    return sitemap_views.index(request, **kwargs)
+
+
+def section(request, section, **kwargs):
+    """Django's sitemap of one section, kept until what the section lists changes."""
+    ck.depends_on_list(ck.sitemap_list(section))
+    return sitemap_views.sitemap(request, section=section, **kwargs)
 
 
 class LatestLastmodMixin:

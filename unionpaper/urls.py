@@ -10,7 +10,6 @@ the names they have always had (``issues:latest``, ``issues:sitemap``, …).
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 import articles.urls
@@ -18,7 +17,7 @@ import issues.urls
 from articles.sitemaps import ArticleSitemap, ThemeSitemap
 from issues.sitemaps import IssueSitemap, PageSitemap
 
-from . import editor, views
+from . import editor, sitemaps, views
 from .health import health
 from .media import serve_media
 from .sitemaps import SectionsSitemap
@@ -38,11 +37,11 @@ SITEMAPS = {
 site_patterns = [
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "issues:sitemap_section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", sitemaps.section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

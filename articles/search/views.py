@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from unionpaper import cache_keys as ck
+
 from ..citations import ris_record
 from ..models import Article, Theme
 from . import exports, results
@@ -10,6 +12,7 @@ from . import exports, results
 
 def search(request):
     """Show one page of results, or the whole result set as a download (``format``)."""
+    ck.depends_on_list(ck.SEARCH)
     fmt = request.GET.get("format")
     if fmt:
         found, articles = results.all_articles(request.GET)
@@ -56,6 +59,7 @@ def _context(found):
 def article_ris(request, pk):
     """Return one published article's citation as a RIS file."""
     article = get_object_or_404(Article.objects.published().with_page(), pk=pk)
+    ck.depends_on(article, article.page, article.page.issue)
     body = ris_record(article, request.build_absolute_uri(article.get_absolute_url()))
     resp = HttpResponse(body, content_type="application/x-research-info-systems; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="article-{article.pk}.ris"'
