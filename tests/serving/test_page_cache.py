@@ -131,40 +131,39 @@ def test_admin_pages_are_never_cached(admin_client, article):
     assert "X-Page-Cache" not in response
 
 
-def test_a_page_rendered_before_a_change_commits_is_not_kept_under_the_new_generation(
+def test_a_page_rendered_before_a_change_commits_is_not_served_after_it(
     client, article, django_capture_on_commit_callbacks
 ):
-    from unionpaper import cache as page_cache
+    from unionpaper import cache_keys
 
     url = article.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):
         article.headline = "提交中的标题"
         article.save()
-        generation_during_transaction = page_cache.content_generation()
-    # Once committed the generation moves on again, so anything cached meanwhile is never served.
-    assert page_cache.content_generation() > generation_during_transaction
+        tick_during_transaction = cache_keys.clock()
+    # Once committed the change's keys move again, so anything cached meanwhile is never served.
+    assert cache_keys.clock() > tick_during_transaction
     assert "提交中的标题" in get(client, url).content.decode()
 
 
 def test_many_saves_in_one_bulk_block_start_pages_afresh_once_at_its_flush(client, article):
-    from django.core.cache import cache
-
-    from unionpaper.cache import GENERATION_KEY, DeferredBumps
+    from unionpaper import cache_keys
+    from unionpaper.cache import DeferredBumps
 
     url = article.get_absolute_url()
     get(client, url)
-    before = cache.get(GENERATION_KEY)
+    before = cache_keys.clock()
     bumps = DeferredBumps()
     with bumps.deferring():
         with DeferredBumps().deferring():  # nested: the outer holder keeps the bumps
             article.headline = "批量改过的标题"
             article.save()
         make_article(article.page, headline="批量新增的稿件", order=9)
-        assert cache.get(GENERATION_KEY) == before
+        assert cache_keys.clock() == before
         assert get(client, url)["X-Page-Cache"] == "hit"
-    assert cache.get(GENERATION_KEY) == before
+    assert cache_keys.clock() == before
     bumps.flush()
-    assert cache.get(GENERATION_KEY) != before
+    assert cache_keys.clock() != before
     response = get(client, url)
     assert response["X-Page-Cache"] == "miss" and "批量改过的标题" in response.content.decode()
 
@@ -245,15 +244,16 @@ def test_with_a_replica_pages_made_just_after_a_change_are_shown_but_not_kept(cl
 def test_a_schedule_looked_up_before_a_change_is_not_trusted_after_it(client, article):
     from django.core.cache import cache
 
-    from unionpaper.cache import GENERATION_KEY, NEVER, NEXT_DUE_KEY
+    from unionpaper import cache_keys
+    from unionpaper.dependency_cache import NEVER, SCHEDULE_KEY
 
     url = article.page.get_absolute_url()
-    before = cache.get(GENERATION_KEY) or 0.0
+    before = cache_keys.clock()
     scheduled = make_article(
         article.page, headline="一小时后发布", order=5, publish_at=timezone.now() + datetime.timedelta(hours=1)
     )
-    # A reader that looked the schedule up just before that save writes its answer after the save's bump.
-    cache.set(NEXT_DUE_KEY, (before, NEVER), timeout=None)
+    # A reader that looked the schedule up just before that save writes its answer after the save's keys moved.
+    cache.set(SCHEDULE_KEY, (before, NEVER), timeout=None)
     assert scheduled.headline not in get(client, url).content.decode()
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
         assert scheduled.headline in get(client, url).content.decode()
@@ -274,20 +274,18 @@ def test_migrate_still_runs_when_the_cache_is_down(monkeypatch, caplog):
 
 
 def test_an_importer_between_files_leaves_the_callers_own_saves_bumping(article, tmp_path):
-    from django.core.cache import cache
-
     from articles.importing.service import ImportRun
     from tests.importing.samples import seed_shape
-    from unionpaper.cache import GENERATION_KEY
+    from unionpaper import cache_keys
 
     for n in range(2):
         (tmp_path / f"{n}.txt").write_text(seed_shape(heading=f"第{n}篇导入稿件的标题"), encoding="utf-8")
     results = ImportRun().import_files(sorted(tmp_path.iterdir()))
     next(results)
-    before = cache.get(GENERATION_KEY)
+    before = cache_keys.clock()
     article.headline = "导入途中另行修改"
     article.save()
-    assert cache.get(GENERATION_KEY) != before
+    assert cache_keys.clock() != before
     list(results)
 
 

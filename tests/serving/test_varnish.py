@@ -1,11 +1,16 @@
 """Behind a real Varnish on loopback: pages are served from it, and a purge removes exactly the pages with its key.
 
+Test-only pages (``varnish_urls``) name their keys by hand; the last test runs the real site.
+
 Needs varnishd and its xkey module (``apt-get install varnish varnish-modules``);
 where they are missing these tests skip, which CI counts as a failure.
 """
 
+import datetime
+
 import pytest
 
+from tests.factories import make_article, make_issue, make_page
 from tests.serving import varnish_urls
 from tests.varnish import Varnish, require_varnish
 from unionpaper import frontend_cache
@@ -105,3 +110,34 @@ def test_a_signed_in_editor_is_never_served_a_shared_page_but_other_cookies_are(
     editor = varnish.request("GET", "/pages/a/", {"Cookie": "sessionid=abc123"})
     assert not editor.from_cache
     assert varnish_urls.renders["a"] == 2
+
+
+@pytest.fixture
+def paper_behind_varnish(varnish_server, settings):
+    """The real site behind Varnish, with a paper of two pages."""
+    settings.FRONTEND_CACHES = {
+        "varnish": {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": [varnish_server.url]}
+    }
+    issue = make_issue(datetime.date(2024, 5, 1))
+    a01, a02 = make_page(issue, "A01"), make_page(issue, "A02")
+    return {
+        "a01": a01,
+        "a02": a02,
+        "first": make_article(a01, headline="第一篇"),
+        "other": make_article(a02, headline="另一版的稿件"),
+    }
+
+
+def test_an_editors_change_purges_exactly_the_real_pages_that_show_it(varnish_server, paper_behind_varnish):
+    paper = paper_behind_varnish
+    pages = [paper["a01"].get_absolute_url(), paper["a02"].get_absolute_url(), paper["first"].get_absolute_url()]
+    for path in pages:
+        assert not varnish_server.get(path).from_cache
+        assert varnish_server.get(path).from_cache
+    first = paper["first"]
+    first.headline = "改过的第一篇"
+    first.save()  # committed at once: the purge follows
+    a01, a02, article = (varnish_server.get(path) for path in pages)
+    assert not a01.from_cache and "改过的第一篇" in a01.body.decode()
+    assert not article.from_cache and "改过的第一篇" in article.body.decode()
+    assert a02.from_cache
