@@ -143,7 +143,8 @@ def test_staff_previews_never_reach_the_public_through_the_shared_cache(client, 
     reporter.groups.add(Group.objects.get(name="记者"))
     page = make_page(issue, "A01")
     first = make_article(page, headline="甲稿", order=1)
-    make_article(page, headline="尚未发布的草稿", order=2, published=False)
+    # The reporter's own draft: a reporter previews only their own unpublished work.
+    make_article(page, headline="尚未发布的草稿", order=2, published=False, created_by=reporter)
     staff = Client()
     staff.force_login(reporter)
     assert "尚未发布的草稿" in text(staff, first.get_absolute_url())
