@@ -198,6 +198,9 @@ class DependencyPageCacheMiddleware:
         try:
             if not cacheable_request(request):
                 return self.get_response(request)
+            # A Host outside ALLOWED_HOSTS is refused (400) before any cached page is served,
+            # as it is for a page the cache does not hold.
+            request.get_host()
             return serve(request, self.get_response)
         finally:
             _request.reset(token)
