@@ -16,13 +16,16 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core import signing
 from django.db.models import FileField
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_version, current_version
 from unionpaper.publishing import Publishable
 
+from . import presence
 from .history import compare_versions
 
 VERSION = "version"
@@ -100,11 +103,21 @@ def changes_since(obj, opened: int, related=()) -> list[str]:
     return lines
 
 
+def last_saved(obj) -> str:
+    """Say who saved ``obj`` last and when, from its history: 林平，10:42."""
+    version = Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk").first()
+    if version is None:
+        return "他人"
+    return f"{_who(version.revision)}（{_when(version.revision.date_created)}）"
+
+
 class Conflict:
     """One row of a refused form: opened at ``opened``, now at ``current`` (None: deleted)."""
 
     def __init__(self, obj, *, opened: int, current: int | None, related=()):
-        self.obj, self.opened, self.current = obj, opened, current
+        # The form's instance holds the refused input; name the row as it is now.
+        now = type(obj)._base_manager.filter(pk=obj.pk).first() if current is not None else None
+        self.obj, self.opened, self.current = now or obj, opened, current
         self.related = related
 
     @property
@@ -263,6 +276,59 @@ class ConcurrentAdminMixin:
                 _delete_files_stored_by(instance, before)
             raise
 
+    # --- Who else has the form open ----------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name=f"{opts.app_label}_{opts.model_name}_presence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def presence_view(self, request, object_id):
+        """Record the heartbeat of an open form; answer who else has it open and whether it was saved since.
+
+        POST ``version`` (the form's) to hear of a newer one; ``leave=1`` when the form closes.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        if request.POST.get("leave"):
+            presence.leave(obj, request.user)
+            return JsonResponse({"left": True})
+        presence.record(obj, request.user)
+        people = presence.others(obj, request.user)
+        answer = {"others": people, "notice": presence.notice(people), "saved": ""}
+        if self._versioned():
+            answer["version"] = obj.version
+            opened = request.POST.get(VERSION, "")
+            if opened.isdigit() and int(opened) != obj.version:
+                answer["saved"] = (
+                    f"{last_saved(obj)}保存了新的版本。你现在保存会被拒绝，并看到改了什么；"
+                    "可先复制你的修改，再重新打开表单。"
+                )
+        return JsonResponse(answer)
+
+    def _presence_context(self, request, obj) -> dict:
+        if obj is None or obj.pk is None:
+            return {}
+        presence.record(obj, request.user)
+        people = presence.others(obj, request.user)
+        opts = self.model._meta
+        return {
+            "presence_url": reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_presence", args=[obj.pk]
+            ),
+            "presence_interval": presence.interval(),
+            "presence_notice": presence.notice(people),
+        }
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -285,6 +351,7 @@ class ConcurrentAdminMixin:
             context["concurrency_reapply"] = signing.dumps(
                 {object_key(c.obj): c.current for c in conflicts if c.current is not None}, salt=_SALT
             )
+        context.update(self._presence_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Actions on a list ------------------------------------------------------------
