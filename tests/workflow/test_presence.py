@@ -72,7 +72,7 @@ def test_nobody_is_named_on_a_form_only_they_have_open(chief, article):
 
 
 def test_a_closed_browser_drops_out_after_the_timeout_without_any_lock(editor, chief, article):
-    first, form = opened(chief, article)
+    opened(chief, article)
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=30)):
         second, _ = opened(editor, article)
     # The first browser was closed: it sends no heartbeat any more.

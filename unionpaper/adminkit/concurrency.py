@@ -14,9 +14,9 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.db.models import FileField
-from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
