@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from unionpaper.publishing import Status
 
-from ..models import Article
+from ..models import Article, Theme, ThemedArticle
 from ..themes import format_themes
 
 AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
@@ -42,6 +42,17 @@ class ArticleAdminForm(forms.ModelForm):
             if name in self.fields:
                 # The model refuses a box outside 0–100 and an area off the page (Article.clean); tell the browser too.
                 self.fields[name].widget.attrs.update(min="0", max="100")
+
+    @classmethod
+    def initial_from_version(cls, version) -> dict:
+        """Return the themes saved with ``version`` (its theme links), as the form's themes box held them."""
+        tag_ids = [
+            v.field_dict.get("tag_id")
+            for v in version.revision.version_set.all()
+            if v.content_type.model_class() is ThemedArticle
+            and str(v.field_dict.get("content_object_id")) == str(version.object_id)
+        ]
+        return {"themes": list(Theme.objects.filter(pk__in=tag_ids).order_by("name"))}
 
     def clean_status(self):
         status = self.cleaned_data.get("status")

@@ -243,6 +243,25 @@ def test_issue_actions_refuse_a_stale_list(editor, chief, article):
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
 
 
+def test_confirming_a_publication_is_refused_when_the_issue_changed_on_the_way(chief, article):
+    issue = article.page.issue
+    publisher = Browser(chief)
+    listing = publisher.open(reverse("admin:issues_issue_changelist"), "changelist-form")
+    listing.tick("_selected_action", issue.pk).set("action", "publish_issues")
+    confirmation = publisher.read(publisher.submit(listing))
+    other = Browser(chief)
+    form = other.open(reverse("admin:issues_issue_change", args=[issue.pk]))
+    form.set("date", "2023-01-02")
+    assert other.submit(form).status_code == 302
+
+    response = publisher.submit(confirmation)
+
+    assert response.status_code == 302
+    assert "操作未执行" in publisher.client.get(response.url).content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.date) == (Status.DRAFT, datetime.date(2023, 1, 2))
+
+
 def test_a_theme_form_is_versioned_too(chief):
     from articles.models import Theme
 
@@ -333,3 +352,21 @@ def test_a_refused_save_keeps_no_uploaded_photo(editor, chief, article, settings
     assert not article.images.exists()
     stored = [f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files]
     assert stored == []
+
+
+def test_reapplying_keeps_the_themes_someone_else_set(editor, chief, article):
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    theirs.set("themes", "职工书屋、阅读")
+    assert first.submit(theirs).status_code == 302
+    mine.set("subtitle", "首批藏书三千册")
+    response = second.submit(mine)
+    assert "主题：“（空）” → “职工书屋 阅读”" in response.content.decode()
+    refused = second.read(response, "article_form")
+
+    assert second.submit(refused, button="_reapply").status_code == 302
+
+    article.refresh_from_db()
+    assert sorted(article.themes.names()) == ["职工书屋", "阅读"]
+    assert article.subtitle == "首批藏书三千册"

@@ -139,15 +139,15 @@ class Conflict:
 # --- Forms ---------------------------------------------------------------------------
 
 
-def snapshot_instance(obj, opened: int):
-    """Return ``obj`` as it was saved at version ``opened``, or None when the history lacks it."""
+def snapshot(obj, opened: int):
+    """Return ``obj`` as it was saved at version ``opened`` and that saved version, or (None, None)."""
     base, _ = history_since(obj, opened)
     if base is None:
-        return None
+        return None, None
     try:
-        return base._object_version.object
+        return base._object_version.object, base
     except Exception:  # a version that no longer deserializes is no snapshot
-        return None
+        return None, None
 
 
 class VersionCheckedForm(forms.BaseForm):
@@ -181,12 +181,26 @@ class VersionCheckedForm(forms.BaseForm):
             self._keep_only_own_changes(opened)
         return cleaned
 
+    def _initial_from_version(self, version) -> dict:
+        """Return the form values of a saved version that its deserialized row lacks (many-to-many fields).
+
+        The form (next in line) says so with ``initial_from_version(version)``.
+        """
+        hook = getattr(super(), "initial_from_version", None)
+        return hook(version) if hook else {}
+
     def _keep_only_own_changes(self, opened: int):
         """Drop from the cleaned data every field the editor left as it was at version ``opened``."""
-        snapshot = snapshot_instance(self.instance, opened)
-        if snapshot is None:
+        then_obj, version = snapshot(self.instance, opened)
+        if then_obj is None:
             return  # nothing to tell the editor's changes from: the form's values all count
-        then = type(self)(data=self.data, files=self.files, instance=snapshot, prefix=self.prefix)
+        then = type(self)(
+            data=self.data,
+            files=self.files,
+            instance=then_obj,
+            prefix=self.prefix,
+            initial=self._initial_from_version(version),
+        )
         own = set(then.changed_data)
         for name in list(self.cleaned_data):
             if name != VERSION and name not in own and name in self.fields:
