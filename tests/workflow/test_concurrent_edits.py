@@ -34,8 +34,8 @@ def now_hm():
 
 @pytest.fixture
 def article(db):
-    page = make_page(make_issue(datetime.date(2023, 1, 1), published=False))
-    with reversion.create_revision():  # as the admin's 添加 or an import records it
+    with reversion.create_revision():  # as the admin's 添加 or an import records them
+        page = make_page(make_issue(datetime.date(2023, 1, 1), published=False))
         return make_article(page, headline="职工书屋开进车间", subtitle="", published=False, status=Status.REVIEW)
 
 
@@ -146,6 +146,44 @@ def test_an_older_page_form_does_not_revert_an_article_changed_since(editor, chi
     article.refresh_from_db()
     assert article.headline == "职工书屋开进三号车间"
     assert Page.objects.get(pk=article.page_id).name == "要闻"
+
+
+def test_reapplying_an_older_page_form_saves_the_page_and_keeps_the_article(editor, chief, article):
+    page_url = reverse("admin:issues_page_change", args=[article.page_id])
+    first, second = Browser(chief), Browser(editor)
+    page_form = second.open(page_url)
+    theirs = first.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    first.submit(theirs)
+    page_form.set("name", "工会动态")
+    refused = second.read(second.submit(page_form), "page_form")
+
+    assert second.submit(refused, button="_reapply").status_code == 302
+
+    article.refresh_from_db()
+    assert article.headline == "职工书屋开进三号车间"
+    assert Page.objects.get(pk=article.page_id).name == "工会动态"
+
+
+def test_an_older_issue_form_does_not_revert_a_page_renamed_since(chief, article):
+    page = article.page
+    issue_url = reverse("admin:issues_issue_change", args=[page.issue_id])
+    first, second = Browser(chief), Browser(chief)
+    issue_form = second.open(issue_url)
+    page_form = first.open(reverse("admin:issues_page_change", args=[page.pk]))
+    page_form.set("name", "工会动态")
+    assert first.submit(page_form).status_code == 302
+
+    issue_form.set("note", "头版换图")
+    response = second.submit(issue_form)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html
+    assert "版名：“要闻” → “工会动态”" in html
+    page.refresh_from_db()
+    assert page.name == "工会动态"
+    assert Issue.objects.get(pk=page.issue_id).note == ""
 
 
 def publish_through_the_list(browser, issue):

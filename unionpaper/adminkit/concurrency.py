@@ -100,6 +100,9 @@ def changes_since(obj, opened: int, related=()) -> list[str]:
         previous = version
     if not later:
         lines.append("（修改没有留下历史记录，无法列出改动的字段）")
+    elif not lines:
+        last = later[-1].revision
+        lines.append(f"（{_who(last)}，{_when(last.date_created)}保存过，各字段没有变化）")
     return lines
 
 
