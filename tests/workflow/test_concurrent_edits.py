@@ -165,6 +165,23 @@ def test_reapplying_an_older_page_form_saves_the_page_and_keeps_the_article(edit
     assert Page.objects.get(pk=article.page_id).name == "工会动态"
 
 
+def test_a_row_deleted_in_an_older_page_form_is_deleted_only_when_reapplied(editor, chief, article):
+    page_url = reverse("admin:issues_page_change", args=[article.page_id])
+    first, second = Browser(editor), Browser(chief)
+    page_form = second.open(page_url)
+    theirs = first.open(article_url(article))
+    theirs.set("headline", "职工书屋开进三号车间")
+    first.submit(theirs)
+    page_form.tick("articles-0-DELETE", "on")
+    response = second.submit(page_form)
+    assert REFUSED in response.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
+
+    assert second.submit(second.read(response, "page_form"), button="_reapply").status_code == 302
+
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
 def test_an_older_issue_form_does_not_revert_a_page_renamed_since(chief, article):
     page = article.page
     issue_url = reverse("admin:issues_issue_change", args=[page.issue_id])

@@ -205,8 +205,9 @@ class VersionCheckedForm(forms.BaseForm):
             initial=self._initial_from_version(version),
         )
         own = set(then.changed_data)
+        # Fields a formset adds to its rows (DELETE, the parent's key) are the editor's choice as posted.
         for name in list(self.cleaned_data):
-            if name != VERSION and name not in own and name in self.fields:
+            if name != VERSION and name in then.fields and name not in own:
                 del self.cleaned_data[name]
 
 
@@ -426,9 +427,30 @@ class ConcurrentInlineMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if has_version(self.model):
-            formset.form = version_checked(formset.form, request)
+        if not has_version(self.model):
+            return formset
+        formset = type(formset.__name__, (VersionCheckedFormSet, formset), {})
+        formset.form = version_checked(formset.form, request)
         return formset
+
+
+class VersionCheckedFormSet(forms.BaseFormSet):
+    """Refuse to delete a row that was changed since the table was shown.
+
+    A formset ignores the errors of the rows it deletes; a stale row ticked
+    删除 would otherwise be deleted unseen.
+    """
+
+    def clean(self):
+        super().clean()
+        stale = [
+            form
+            for form in self.forms
+            if self.can_delete and self._should_delete_form(form) and getattr(form, "conflict", None) is not None
+        ]
+        if stale:
+            names = "、".join(form.conflict.title for form in stale)
+            raise forms.ValidationError(f"未删除：{names}在你打开之后已被他人修改。", code="stale")
 
 
 __all__ = ["ConcurrentAdminMixin", "ConcurrentInlineMixin", "changes_since", "current_version", "version_input_name"]
