@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
         from django.core.checks import register
 
         from issues.models import Issue, Page
+        from unionpaper import staff
         from unionpaper.dependency_cache import when_scheduled_comes_due
 
         from . import invalidation
@@ -21,3 +22,4 @@ class ArticlesConfig(AppConfig):
         # What a change of an issue or a page touches includes its articles' lists: connected here for all.
         invalidation.connect(Issue, Page, Article, ArticleImage, Theme, ThemedArticle)
         when_scheduled_comes_due(invalidation.keys_coming_due)
+        staff.connect()  # joining a newsroom group makes a user staff

@@ -118,6 +118,7 @@ def article_state(pk, using=None) -> ArticleState | None:
         "page__issue__date",
         "page__issue__status",
         "page__issue__publish_at",
+        "trashed_at",
     )
     row = Article._default_manager.using(using).filter(pk=pk).values(*fields).first()
     if row is None:
@@ -130,7 +131,9 @@ def article_state(pk, using=None) -> ArticleState | None:
         issue_date=row["page__issue__date"],
         page_sort_key=row["page__sort_key"],
         order=row["order"],
-        public=_public(row["status"], row["publish_at"], now)
+        public=row["page_id"] is not None
+        and row["trashed_at"] is None
+        and _public(row["status"], row["publish_at"], now)
         and _public(row["page__issue__status"], row["page__issue__publish_at"], now),
         theme_ids=frozenset(themes),
     )

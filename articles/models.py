@@ -13,7 +13,7 @@ from taggit.models import TagBase, TaggedItemBase
 from issues.models import Page
 from unionpaper.concurrency import VersionField
 from unionpaper.links import cached_reverse
-from unionpaper.publishing import Publishable, PublishableQuerySet
+from unionpaper.publishing import Publishable, PublishableQuerySet, published_q
 from unionpaper.uploads import GeneratedName, UploadImageField, fill_image_dimensions, validate_image_upload
 
 from .bylines import parse_byline
@@ -101,6 +101,29 @@ class ArticleQuerySet(PublishableQuerySet):
     # An article is public while it and its issue both are.
     public_through = ("", "page__issue__")
 
+    def published_q(self, prefix: str = "", *, now=None):
+        """Return "the public may see it now": also placed on a page and not in the 回收站."""
+        return super().published_q(prefix, now=now) & self.placed_q(prefix)
+
+    def published_own(self, *, now=None):
+        """Return the placed, untrashed rows whose own state is published and due."""
+        return self.filter(published_q(now=now) & self.placed_q())
+
+    @staticmethod
+    def placed_q(prefix: str = ""):
+        """Return "on a page and not in the 回收站": a story in the pool or the trash is never public."""
+        return models.Q(**{f"{prefix}page__isnull": False, f"{prefix}trashed_at__isnull": True})
+
+    def unplaced(self):
+        """Return the stories of the pool (稿库): on no page, not in the 回收站."""
+        return self.filter(page__isnull=True, trashed_at__isnull=True)
+
+    def untrashed(self):
+        return self.filter(trashed_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(trashed_at__isnull=False)
+
     def in_reading_order(self):
         """Order as the paper is read: newest issue, then page, then position on the page."""
         return self.order_by("-page__issue__date", "page__sort_key", "order", "id")
@@ -115,7 +138,15 @@ class ArticleQuerySet(PublishableQuerySet):
 class Article(Publishable):
     """One article as printed on a page."""
 
-    page = models.ForeignKey("issues.Page", on_delete=models.CASCADE, related_name="articles", verbose_name="版面")
+    page = models.ForeignKey(
+        "issues.Page",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="版面",
+        help_text="留空即存入稿库，由编辑稍后排到版面；不在版面上的稿件不会公开。",
+    )
     order = models.PositiveSmallIntegerField("版内顺序", default=0, help_text="在本版中的先后，小的在前。")
     kicker = models.CharField("引题", max_length=200, blank=True, help_text="主标题上方的引题（肩题），可留空。")
     headline = models.CharField("主标题", max_length=300)
@@ -173,6 +204,24 @@ class Article(Publishable):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     version = VersionField()
+    review_stage = models.CharField(
+        "审稿环节",
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="待审稿件所在的审级（settings.NEWSROOM_REVIEW_STAGES），终审通过后为“ready”。",
+    )
+    trashed_at = models.DateTimeField("移入回收站时间", null=True, blank=True, editable=False, db_index=True)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="移入回收站者",
+        editable=False,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -183,6 +232,7 @@ class Article(Publishable):
         permissions = [
             ("publish_article", "可以发布、撤回和定时发布稿件"),
             ("edit_others_articles", "可以编辑他人的稿件"),
+            ("trash_article", "可以把稿件移入回收站"),
         ]
         indexes = [models.Index(fields=["page", "order"], name="article_page_order")]
 
@@ -235,12 +285,21 @@ class Article(Publishable):
 
     @property
     def date(self):
-        return self.page.issue.date
+        """Return the date of the issue it is printed in, or None for a story in the pool."""
+        return self.page.issue.date if self.page_id else None
 
     @property
     def citation(self) -> str:
-        """Return the citation line: 《职工天地》(2023年01月01日 第A34版)."""
-        return self.page.citation
+        """Return the citation line: 《职工天地》(2023年01月01日 第A34版); empty for a story in the pool."""
+        return self.page.citation if self.page_id else ""
+
+    @property
+    def is_public(self) -> bool:
+        return super().is_public and self.page_id is not None and self.trashed_at is None
+
+    @property
+    def in_trash(self) -> bool:
+        return self.trashed_at is not None
 
     @property
     def has_area(self) -> bool:
@@ -285,3 +344,49 @@ class ArticleImage(models.Model):
     def save(self, *args, **kwargs):
         fill_image_dimensions(self, "image", "width")
         super().save(*args, **kwargs)
+
+
+class PoolArticle(Article):
+    """The story pool (稿库): stories filed but not yet placed on a page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "稿库稿件"
+        verbose_name_plural = "稿库"
+
+
+class TrashedArticle(Article):
+    """The 回收站: stories taken off every public path, kept with their history until a 总编 acts."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "回收站稿件"
+        verbose_name_plural = "回收站"
+
+
+class ReviewDecision(models.Model):
+    """One step of a story's review (三审): submitted, approved or returned at a stage, or withdrawn."""
+
+    class Decision(models.TextChoices):
+        SUBMIT = "submit", "送审"
+        APPROVE = "approve", "通过"
+        RETURN = "return", "退回修改"
+        WITHDRAW = "withdraw", "撤回"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_decisions", verbose_name="稿件")
+    stage = models.CharField("审级", max_length=32, blank=True)
+    stage_label = models.CharField("审级名称", max_length=40, blank=True)
+    decision = models.CharField("决定", max_length=16, choices=Decision.choices)
+    note = models.TextField("意见", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="决定人"
+    )
+    decided_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "审稿记录"
+        verbose_name_plural = "审稿记录"
+        ordering = ["decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.stage_label or ''}{self.get_decision_display()}"

@@ -38,7 +38,11 @@ class PublishPlan:
 def publish_plan(*, issue: Issue) -> PublishPlan:
     """Return what ``publish_issue`` would change, without changing anything."""
     articles = list(
-        Article.objects.filter(page__issue=issue).select_related("page").order_by("page__sort_key", "order", "id")
+        # Only what is placed on its pages goes live with it; the 回收站 never does.
+        Article.objects.filter(page__issue=issue)
+        .untrashed()
+        .select_related("page")
+        .order_by("page__sort_key", "order", "id")
     )
     to_publish = [a for a in articles if a.status != Status.PUBLISHED]
     drafts = [a for a in to_publish if a.status == Status.DRAFT]

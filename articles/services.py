@@ -17,6 +17,7 @@ from django.utils import timezone
 from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_version, current_version
 from unionpaper.publishing import Status
 
+from . import review
 from .models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -50,25 +51,17 @@ def _save(article: Article, *, user, comment: str) -> Article:
 
 
 def submit_article(*, article: Article, user, version: int | None = None) -> Article:
-    """Move a draft to review (送审)."""
+    """Move a draft to the first review stage (送审); see ``articles.review``."""
     if not can_edit(user, article):
         raise PermissionDenied("你不能修改这篇稿件。")
     check_version(article, version)
-    if article.status != Status.DRAFT:
-        raise ValidationError(f"只有草稿可以送审；《{article.headline}》当前为{article.get_status_display()}。")
-    article.status = Status.REVIEW
-    return _save(article, user=user, comment="送审")
+    return review.submit(article=article, user=user)
 
 
-def return_to_draft(*, article: Article, user, version: int | None = None) -> Article:
-    """Send an article in review back to its author as a draft (退回)."""
-    if not user.has_perm(EDIT_OTHERS_PERMISSION):
-        raise PermissionDenied("只有编辑和总编可以退回稿件。")
+def return_to_draft(*, article: Article, user, note: str = "", version: int | None = None) -> Article:
+    """Send an article back to its author from its review stage (退回修改); the note is required."""
     check_version(article, version)
-    if article.status != Status.REVIEW:
-        raise ValidationError(f"只有待审稿件可以退回；《{article.headline}》当前为{article.get_status_display()}。")
-    article.status = Status.DRAFT
-    return _save(article, user=user, comment="退回修改")
+    return review.send_back(article=article, user=user, note=note)
 
 
 def publish_article(
@@ -78,6 +71,8 @@ def publish_article(
     if not can_publish(user):
         raise PermissionDenied("只有总编可以发布稿件。")
     check_version(article, version)
+    if article.trashed_at is not None:
+        raise ValidationError(f"《{article.headline}》在回收站里，不能发布。")
     article.status = Status.PUBLISHED
     article.publish_at = at or timezone.now()
     when = "定时发布" if article.publish_at > timezone.now() else "发布"
@@ -90,5 +85,6 @@ def unpublish_article(*, article: Article, user, version: int | None = None) -> 
         raise PermissionDenied("只有总编可以撤回已发布的稿件。")
     check_version(article, version)
     article.status = Status.REVIEW
+    article.review_stage = review.READY  # it passed review before it was published
     article.publish_at = None
     return _save(article, user=user, comment="撤回发布")

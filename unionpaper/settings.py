@@ -5,7 +5,7 @@ One module for every deployment. Development needs no variables beyond
 the site refuses to start until every production variable is set.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, MEDIA_ROOT,
-PAPER_NAME, CSRF_TRUSTED_ORIGINS, CACHE_URL, TIME_ZONE; in production also
+PAPER_NAME, CSRF_TRUSTED_ORIGINS, CACHE_URL, TIME_ZONE, EMAIL_URL, DEFAULT_FROM_EMAIL; in production also
 SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_PRELOAD,
 SECURE_PROXY_SSL_HEADER, AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES,
 SESSION_COOKIE_AGE (see docs/security.md).
@@ -46,6 +46,20 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- The paper ---------------------------------------------------------------
 PAPER_NAME = env.str("PAPER_NAME", default="职工天地")
+
+# --- The newsroom: review stages (三审) and its e-mail ------------------------
+# Each stage is decided by the members of its group, in this order; a paper
+# that merges 复审 into 终审 lists two. Approval at the last stage makes a story
+# ready for the 总编 to publish.
+NEWSROOM_REVIEW_STAGES = [
+    {"key": "first", "label": "初审", "group": "编辑"},
+    {"key": "second", "label": "复审", "group": "编辑部主任"},
+    {"key": "final", "label": "终审", "group": "总编"},
+]
+# EMAIL_URL (smtp://user:password@host:587, submission://…): where the
+# newsroom's notices go; the console in development, nowhere when unset in production.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "dummymail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [

@@ -9,6 +9,16 @@ every edited table shares (history, compact file boxes) is in
 from .articles import ArticleAdmin
 from .issues import IssueAdmin
 from .pages import PageAdmin
+from .pool import PoolArticleAdmin, TrashedArticleAdmin
+from .staff import StaffUserAdmin
 from .themes import ThemeAdmin
 
-__all__ = ["ArticleAdmin", "IssueAdmin", "PageAdmin", "ThemeAdmin"]
+__all__ = [
+    "ArticleAdmin",
+    "IssueAdmin",
+    "PageAdmin",
+    "PoolArticleAdmin",
+    "StaffUserAdmin",
+    "ThemeAdmin",
+    "TrashedArticleAdmin",
+]

@@ -25,6 +25,7 @@ from ..search.api import admin_article_ids
 from .filters import PageCodeFilter, ThemeFilter
 from .forms import ArticleAdminForm
 from .inlines import ArticleImageInline
+from .review import ReviewAdminMixin
 
 # The admin lists at most this many newest matches of a search.
 ADMIN_SEARCH_LIMIT = 10_000
@@ -42,7 +43,7 @@ def image_line(data: dict) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomAdmin):
+class ArticleAdmin(ReviewAdminMixin, NewsroomAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
@@ -74,7 +75,15 @@ class ArticleAdmin(NewsroomAdmin):
         RelatedSummary("图片", ArticleImage, "article_id", image_line),
     )
     readonly_fields = ("byline_parts", "citation", "created_by", "created_at", "updated_at")
-    actions = ["submit_for_review", "return_to_draft", "publish_now", "unpublish"]
+    actions = [
+        "submit_for_review",
+        "withdraw_selected",
+        "approve_selected",
+        "return_to_draft",
+        "publish_now",
+        "unpublish",
+        "trash_selected",
+    ]
     fieldsets = (
         (None, {"fields": ("page", "order", "kicker", "headline", "subtitle")}),
         ("署名", {"fields": ("byline", "byline_parts")}),
@@ -189,10 +198,6 @@ class ArticleAdmin(NewsroomAdmin):
     def submit_for_review(self, request, queryset):
         self._apply(request, queryset, services.submit_article, "送审")
 
-    @admin.action(description="退回所选稿件为草稿", permissions=["edit_others"])
-    def return_to_draft(self, request, queryset):
-        self._apply(request, queryset, services.return_to_draft, "退回")
-
     @admin.action(description="立即发布所选稿件", permissions=["publish"])
     def publish_now(self, request, queryset):
         self._apply(request, queryset, services.publish_article, "发布")
@@ -223,11 +228,11 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.display(description="出版日期", ordering="page__issue__date")
     def issue_date(self, article):
-        return article.page.issue.date_display
+        return article.page.issue.date_display if article.page_id else "稿库"
 
     @admin.display(description="版次", ordering="page__sort_key")
     def page_code(self, article):
-        return article.page.code
+        return article.page.code if article.page_id else "—"
 
     @admin.display(description="拆分结果")
     def byline_parts(self, article):

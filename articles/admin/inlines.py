@@ -17,6 +17,24 @@ class ArticleImageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.Tabula
     # The photo's own column shows it small, linked to the full image.
     fields = ("order", "image", "caption", "credit")
     compact_files = {"image": {"link_text": "查看图片", "preview": True}}
+    readonly_fields = ("photo",)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the photo itself, not its stored file name.
+            return ("order", "photo", "caption", "credit")
+        return self.fields
+
+    @admin.display(description="图片")
+    def photo(self, image):
+        if not image.image:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240"></a>',
+            image.image.url,
+            image.image.url,
+            image.caption,
+        )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or services.can_edit(request.user, obj))
@@ -36,6 +54,9 @@ class ArticleInline(ConcurrentInlineMixin, admin.TabularInline):
     fields = ("order", "kicker", "headline", "byline", "status", "edit_link")
     readonly_fields = ("edit_link",)
     ordering = ("order", "id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).untrashed()  # a story in the 回收站 is off the page's table
 
     @admin.display(description="正文")
     def edit_link(self, article):

@@ -12,10 +12,11 @@ from issues.models import Page
 from unionpaper.adminkit import NewsroomAdmin
 
 from .inlines import ArticleInline
+from .pool import PagePlacementMixin
 
 
 @admin.register(Page)
-class PageAdmin(NewsroomAdmin):
+class PageAdmin(PagePlacementMixin, NewsroomAdmin):
     list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
     list_select_related = ("issue",)
     list_filter = (("issue__date", admin.DateFieldListFilter),)

@@ -51,7 +51,10 @@ def visible_from(row: dict):
 
     ``Article.objects.published()`` with its time test left for query time
     (``visible_from <= now``), so scheduled articles appear without a rebuild.
+    A story in the pool (no page) or in the 回收站 is never public.
     """
+    if row["page__code"] is None or row.get("trashed_at") is not None:
+        return None
     return public_from((row["status"], row["publish_at"]), (row["page__issue__status"], row["page__issue__publish_at"]))
 
 
@@ -71,11 +74,19 @@ ROW_FIELDS = (
     "page__issue__date",
     "page__issue__status",
     "page__issue__publish_at",
+    "created_at",
 )
+# Read beside ROW_FIELDS by this module only: older migrations read ROW_FIELDS of models that lack them.
+STATE_FIELDS = ("trashed_at",)
+
+
+def _issue_date(row):
+    """Return the date an entry sorts by: its issue's, or the day a story in the pool was filed."""
+    return row["page__issue__date"] or row["created_at"].date()
 
 
 def _rows(article_ids):
-    rows = list(Article.objects.filter(id__in=article_ids).order_by().values(*ROW_FIELDS))
+    rows = list(Article.objects.filter(id__in=article_ids).order_by().values(*ROW_FIELDS, *STATE_FIELDS))
     themes = defaultdict(list)
     for article_id, tag_id in ThemedArticle.objects.filter(content_object_id__in=article_ids).values_list(
         "content_object_id", "tag_id"
@@ -92,9 +103,9 @@ def _meta(row):
     ops = connection.ops
     return (
         row["id"],
-        ops.adapt_datefield_value(row["page__issue__date"]),
-        row["page__sort_key"],
-        row["page__code"],
+        ops.adapt_datefield_value(_issue_date(row)),
+        row["page__sort_key"] or "",
+        row["page__code"] or "",
         row["order"],
         ops.adapt_datetimefield_value(visible_from(row)),
         "、" + "、".join(_authors(row)) + "、",
@@ -105,7 +116,7 @@ def entry_values(row, theme_ids):
     """Return the values of one entry row for this engine (``write`` stores them)."""
     title, body = searchable_fields(row)
     return for_connection().entry_values(
-        _meta(row), title, body, authors=_authors(row), theme_ids=theme_ids, year=row["page__issue__date"].year
+        _meta(row), title, body, authors=_authors(row), theme_ids=theme_ids, year=_issue_date(row).year
     )
 
 
@@ -187,7 +198,8 @@ def remove(article_ids):
 def refresh_meta(article_ids):
     """Update date, page and visibility of these entries (their text is unchanged)."""
     article_ids = list(article_ids)
-    rows = Article.objects.filter(id__in=article_ids).order_by().values(*(f for f in ROW_FIELDS if f != "body"))
+    fields = (*(f for f in ROW_FIELDS if f != "body"), *STATE_FIELDS)
+    rows = Article.objects.filter(id__in=article_ids).order_by().values(*fields)
     values = [(*_meta(r)[1:6], r["id"]) for r in rows]
     with connection.cursor() as cursor:
         cursor.executemany(

@@ -147,7 +147,7 @@ def test_an_article_goes_draft_review_published_and_back(reporter, editor, chief
     article = make_article(make_page(make_issue()), published=False, created_by=reporter)
     article_services.submit_article(article=article, user=reporter)
     assert article.status == Status.REVIEW
-    article_services.return_to_draft(article=article, user=editor)
+    article_services.return_to_draft(article=article, user=editor, note="请补充采访对象的单位")
     assert article.status == Status.DRAFT
     article_services.submit_article(article=article, user=reporter)
     article_services.publish_article(article=article, user=chief)

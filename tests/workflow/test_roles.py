@@ -128,7 +128,7 @@ def test_reporter_gets_only_the_submit_action_and_submits_with_it(reporter):
     client = client_for(reporter)
     listing = client.get(reverse("admin:articles_article_changelist"))
     actions = offered_actions(listing)
-    assert actions == {"submit_for_review"}
+    assert actions == {"submit_for_review", "withdraw_selected"}
     client.post(
         reverse("admin:articles_article_changelist"), {"action": "submit_for_review", "_selected_action": [article.pk]}
     )
@@ -228,7 +228,8 @@ def test_editor_returns_an_article_in_review_to_draft(editor, reporter):
     article.status = Status.REVIEW
     article.save()
     client_for(editor).post(
-        reverse("admin:articles_article_changelist"), {"action": "return_to_draft", "_selected_action": [article.pk]}
+        reverse("admin:articles_article_changelist"),
+        {"action": "return_to_draft", "_selected_action": [article.pk], "confirm": "yes", "note": "导语太长"},
     )
     article.refresh_from_db()
     assert article.status == Status.DRAFT
