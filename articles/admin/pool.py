@@ -102,7 +102,8 @@ class TrashedArticleAdmin(OffPageAdmin):
 
     def _each(self, request, queryset, move, label):
         done = 0
-        for article in queryset:
+        # As Article rows, not the proxy's: the signals that keep the index and the caches listen for Article.
+        for article in Article.objects.filter(pk__in=queryset.values("pk")):
             try:
                 move(article=article, user=request.user)
                 done += 1

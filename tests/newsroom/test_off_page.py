@@ -1,0 +1,136 @@
+"""A story in the pool or the 回收站 is never public, whatever its status; the trash keeps it until a 总编 acts."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
+
+from articles import review
+from articles.citations import gbt7714
+from articles.models import Article
+from tests.factories import make_article, make_page
+from tests.people import client_for
+from unionpaper.publishing import Status
+
+WORD = "独一无二的车间书屋"  # the headline
+BODY = "<p>书架上摆满了藏书千册</p>"
+SEARCHED = "藏书千册"  # printed in the body only: the search page repeats the query
+
+
+def public_text() -> str:
+    """Return everything a reader (or a crawler) gets from the public paths, in one string."""
+    reader = Client()
+    paths = [
+        "/",
+        reverse("issues:page", kwargs={"date": "2023-01-01", "code": "A01"}),
+        reverse("articles:feed_latest"),
+        "/sitemap-articles.xml",
+        f"/search/?q={SEARCHED}",
+        f"/search/?q={SEARCHED}&format=csv",
+        f"/search/?q={SEARCHED}&format=json",
+        f"/search/?q={SEARCHED}&format=ris",
+    ]
+    out = []
+    for path in paths:
+        response = reader.get(path)
+        assert response.status_code == 200, path
+        out.append(b"".join(response) if response.streaming else response.content)
+    return b"".join(out).decode()
+
+
+@pytest.fixture
+def public_page(db):
+    return make_page()  # 2023-01-01 A01, published
+
+
+def test_a_published_story_with_no_page_is_nowhere_public(public_page):
+    story = Article.objects.create(page=None, headline=WORD, status=Status.PUBLISHED, body=BODY)
+    make_article(public_page, headline="同版另一篇")
+    assert not story.is_public
+    assert not Article.objects.published().filter(pk=story.pk).exists()
+    assert not Article.objects.published_own().filter(pk=story.pk).exists()
+    assert WORD not in public_text()
+    assert Client().get(story.get_absolute_url()).status_code == 404
+    assert story.citation == "" and story.date is None
+
+
+def test_placing_then_unplacing_a_story_shows_then_hides_it(public_page, editor):
+    story = Article.objects.create(page=None, headline=WORD, status=Status.PUBLISHED, body=BODY)
+    review.place(article=story, page=public_page, user=editor)
+    assert public_text().count(WORD) >= 5
+    assert WORD in gbt7714(story)
+    review.unplace(article=story, user=editor)
+    assert WORD not in public_text()
+
+
+def test_a_trashed_story_leaves_every_public_path_at_once_and_keeps_its_history(public_page, editor, chief):
+    story = make_article(public_page, headline=WORD, body=BODY)
+    assert WORD in public_text()
+    response = client_for(editor).post(
+        reverse("admin:articles_article_review", args=[story.pk]), {"decision": "trash"}, follow=True
+    )
+    assert "已移入回收站" in response.content.decode()
+    story.refresh_from_db()
+    assert story.in_trash
+    assert WORD not in public_text()
+    assert Client().get(story.get_absolute_url()).status_code == 404
+    # Off the article list, in the 回收站, with its history.
+    assert WORD not in client_for(editor).get(reverse("admin:articles_article_changelist")).content.decode()
+    assert WORD in client_for(chief).get(reverse("admin:articles_trashedarticle_changelist")).content.decode()
+    assert Version.objects.get_for_object(story).first().revision.comment == "移入回收站"
+
+    # The editor cannot restore or delete for good; the 总编 restores.
+    with pytest.raises(PermissionDenied):
+        review.restore(article=story, user=editor)
+    client_for(editor).post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "purge_selected", "_selected_action": [story.pk]},
+    )
+    assert Article.objects.filter(pk=story.pk).exists()
+    client_for(chief).post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "restore_selected", "_selected_action": [story.pk]},
+    )
+    story.refresh_from_db()
+    assert not story.in_trash
+    assert WORD in public_text()
+
+
+def test_the_chief_deletes_a_trashed_story_for_good(public_page, editor, chief):
+    story = make_article(public_page, headline=WORD, body=BODY)
+    review.trash(article=story, user=editor)
+    client_for(chief).post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "purge_selected", "_selected_action": [story.pk]},
+    )
+    assert not Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_reporter_cannot_trash(public_page, reporter):
+    story = make_article(public_page, headline=WORD, body=BODY, created_by=reporter, published=False)
+    with pytest.raises(PermissionDenied):
+        review.trash(article=story, user=reporter)
+    assert client_for(reporter).get(reverse("admin:articles_trashedarticle_changelist")).status_code == 403
+
+
+def test_publishing_the_issue_leaves_a_trashed_story_in_the_trash(public_page, editor, chief):
+    story = make_article(public_page, headline=WORD, published=False)
+    review.trash(article=story, user=editor)
+    from articles.publishing import publish_issue
+
+    plan = publish_issue(issue=public_page.issue, user=chief)
+    assert story.pk not in [a.pk for a in plan.to_publish]
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
+
+
+def test_the_pool_lists_unplaced_stories_with_its_filters(public_page, editor, reporter):
+    Article.objects.create(page=None, headline="稿库里的稿", created_by=reporter)
+    make_article(public_page, headline="已上版的稿")
+    listing = client_for(editor).get(reverse("admin:articles_poolarticle_changelist"))
+    text = listing.content.decode()
+    assert "稿库里的稿" in text and "已上版的稿" not in text
+    for name in ("created_by__id__exact", "status__exact", "theme", "created_at__gte"):
+        assert name in text  # filter by author, status, theme and date filed
+    assert client_for(editor).get(reverse("admin:articles_article_changelist")).status_code == 200
