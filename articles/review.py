@@ -10,6 +10,7 @@ functions check who may take it, so the form, the actions and any script
 follow the same rules.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import reversion
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues.models import Page
+from unionpaper.concurrency import RecordModifiedError, StaleVersion, current_version
 from unionpaper.publishing import Status
 
 from . import notify
@@ -109,7 +111,7 @@ def _record(article: Article, *, user, decision: str, stage_: Stage | None = Non
     """Save ``article`` and its step in one transaction and one revision; tell whom it concerns."""
     deciding = decision in (Decision.APPROVE, Decision.RETURN)
     comment = f"{stage_.label if deciding else ''}{Decision(decision).label}" + (f"：{note}" if note else "")
-    with transaction.atomic(), reversion.create_revision():
+    with _refusing_stale(article), transaction.atomic(), reversion.create_revision():
         article.save()
         step = ReviewDecision.objects.create(
             article=article,
@@ -132,6 +134,16 @@ def _notify_on_commit(article: Article, step: ReviewDecision):
         transaction.on_commit(lambda: notify.returned(article, step))
     elif article.status == Status.REVIEW and (reached := stage(article.review_stage)):
         transaction.on_commit(lambda: notify.reached(article, reached.label, reached.group))
+
+
+@contextmanager
+def _refusing_stale(article):
+    """Turn the refused save of a story read before someone else's save into ``StaleVersion``."""
+    expected = article.version
+    try:
+        yield
+    except RecordModifiedError as exc:
+        raise StaleVersion(article, expected=expected, current=current_version(article)) from exc
 
 
 def submit(*, article: Article, user) -> Article:
@@ -218,7 +230,7 @@ def return_note(article: Article) -> ReviewDecision | None:
 
 
 def _save(article, *, user, comment):
-    with transaction.atomic(), reversion.create_revision():
+    with _refusing_stale(article), transaction.atomic(), reversion.create_revision():
         article.save()
         reversion.set_user(user)
         reversion.set_comment(comment)

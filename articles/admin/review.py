@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 
+from unionpaper.concurrency import check_version
 from unionpaper.publishing import Status
 
 from .. import review, services
@@ -67,6 +68,8 @@ class ReviewAdminMixin:
             move, label = DECISIONS[name]
             kwargs = {"note": request.POST.get("note", "")} if name in ("approve", "return") else {}
             try:
+                # Decided on the version the panel showed: a story changed since is refused, not decided blind.
+                check_version(article, request.POST.get("version") or None)
                 move(article=article, user=request.user, **kwargs)
             except (PermissionDenied, ValidationError) as exc:
                 messages.error(request, f"未能{label}：{refusal(exc)}")

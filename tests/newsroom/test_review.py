@@ -226,3 +226,15 @@ def test_a_story_the_user_may_not_change_reads_as_the_reader_sees_it(reporter, e
     assert "&lt;p&gt;" not in form
     assert f'<img src="{photo.image.url}"' in form
     assert 'value="withdraw"' in form
+
+
+def test_a_decision_on_a_story_changed_since_the_panel_showed_it_is_refused(reporter, editor):
+    story = file_story(reporter)
+    services.submit_article(article=story, user=reporter)
+    shown = Article.objects.get(pk=story.pk).version
+    Article.objects.get(pk=story.pk).save()  # someone saves it meanwhile
+    url = reverse("admin:articles_article_review", args=[story.pk])
+    page = client_for(editor).post(url, {"decision": "approve", "version": shown}, follow=True)
+    assert "未能通过" in page.content.decode()
+    story.refresh_from_db()
+    assert review.stage_label(story) == "初审中"
