@@ -13,7 +13,10 @@ def gbt7714(article) -> str:
     who = ", ".join(authors[:3]) + (", 等" if len(authors) > 3 else "")
     title = article.headline + (f": {article.subtitle}" if article.subtitle else "")
     page = article.page
-    ref = f"{title}[N]. {settings.PAPER_NAME}, {page.issue.date.isoformat()}({page.code})."
+    if page is None:  # a story in the pool is not printed yet: no date, no page
+        ref = f"{title}[N]. {settings.PAPER_NAME}."
+    else:
+        ref = f"{title}[N]. {settings.PAPER_NAME}, {page.issue.date.isoformat()}({page.code})."
     return f"{who}. {ref}" if who else ref
 
 
@@ -24,22 +27,20 @@ def _ris_escape(value: str) -> str:
 def ris_record(article, url: str = "") -> str:
     """Return one RIS record (type NEWS) for ``article``; Zotero and EndNote import it."""
     page = article.page
-    date = page.issue.date
     # The subtitle belongs to the title, as in GB/T 7714 (T3 would be read as a series).
     title = article.headline + (f": {article.subtitle}" if article.subtitle else "")
     lines = ["TY  - NEWS", f"TI  - {_ris_escape(title)}"]
     lines += [f"AU  - {name}" for name in article.authors]
-    lines += [
-        f"T2  - {settings.PAPER_NAME}",
-        f"PY  - {date.year}",
-        f"DA  - {date:%Y/%m/%d}/",
-        f"SP  - {page.code}",
-        "LA  - zh",
-    ]
+    lines.append(f"T2  - {settings.PAPER_NAME}")
+    if page is not None:  # a story in the pool has no date or page yet
+        date = page.issue.date
+        lines += [f"PY  - {date.year}", f"DA  - {date:%Y/%m/%d}/", f"SP  - {page.code}"]
+    lines.append("LA  - zh")
     lines += [f"KW  - {_ris_escape(theme.name)}" for theme in article.themes.all()]
     if url:
         lines.append(f"UR  - {url}")
-    lines.append(f"N1  - {article.citation}")
+    if article.citation:
+        lines.append(f"N1  - {article.citation}")
     lines.append("ER  - ")
     return "\r\n".join(lines) + "\r\n"
 

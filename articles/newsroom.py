@@ -40,7 +40,9 @@ def _returned_notes(articles) -> dict:
     """Return, per returned draft, the step that returned it (one query)."""
     ids = [a.pk for a in articles]
     latest = {}
-    for step in ReviewDecision.objects.filter(article_id__in=ids).select_related("decided_by").order_by("decided_at"):
+    for step in (
+        ReviewDecision.objects.filter(article_id__in=ids).select_related("decided_by").order_by("decided_at", "id")
+    ):
         latest[step.article_id] = step
     return {pk: s for pk, s in latest.items() if s.decision == ReviewDecision.Decision.RETURN}
 

@@ -185,12 +185,12 @@ def withdraw(*, article: Article, user) -> Article:
     return article
 
 
-def _current_stage(article: Article, user) -> Stage:
+def _current_stage(article: Article, user, verb: str) -> Stage:
     if article.trashed_at:
         raise ValidationError("回收站里的稿件不审。")
     current = current_stage(article)
     if current is None:
-        raise ValidationError(f"《{article.headline}》不在待审环节（当前：{stage_label(article)}）。")
+        raise ValidationError(f"只有待审稿件可以{verb}；《{article.headline}》当前为{stage_label(article)}。")
     if not can_decide(user, current):
         raise PermissionDenied(f"{current.label}由“{current.group}”决定，你不能审这篇稿件。")
     return current
@@ -198,7 +198,7 @@ def _current_stage(article: Article, user) -> Stage:
 
 def approve(*, article: Article, user, note: str = "") -> Article:
     """Approve at the story's current stage (通过): on to the next stage, or ready to publish after the last."""
-    current = _current_stage(article, user)
+    current = _current_stage(article, user, "通过")
     order = stages()
     index = [s.key for s in order].index(current.key)
     article.review_stage = order[index + 1].key if index + 1 < len(order) else READY
@@ -208,7 +208,7 @@ def approve(*, article: Article, user, note: str = "") -> Article:
 
 def send_back(*, article: Article, user, note: str) -> Article:
     """Return the story to its author as a draft (退回修改); the note says what to change."""
-    current = _current_stage(article, user)
+    current = _current_stage(article, user, "退回")
     note = (note or "").strip()
     if not note:
         raise ValidationError("退回修改须写明意见。")

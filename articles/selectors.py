@@ -139,7 +139,8 @@ def article_for_reading(*, pk: int, user=None) -> Article | None:
     name), each read by one plain query: taggit's own prefetch costs about
     twice as much to build as the query it runs.
     """
-    found = list(visible_articles(user=user).with_page().filter(pk=pk).order_by()[:1])
+    # A story in the pool has no page to be read on, even in a preview; staff read it in the admin.
+    found = list(visible_articles(user=user).with_page().filter(pk=pk, page__isnull=False).order_by()[:1])
     if not found:
         return None
     article = found[0]

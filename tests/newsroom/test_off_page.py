@@ -134,3 +134,15 @@ def test_the_pool_lists_unplaced_stories_with_its_filters(public_page, editor, r
     for name in ("created_by__id__exact", "status__exact", "theme", "created_at__gte"):
         assert name in text  # filter by author, status, theme and date filed
     assert client_for(editor).get(reverse("admin:articles_article_changelist")).status_code == 200
+
+
+def test_citations_and_the_preview_cope_with_a_story_on_no_page(db, editor):
+    from articles.citations import ris_record
+
+    story = Article.objects.create(page=None, headline=WORD, subtitle="副题", body=BODY)
+    assert gbt7714(story) == f"{WORD}: 副题[N]. 职工天地."
+    record = ris_record(story)
+    assert "TI  - " in record and "SP  - " not in record and "DA  - " not in record
+    assert client_for(editor).get(story.get_absolute_url()).status_code == 404
+    assert client_for(editor).get(reverse("admin:articles_article_change", args=[story.pk])).status_code == 200
+    assert "稿库" in client_for(editor).get(reverse("admin:articles_article_changelist")).content.decode()

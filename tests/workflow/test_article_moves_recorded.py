@@ -25,7 +25,11 @@ def test_each_move_is_recorded_with_its_author_and_name(reporter, editor, chief)
     article = make_article(published=False, created_by=reporter)
     moves = [
         (lambda: services.submit_article(article=article, user=reporter), reporter, "送审"),
-        (lambda: services.return_to_draft(article=article, user=editor), editor, "退回修改"),
+        (
+            lambda: services.return_to_draft(article=article, user=editor, note="请补充采访对象"),
+            editor,
+            "初审退回修改：请补充采访对象",
+        ),
         (lambda: services.submit_article(article=article, user=reporter), reporter, "送审"),
         (lambda: services.publish_article(article=article, user=chief), chief, "发布"),
         (lambda: services.unpublish_article(article=article, user=chief), chief, "撤回发布"),
@@ -59,9 +63,9 @@ def test_each_refusal_says_who_may_do_it(reporter, editor):
         ),
         (lambda: services.submit_article(article=article, user=reporter), PermissionDenied, "你不能修改这篇稿件。"),
         (
-            lambda: services.return_to_draft(article=article, user=reporter),
+            lambda: services.return_to_draft(article=article, user=reporter, note="退回"),
             PermissionDenied,
-            "只有编辑和总编可以退回稿件。",
+            "初审由“编辑”决定，你不能审这篇稿件。",
         ),
         (lambda: services.publish_article(article=article, user=editor), PermissionDenied, "只有总编可以发布稿件。"),
         (
