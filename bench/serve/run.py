@@ -138,7 +138,8 @@ print(page.get_absolute_url()); print(article.get_absolute_url()); print(quote("
     ]
 
 
-def start_gunicorn(env, workers):
+def start_gunicorn(env, workers, stderr=subprocess.PIPE):
+    """Start gunicorn on PORT; ``stderr`` (a file) receives its log when the caller reads it."""
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -155,7 +156,7 @@ def start_gunicorn(env, workers):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         start_new_session=True,
     )
     for _ in range(100):
@@ -165,7 +166,7 @@ def start_gunicorn(env, workers):
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    sys.exit("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+    sys.exit("gunicorn did not start" + (": " + proc.stderr.read().decode()[-2000:] if proc.stderr else ""))
 
 
 def stop(proc):

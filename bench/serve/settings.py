@@ -11,3 +11,9 @@ ROOT_URLCONF = "bench.serve.urls"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# Every render is logged, so that bench/serve/issue_day.py counts renders per URL from the server's own log.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"unionpaper.render": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
