@@ -38,10 +38,12 @@ from unionpaper import frontend_cache
 
 CLOCK_KEY = "unionpaper:dep-clock"
 VERSION_PREFIX = "unionpaper:dep:"
-# Longer than any cached entry lives (a day by default), so that once a
-# version has expired no entry made before its change is left: a missing
-# version then means "unchanged while any cached entry was made".
-VERSION_SECONDS = 30 * 24 * 3600
+# Versions (and the clock) are kept with no expiry and every cached entry
+# with one, so that a cache evicting only what expires (Redis
+# ``maxmemory-policy volatile-ttl`` or ``volatile-lru``) drops pages and
+# never a version: a missing version always means "never changed", and an
+# entry made before a change can never outlive the change's version.
+VERSION_SECONDS = None
 # More keys than this in one change (a large import) touch the whole site instead.
 MAX_KEYS_PER_CHANGE = 5000
 
