@@ -172,9 +172,10 @@ def warm(base, paths):
         urllib.request.urlopen(base + path, timeout=30).read()
 
 
-def mix(base, script, args, env, edits):
+def mix(base, script, args, env, edits, log):
     """Read the mix for ``args.duration`` s, with an editor process saving every 2 s when ``edits``."""
     editor = None
+    offset = os.path.getsize(log)
     if edits:
         count = int(args.duration / EDIT_EVERY) + 1
         editor = subprocess.Popen(
@@ -191,6 +192,8 @@ def mix(base, script, args, env, edits):
         if editor:
             saves = editor.communicate(timeout=60)[0].strip()
             row["saves"] = int(saves or 0)
+    time.sleep(0.5)  # the last log lines reach the file
+    row["renders"] = sum(renders(log, offset).values())
     return row
 
 
@@ -286,7 +289,7 @@ def table(results):
             extra = (
                 f"{row['max_renders']} max, {row['renders']} for {row['urls']} URLs"
                 if what == "burst"
-                else f"{row.get('saves', 0)} saves"
+                else f"{row.get('saves', 0)} saves, {row['renders']} renders"
             )
             rows.append(
                 f"| {name} | {via} | {row['rps']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {extra} | "
@@ -358,7 +361,7 @@ def main():
         for via, base in vias.items():
             warm(base, paths)
             for what in ("none", "edits"):
-                results[(via, what)] = mix(base, script, args, env, edits=what == "edits")
+                results[(via, what)] = mix(base, script, args, env, edits=what == "edits", log=log)
                 print(via, what, results[(via, what)], flush=True)
                 warm(base, paths)
             results[(via, "burst")] = burst(base, env, log, folder)
@@ -395,7 +398,7 @@ def write_results(rows, verdict, args, urls, started_load, ended_load):
         f"an issue of 8 pages and 48 articles is published (`publish_issue`), then {BURST_CONNECTIONS} connections "
         f"read its 57 URLs (home, pages, articles) for the first {BURST_SECONDS} s; renders counted from "
         "gunicorn's own log (`unionpaper.render` at INFO). Behind Varnish the same rows are read through it.\n\n"
-        "| row | served by | requests/s | p50 ms | p99 ms | saves / renders per URL | errors |\n"
+        "| row | served by | requests/s | p50 ms | p99 ms | saves, renders / renders per URL | errors |\n"
         "|---|---|---:|---:|---:|---|---:|\n"
         + "\n".join(rows)
         + "\n\nTargets: with edits every 2 s, requests/s ≥ 95 % of the no-edit figure and p99 ≤ 2× the no-edit "
