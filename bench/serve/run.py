@@ -20,6 +20,7 @@ Needs: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379, ``wrk``
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -80,7 +81,8 @@ rng = random.Random(7)
 paragraphs = [p for a in content.ARTICLES.values() for p in a["paragraphs"]]
 headlines = [a["headline"] for a in content.ARTICLES.values()]
 bylines = [a["byline"] for a in content.ARTICLES.values()]
-themes = [Theme.objects.get_or_create(name=n, defaults={{"slug": n}})[0] for n in ["法律援助", "技能竞赛", "劳模工匠", "职工维权", "困难帮扶", "工会建设", "职工文化", "安全生产"]]
+names = ["法律援助", "技能竞赛", "劳模工匠", "职工维权", "困难帮扶", "工会建设", "职工文化", "安全生产"]
+themes = [Theme.objects.get_or_create(name=n, defaults={{"slug": n}})[0] for n in names]
 start = datetime.date(2010, 1, 4)
 existing = set(Issue.objects.values_list("date", flat=True))
 made = 0
@@ -92,11 +94,15 @@ while Issue.objects.count() < {issues}:
     with transaction.atomic():
         at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(6)))
         issue = Issue.objects.create(date=day, number=made + 1, status=Status.PUBLISHED, publish_at=at)
-        pages = Page.objects.bulk_create([Page(issue=issue, code=f"A{{n:02d}}", sort_key=page_sort_key(f"A{{n:02d}}"), name="要闻") for n in range(1, 9)])
+        pages = Page.objects.bulk_create([
+            Page(issue=issue, code=f"A{{n:02d}}", sort_key=page_sort_key(f"A{{n:02d}}"), name="要闻")
+            for n in range(1, 9)
+        ])
         for page in pages:
             for order in range(1, 7):
                 body = "".join(f"<p>{{html.escape(p)}}</p>" for p in rng.sample(paragraphs, 5))
-                a = Article(page=page, order=order, headline=rng.choice(headlines) + f"（{{order}}）", byline=rng.choice(bylines),
+                a = Article(page=page, order=order, headline=rng.choice(headlines) + f"（{{order}}）",
+                            byline=rng.choice(bylines),
                             body=body, status=Status.PUBLISHED, publish_at=at,
                             area_left=5, area_top=10 + 14 * (order - 1), area_width=90, area_height=12)
                 a.save()
@@ -193,10 +199,8 @@ def wrk(url, duration, connections, warm=True):
 
 def machine():
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
-    except (OSError, AttributeError):
-        pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.platform()}, Python {platform.python_version()}"
 
@@ -259,11 +263,13 @@ def write_results(table, args, articles, verdict):
     doc = ROOT / "docs" / "performance.md"
     text = doc.read_text()
     body = (
-        f"Run on {datetime.date.today():%Y-%m-%d}: `{' '.join(['.venv/bin/python', 'bench/serve/run.py', *sys.argv[1:]])}`\n\n"
+        f"Run on {datetime.date.today():%Y-%m-%d}: "
+        f"`{' '.join(['.venv/bin/python', 'bench/serve/run.py', *sys.argv[1:]])}`\n\n"
         f"Machine: {machine()}. gunicorn with {args.workers} sync workers, production settings, PostgreSQL 15, "
         f"Redis cache; wrk (1 thread, {args.connections} connections, {args.duration} s per row after a 2 s warm-up) "
         f"on the same machine, so load generator and server share the two cores. Archive: {articles}.\n\n"
-        f"| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | saturated at (connections) | p99 there ms | errors |\n"
+        "| URL | cache | requests/s | % of trivial | p50 ms | p99 ms | saturated at (connections) | p99 there ms "
+        "| errors |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
         + "\n".join(table)
         + "\n\nModes: `none` = no page cache and no shared data (every query every time); `uncached` = page cache "
@@ -353,11 +359,12 @@ def main():
     table = []
     for mode in args.modes:
         trivial = results[("trivial Django view", mode)][0]
-        for name, path in urls:
+        for name, _path in urls:
             rps, p50, p99, errors, *sat = results[(name, mode)]
             at = f"{sat[0]} | {sat[1]:.1f}" if sat else "– | –"
             table.append(
-                f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {at} | {errors} |"
+                f"| {name} | {mode} | {rps:,.0f} | {100 * rps / trivial:.0f} % | {p50:.1f} | {p99:.1f} | {at} "
+                f"| {errors} |"
             )
     verdict = verdicts(results, args.modes)
     print("\n".join(table) + "\n\n" + verdict)
