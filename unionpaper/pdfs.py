@@ -28,12 +28,13 @@ refusal names the problem in Chinese; what pypdf said is logged, not shown.
 
 import io
 import logging
-import os
 import threading
 import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from unionpaper.filesizes import size_mb, size_of
 
 logger = logging.getLogger(__name__)
 
@@ -116,20 +117,6 @@ def limit(name: str) -> int:
     return int(getattr(settings, name, DEFAULTS[name]))
 
 
-def _size_mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
-
-
-def _size_of(fileobj) -> int | None:
-    size = getattr(fileobj, "size", None)
-    if size is None and hasattr(fileobj, "seek"):
-        pos = fileobj.tell()
-        fileobj.seek(0, os.SEEK_END)
-        size = fileobj.tell()
-        fileobj.seek(pos)
-    return size
-
-
 def _refuse_active(what: str, where: str):
     space = " " if what[:1].isascii() else ""
     place = f"（{where}）" if where else ""
@@ -141,9 +128,9 @@ def inspect_pdf(fileobj, *, max_bytes: int) -> int:
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError
 
-    size = _size_of(fileobj)
+    size = size_of(fileobj)
     if size is not None and size > max_bytes:
-        raise ValidationError(f"PDF 文件过大（{_size_mb(size)}），上限为 {_size_mb(max_bytes)}。", code="too_large")
+        raise ValidationError(f"PDF 文件过大（{size_mb(size)}），上限为 {size_mb(max_bytes)}。", code="too_large")
     pos = fileobj.tell() if hasattr(fileobj, "tell") else None
     try:
         fileobj.seek(0)
@@ -187,9 +174,9 @@ def inspect_pdf(fileobj, *, max_bytes: int) -> int:
 
 
 def _too_big_message(size: int | None) -> str:
-    shown = f"（至少 {_size_mb(size)}）" if size else ""
+    shown = f"（至少 {size_mb(size)}）" if size else ""
     return (
-        f"PDF 中有数据流解压后过大{shown}，单个数据流上限为 {_size_mb(limit('PDF_MAX_STREAM_BYTES'))}，"
+        f"PDF 中有数据流解压后过大{shown}，单个数据流上限为 {size_mb(limit('PDF_MAX_STREAM_BYTES'))}，"
         "可能是压缩炸弹，不予接受。"
     )
 
@@ -358,7 +345,7 @@ class _Walk:
         self.decoded += size
         if self.decoded > self.max_total:
             raise ValidationError(
-                f"PDF 的数据流解压后合计过大，上限为 {_size_mb(self.max_total)}，不予接受。", code="stream_too_large"
+                f"PDF 的数据流解压后合计过大，上限为 {size_mb(self.max_total)}，不予接受。", code="stream_too_large"
             )
 
     def inflate(self, data: bytes, *, keep: bool) -> tuple[bytes, int]:

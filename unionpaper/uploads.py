@@ -25,6 +25,7 @@ from django.utils.deconstruct import deconstructible
 from PIL import Image, UnidentifiedImageError
 
 from unionpaper import pdfs
+from unionpaper.filesizes import size_mb, size_of
 
 # Formats a page scan or article photo may have, and the extension each is stored under:
 # the one map of image formats, also for what the site writes (renditions, tiles).
@@ -58,20 +59,6 @@ def image_format(ext: str) -> tuple[str, str]:
     return fmt, Image.MIME[fmt]
 
 
-def _size_mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
-
-
-def _size_of(fileobj) -> int | None:
-    size = getattr(fileobj, "size", None)
-    if size is None and hasattr(fileobj, "seek"):
-        pos = fileobj.tell()
-        fileobj.seek(0, os.SEEK_END)
-        size = fileobj.tell()
-        fileobj.seek(pos)
-    return size
-
-
 def inspect_image(fileobj) -> str:
     """Return the Pillow format of an uploaded image, or raise ValidationError.
 
@@ -79,11 +66,9 @@ def inspect_image(fileobj) -> str:
     about its type or is a decompression bomb is refused before anything
     decodes it; then decodes it once, so a damaged file is refused too.
     """
-    size = _size_of(fileobj)
+    size = size_of(fileobj)
     if size is not None and size > MAX_IMAGE_BYTES:
-        raise ValidationError(
-            f"图片文件过大（{_size_mb(size)}），上限为 {_size_mb(MAX_IMAGE_BYTES)}。", code="too_large"
-        )
+        raise ValidationError(f"图片文件过大（{size_mb(size)}），上限为 {size_mb(MAX_IMAGE_BYTES)}。", code="too_large")
     if size == 0:
         raise ValidationError("图片文件是空的。", code="empty")
     pos = fileobj.tell() if hasattr(fileobj, "tell") else None
