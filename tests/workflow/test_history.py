@@ -152,7 +152,7 @@ def test_restoring_an_old_version_cleans_its_html_again(editor):
 
 
 def test_a_reporter_cannot_restore_a_version_of_a_colleagues_article(editor, reporter):
-    client, article, _ = article_with_history(editor)
+    _client, article, _ = article_with_history(editor)
     old = Version.objects.get_for_object(article).last()
     url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
     response = client_for(reporter).post(url, {"headline": "x"})

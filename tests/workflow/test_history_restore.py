@@ -301,7 +301,7 @@ def test_restoring_a_published_version_of_a_draft_leaves_it_a_draft(request, rol
     edit_headline(editor, article, "新标题", status="draft")
     assert article.status == Status.DRAFT
 
-    page, answer = restore(client_for(by_role(request, role)), "articles_article", article, published_version)
+    page, _answer = restore(client_for(by_role(request, role)), "articles_article", article, published_version)
 
     assert "发布状态不变" in page.content.decode()
     article.refresh_from_db()

@@ -104,7 +104,7 @@ def test_a_scheduled_article_appears_at_its_time(chief, client):
 
 
 def test_a_failure_half_way_publishes_nothing(chief, monkeypatch):
-    issue, articles = unpublished_issue_with_articles()
+    issue, _articles = unpublished_issue_with_articles()
     real_save = Article.save
     calls = []
 
