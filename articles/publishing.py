@@ -1,10 +1,17 @@
 """Publishing a whole issue: the issue and every article on its pages, all or nothing.
 
 It lives with the articles because it changes both: ``issues`` knows nothing of articles.
+
+"Publish" means one thing whatever came before: when it is done, the issue
+and every article not yet public go live together at the chosen time, now
+or later. An article scheduled earlier for a time still to come is moved to
+that time (made immediate, or rescheduled); an article already public keeps
+its own time. So publishing now after a schedule shows the whole issue at
+once, and rescheduling an issue moves its waiting articles with it.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import PermissionDenied
@@ -25,18 +32,46 @@ def can_publish_issue(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION) and user.has_perm("articles.publish_article")
 
 
+def _live(row, now) -> bool:
+    return row.status == Status.PUBLISHED and row.publish_at is not None and row.publish_at <= now
+
+
+def _scheduled(row, now) -> bool:
+    return row.status == Status.PUBLISHED and row.publish_at is not None and row.publish_at > now
+
+
 @dataclass
 class PublishPlan:
-    """What publishing an issue will make public, for the confirmation page."""
+    """What publishing an issue at ``at`` (None: now) changes, for the confirmation page and the message."""
 
     issue: Issue
+    at: datetime.datetime | None
     articles: list  # every article of the issue, in reading order
-    to_publish: list  # those not yet published: they go live with the issue
+    to_publish: list  # not yet published: they go live with the issue
+    rescheduled: list  # scheduled for another time still to come: moved to the issue's time
     drafts: list  # among to_publish, those still 草稿 (not reviewed)
+    issue_change: str = ""  # "new", "rescheduled" or "" (the issue stays as it is)
+    unchanged: list = field(default_factory=list)  # already public, or already due at exactly ``at``
+
+    @property
+    def going_live(self) -> list:
+        """Return every article whose publication this plan changes."""
+        return self.to_publish + self.rescheduled
+
+    @property
+    def issue_scheduled(self) -> bool:
+        """Return True when the issue waits for a publication time still to come."""
+        return _scheduled(self.issue, timezone.now())
+
+    @property
+    def issue_live(self) -> bool:
+        return _live(self.issue, timezone.now())
 
 
-def publish_plan(*, issue: Issue) -> PublishPlan:
-    """Return what ``publish_issue`` would change, without changing anything."""
+def publish_plan(*, issue: Issue, at: datetime.datetime | None = None, now=None) -> PublishPlan:
+    """Return what ``publish_issue(issue=issue, at=at)`` would change, without changing anything."""
+    now = now or timezone.now()
+    target = at or now
     articles = list(
         # Only what is placed on its pages goes live with it; the 回收站 never does.
         Article.objects.filter(page__issue=issue)
@@ -44,39 +79,76 @@ def publish_plan(*, issue: Issue) -> PublishPlan:
         .select_related("page")
         .order_by("page__sort_key", "order", "id")
     )
-    to_publish = [a for a in articles if a.status != Status.PUBLISHED]
-    drafts = [a for a in to_publish if a.status == Status.DRAFT]
-    return PublishPlan(issue=issue, articles=articles, to_publish=to_publish, drafts=drafts)
+    to_publish = [a for a in articles if a.status != Status.PUBLISHED or a.publish_at is None]
+    rescheduled = [a for a in articles if _scheduled(a, now) and a.publish_at != target]
+    changing = {a.pk for a in to_publish + rescheduled}
+    for article in articles:  # what the confirmation page says beside each article
+        article.publish_change = (
+            "new" if article in to_publish else "rescheduled" if article.pk in changing else "unchanged"
+        )
+    if issue.status != Status.PUBLISHED or issue.publish_at is None:
+        issue_change = "new"
+    elif _live(issue, now) and at is None:
+        issue_change = ""  # live already: publishing it now again changes nothing
+    else:
+        issue_change = "rescheduled" if issue.publish_at != target else ""
+    return PublishPlan(
+        issue=issue,
+        at=at,
+        articles=articles,
+        to_publish=to_publish,
+        rescheduled=rescheduled,
+        drafts=[a for a in to_publish if a.status == Status.DRAFT],
+        issue_change=issue_change,
+        unchanged=[a for a in articles if a.pk not in changing],
+    )
 
 
 def publish_issue(
     *, issue: Issue, user, at: datetime.datetime | None = None, version: int | None = None
 ) -> PublishPlan:
-    """Publish ``issue`` and every article on its pages, now or at ``at``.
+    """Publish ``issue`` and every article on its pages not yet public, now or at ``at``.
 
     One transaction and one revision: if any article fails to save, nothing
-    is published. Articles already published keep their own time. Given the
+    is published. Articles already public keep their own time; articles
+    waiting for a time still to come move to the issue's time. Given the
     ``version`` of the issue the caller read, refuse when it changed since.
     """
     if not can_publish_issue(user):
         raise PermissionDenied("只有总编可以发布整期。")
-    at = at or timezone.now()
+    now = timezone.now()
+    target = at or now
     with transaction.atomic(), reversion.create_revision():
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         check_version(issue, version)
-        plan = publish_plan(issue=issue)
-        for article in plan.to_publish:
+        plan = publish_plan(issue=issue, at=at, now=now)
+        for article in plan.going_live:
             article.status = Status.PUBLISHED
-            article.publish_at = at
+            article.publish_at = target
             article.save()
-        issue.status = Status.PUBLISHED
-        issue.publish_at = at
-        issue.save()
+        if plan.issue_change:
+            issue.status = Status.PUBLISHED
+            issue.publish_at = target
+            issue.save()
         reversion.set_user(user)
-        reversion.set_comment(
-            f"{'定时发布' if at > timezone.now() else '发布'}整期，上线稿件 {len(plan.to_publish)} 篇"
-        )
+        reversion.set_comment(describe(plan, now=now))
     return plan
+
+
+def describe(plan: PublishPlan, *, now=None) -> str:
+    """Say in one line what publishing did: 发布整期（或定时、改期），稿件新上线 N 篇、改期 M 篇."""
+    now = now or timezone.now()
+    later = plan.at is not None and plan.at > now
+    verb = "定时发布" if later else "发布"
+    if plan.issue_change == "rescheduled":
+        verb = "整期改期" if later else "整期改为立即发布"
+        text = verb
+    else:
+        text = f"{verb}整期"
+    text += f"，上线稿件 {len(plan.going_live)} 篇"
+    if plan.rescheduled:
+        text += f"（其中改期 {len(plan.rescheduled)} 篇）"
+    return text
 
 
 def unpublish_issue(*, issue: Issue, user, version: int | None = None) -> Issue:

@@ -84,6 +84,19 @@ def publish_checks(plans) -> list[PublishCheck]:
     ]
 
 
+def publish_message(issue, plan) -> str:
+    """Say what publishing ``issue`` did: when it is live, and how many articles went live or moved."""
+    at = plan.at
+    if at and at > timezone.now():
+        when = f"将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线"
+    else:
+        when = "已上线"
+    text = f"{issue}{when}，同时发布稿件 {len(plan.going_live)} 篇"
+    if plan.rescheduled:
+        text += f"（新上线 {len(plan.to_publish)} 篇，改期 {len(plan.rescheduled)} 篇）"
+    return text + "。"
+
+
 @admin.register(Issue)
 class IssueAdmin(NewsroomAdmin):
     list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
@@ -112,9 +125,14 @@ class IssueAdmin(NewsroomAdmin):
 
     @admin.action(description="发布整期（含全部稿件）…", permissions=["publish"])
     def publish_issues(self, request, queryset):
-        """Ask for confirmation, listing what goes live; then publish each issue."""
-        form = PublishForm(request.POST if "confirm" in request.POST else None)
-        if "confirm" in request.POST and form.is_valid():
+        """Ask for confirmation, listing what changes; then publish (or reschedule) each issue.
+
+        The same step publishes a draft issue, makes a scheduled one immediate
+        (time left blank) or moves it to another time, with its articles.
+        """
+        confirming = "confirm" in request.POST
+        form = PublishForm(request.POST if confirming else None)
+        if confirming and form.is_valid():
             at = form.cleaned_data["publish_at"]
             for issue in queryset.order_by("date"):
                 try:
@@ -122,11 +140,9 @@ class IssueAdmin(NewsroomAdmin):
                 except PermissionDenied as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                     return None
-                when = (
-                    f"将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线" if at and at > timezone.now() else "已上线"
-                )
-                self.message_user(request, f"{issue}{when}，同时发布稿件 {len(plan.to_publish)} 篇。", messages.SUCCESS)
+                self.message_user(request, publish_message(issue, plan), messages.SUCCESS)
             return None
+        # A refused time (a bound form with errors) is shown again with the plan for now.
         plans = [publishing.publish_plan(issue=issue) for issue in queryset.order_by("date")]
         checks = publish_checks(plans)
         context = {
