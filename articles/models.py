@@ -390,3 +390,45 @@ class ReviewDecision(models.Model):
 
     def __str__(self):
         return f"{self.stage_label or ''}{self.get_decision_display()}"
+
+
+class WorkingCopy(Publishable):
+    """Changes to a published issue, page or article, kept aside until a 总编 publishes them.
+
+    The live rows keep serving readers, the feeds, the search index and the
+    exports; the copy holds what the admin's form would have saved (the
+    object with the rows its form edits: photos, theme links, pages, the
+    page's articles) serialized as Django's JSON serializer writes it.
+    ``base`` names the rows of that set as they were live when the copy was
+    made, so that publishing it tells a row deleted in the copy from one
+    added live since. Its own publication state says when the changes go
+    live: 草稿 waits for the 总编; 已发布 with a time still to come is
+    scheduled and applied on the first request after that time
+    (``articles.working_copies``), the same "time ≤ now" rule as everything else.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, verbose_name="内容类型")
+    object_id = models.PositiveBigIntegerField("对象编号")
+    data = models.TextField("修改内容", help_text="表单保存后的对象及其附属行（Django JSON 序列化）。")
+    base = models.JSONField("修改所依据的行", default=list)
+    changed = models.JSONField("修改的项目", default=list)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "待发布的修改"
+        verbose_name_plural = "待发布的修改"
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="one_working_copy")]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id} 的待发布修改"

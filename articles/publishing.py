@@ -22,6 +22,7 @@ from issues.models import Issue
 from unionpaper.concurrency import check_version
 from unionpaper.publishing import Status
 
+from . import working_copies
 from .models import Article
 
 PUBLISH_PERMISSION = "issues.publish_issue"
@@ -162,4 +163,6 @@ def unpublish_issue(*, issue: Issue, user, version: int | None = None) -> Issue:
         issue.save()
         reversion.set_user(user)
         reversion.set_comment("撤回整期")
+        # Offline now, the issue may take its working copy's changes: they wait there for the next publication.
+        working_copies.fold_into_row(obj=issue, user=user)
     return issue

@@ -18,6 +18,7 @@ from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_vers
 from unionpaper.publishing import Status
 
 from . import review
+from . import working_copies
 from .models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -73,10 +74,14 @@ def publish_article(
     check_version(article, version)
     if article.trashed_at is not None:
         raise ValidationError(f"《{article.headline}》在回收站里，不能发布。")
-    article.status = Status.PUBLISHED
-    article.publish_at = at or timezone.now()
-    when = "定时发布" if article.publish_at > timezone.now() else "发布"
-    return _save(article, user=user, comment=when)
+    with transaction.atomic():
+        # Publishing publishes what is pending too: the row takes the working copy's changes first.
+        if working_copies.fold_into_row(obj=article, user=user):
+            article.refresh_from_db()
+        article.status = Status.PUBLISHED
+        article.publish_at = at or timezone.now()
+        when = "定时发布" if article.publish_at > timezone.now() else "发布"
+        return _save(article, user=user, comment=when)
 
 
 def unpublish_article(*, article: Article, user, version: int | None = None) -> Article:
@@ -84,7 +89,12 @@ def unpublish_article(*, article: Article, user, version: int | None = None) -> 
     if not can_publish(user):
         raise PermissionDenied("只有总编可以撤回已发布的稿件。")
     check_version(article, version)
-    article.status = Status.REVIEW
-    article.review_stage = review.READY  # it passed review before it was published
-    article.publish_at = None
-    return _save(article, user=user, comment="撤回发布")
+    with transaction.atomic():
+        article.status = Status.REVIEW
+        article.review_stage = review.READY  # it passed review before it was published
+        article.publish_at = None
+        _save(article, user=user, comment="撤回发布")
+        # Offline now, the row may take the working copy's changes: they wait there for the next publication.
+        if working_copies.fold_into_row(obj=article, user=user):
+            article.refresh_from_db()
+    return article

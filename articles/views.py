@@ -5,6 +5,8 @@ articles, so they live here, above both apps; ``unionpaper/urls.py`` mounts
 them under the ``issues`` namespace beside the views of issues alone.
 """
 
+from functools import wraps
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +21,7 @@ from issues.renditions import page_renditions
 from unionpaper import cache_keys as ck
 from unionpaper.previews import preview_aware
 
-from . import selectors
+from . import selectors, working_copies
 from .citations import gbt7714
 from .sanitize import clean_html
 from .search.api import back_to_results, highlight_html, result_neighbours
@@ -27,6 +29,29 @@ from .text import plain_text
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120
+
+
+def with_working_copies(view):
+    """Show previewing staff the public page as it will be once the pending working copies are published.
+
+    The copies are written into the tables inside a sandbox that is rolled
+    back after the page is rendered; the page is never cached, and readers
+    (and the page cache) see only the live rows.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        copies = working_copies.preview_copies(request.user)
+        if not copies:
+            return view(request, *args, **kwargs)
+        request.previewing_changes = True
+        with working_copies.applied(copies):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return preview_aware(response, True)
+
+    return wrapped
 
 
 def _page_context(request, view):
@@ -45,6 +70,7 @@ def _page_context(request, view):
 
 
 @require_safe
+@with_working_copies
 def latest(request):
     """Show the latest published issue opened at its first page, with 历史上的今天."""
     ck.depends_on_list(ck.LATEST_ISSUE)
@@ -71,6 +97,7 @@ def latest(request):
 
 
 @require_safe
+@with_working_copies
 def issue_detail(request, date):
     """Show one issue: 版面导航, every headline by page, 上一期/下一期, the whole-issue PDF."""
     issue = get_object_or_404(issue_selectors.visible_issues(user=request.user), date=date)
@@ -90,6 +117,7 @@ def issue_detail(request, date):
 
 
 @require_safe
+@with_working_copies
 def page_detail(request, date, code):
     """Show one page: the scan with a clickable area per article, its articles, 上一版/下一版."""
     issue = get_object_or_404(issue_selectors.visible_issues(user=request.user), date=date)
@@ -103,6 +131,7 @@ def page_detail(request, date, code):
 
 
 @require_safe
+@with_working_copies
 def article_detail(request, pk):
     """Show one article; arriving from a search (``?q=``), mark the query's terms."""
     article = selectors.article_for_reading(pk=pk, user=request.user)

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so that cached pages are answered with 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache: scheduled working copies that came due are published first.
+    "articles.working_copies.ApplyDueChangesMiddleware",
     "unionpaper.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -26,6 +26,7 @@ from .filters import PageCodeFilter, ThemeFilter
 from .forms import ArticleAdminForm
 from .inlines import ArticleImageInline
 from .review import ReviewAdminMixin
+from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
 
 # The admin lists at most this many newest matches of a search.
 ADMIN_SEARCH_LIMIT = 10_000
@@ -43,7 +44,7 @@ def image_line(data: dict) -> str:
 
 
 @admin.register(Article)
-class ArticleAdmin(ReviewAdminMixin, NewsroomAdmin):
+class ArticleAdmin(WorkingCopyAdminMixin, ReviewAdminMixin, NewsroomAdmin):
     form = ArticleAdminForm
     list_display = (
         "headline",
@@ -54,10 +55,17 @@ class ArticleAdmin(ReviewAdminMixin, NewsroomAdmin):
         "status",
         "publish_at",
         "updated_at",
+        "pending_changes",
     )
     list_display_links = ("headline",)
     list_select_related = ("page", "page__issue")
-    list_filter = ("status", ("page__issue__date", admin.DateFieldListFilter), PageCodeFilter, ThemeFilter)
+    list_filter = (
+        "status",
+        ("page__issue__date", admin.DateFieldListFilter),
+        PageCodeFilter,
+        ThemeFilter,
+        PendingChangesFilter,
+    )
     search_fields = ("headline", "kicker", "subtitle", "author_names", "byline")
     search_help_text = "按标题、引题、副标题或作者搜索（作者名不必带空格）。"
     date_hierarchy = "page__issue__date"
@@ -83,6 +91,7 @@ class ArticleAdmin(ReviewAdminMixin, NewsroomAdmin):
         "publish_now",
         "unpublish",
         "trash_selected",
+        "publish_changes",
     ]
     fieldsets = (
         (None, {"fields": ("page", "order", "kicker", "headline", "subtitle")}),

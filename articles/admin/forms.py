@@ -61,3 +61,15 @@ class ArticleAdminForm(forms.ModelForm):
                 f"你无权把稿件设为“{Status(status).label}”。" if status in Status.values else "无效的状态。"
             )
         return status
+
+
+class PublishForm(forms.Form):
+    """The one question of the confirmation page: now, or at a later time."""
+
+    publish_at = forms.DateTimeField(
+        label="定时发布",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="留空即立即发布；填写将来的时间即定时发布，到时自动上线。",
+    )

@@ -10,7 +10,6 @@ confirmation (optionally with a time in the future) before
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -26,6 +25,8 @@ from unionpaper.adminkit.files import CompactInlineMixin
 from unionpaper.publishing import Status
 
 from .. import publishing
+from .forms import PublishForm
+from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
 
 
 class PageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.TabularInline):
@@ -47,18 +48,6 @@ class PageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.TabularInline)
             return "保存后可编辑稿件"
         url = reverse("admin:issues_page_change", args=[page.pk])
         return format_html('<a href="{}">编辑本版稿件</a>', url)
-
-
-class PublishForm(forms.Form):
-    """The one question of the confirmation page: now, or at a later time."""
-
-    publish_at = forms.DateTimeField(
-        label="定时发布",
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="留空即立即发布；填写将来的时间即定时发布，到时自动上线。",
-    )
 
 
 @dataclass
@@ -98,14 +87,23 @@ def publish_message(issue, plan) -> str:
 
 
 @admin.register(Issue)
-class IssueAdmin(NewsroomAdmin):
-    list_display = ("date_label", "weekday", "number", "serial", "status", "publish_at", "page_count")
-    list_filter = ("status", ("date", admin.DateFieldListFilter))
+class IssueAdmin(WorkingCopyAdminMixin, NewsroomAdmin):
+    list_display = (
+        "date_label",
+        "weekday",
+        "number",
+        "serial",
+        "status",
+        "publish_at",
+        "page_count",
+        "pending_changes",
+    )
+    list_filter = ("status", ("date", admin.DateFieldListFilter), PendingChangesFilter)
     date_hierarchy = "date"
     search_fields = ("date", "note")
     ordering = ("-date",)
     inlines = [PageInline]
-    actions = ["publish_issues", "unpublish_issues"]
+    actions = ["publish_issues", "unpublish_issues", "publish_changes"]
     fieldsets = (
         (None, {"fields": ("date", "number", "serial", "note")}),
         ("发布", {"fields": ("status", "publish_at"), "description": "整期发布请用列表页的“发布整期”操作。"}),

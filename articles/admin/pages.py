@@ -11,15 +11,18 @@ from django.utils.html import format_html
 from issues.models import Page
 from unionpaper.adminkit import NewsroomAdmin
 
+from ..models import Article
 from .inlines import ArticleInline
 from .pool import PagePlacementMixin
+from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
 
 
 @admin.register(Page)
-class PageAdmin(PagePlacementMixin, NewsroomAdmin):
-    list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail")
+class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
+    list_display = ("__str__", "issue", "code", "name", "editor", "article_count", "scan_thumbnail", "pending_changes")
     list_select_related = ("issue",)
-    list_filter = (("issue__date", admin.DateFieldListFilter),)
+    list_filter = (("issue__date", admin.DateFieldListFilter), PendingChangesFilter)
+    actions = ["publish_changes"]
     search_fields = ("code", "name", "editor", "issue__date")
     date_hierarchy = "issue__date"
     ordering = ("-issue__date", "sort_key")
@@ -39,6 +42,14 @@ class PageAdmin(PagePlacementMixin, NewsroomAdmin):
         if match is not None and match.url_name == "issues_page_changelist":
             queryset = queryset.annotate(_article_count=Count("articles"))
         return queryset
+
+    def save_formset(self, request, form, formset, change):
+        # An article added in the page's table is the work of whoever saves the page, as on its own form.
+        for sub in formset.forms:
+            instance = sub.instance
+            if isinstance(instance, Article) and instance.pk is None and instance.created_by_id is None:
+                instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description="稿件数", ordering="_article_count")
     def article_count(self, page):

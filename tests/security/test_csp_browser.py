@@ -43,7 +43,7 @@ def test_a_reader_page_loads_under_the_policy_without_violations(browser, live_s
 
 
 def test_the_admin_article_editor_loads_ckeditor_under_the_policy(browser, live_server, editor):
-    article = make_article()
+    article = make_article(published=False)  # saved directly: a published one's change would wait for the 总编
     page = browser.new_page()
     console = watch(page)
     page.goto(live_server.url + "/admin/login/")

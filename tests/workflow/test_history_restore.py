@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from articles import working_copies
 from articles.models import Article
 from issues.models import Issue, Page
 from tests.admin_forms import article_data, inline_management
@@ -222,6 +223,7 @@ def test_restoring_an_issue_saved_by_publishing_leaves_its_articles_text_alone(e
     data = article_data(page=page, article=article, headline="编辑后来改的标题")
     data.pop("status"), data.pop("publish_at_0"), data.pop("publish_at_1")
     assert client.post(reverse("admin:articles_article_change", args=[article.pk]), data).status_code == 302
+    working_copies.publish_changes(obj=article, user=chief)  # the editor's change of a live article waits for this
 
     restore(client, "issues_issue", issue, publish_version)
 

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import working_copies
+from articles.models import Article, WorkingCopy
 from issues.models import Issue
 from tests.admin_forms import article_data, inline_management
 from tests.factories import make_article, make_issue, make_page
@@ -187,11 +188,17 @@ def test_editor_cannot_publish_an_article(editor, reporter):
     assert article.status == Status.DRAFT
 
 
-def test_editor_fixing_a_published_article_cannot_unpublish_or_reschedule_it(editor):
+def test_editor_fixing_a_published_article_cannot_unpublish_or_reschedule_it(editor, chief):
     article = make_article(headline="错字")
     published_at = article.publish_at
     data = article_data(page=article.page, article=article, headline="正字", status="draft", publish_at_0="2030-01-01")
     assert client_for(editor).post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    # The fix waits for the 总编 as a working copy; the live article keeps its state meanwhile.
+    assert (article.headline, article.status, article.publish_at) == ("错字", Status.PUBLISHED, published_at)
+    copy = WorkingCopy.objects.get()
+    assert copy.changed == ["主标题"]
+    working_copies.publish_changes(obj=article, user=chief)
     article.refresh_from_db()
     assert (article.headline, article.status, article.publish_at) == ("正字", Status.PUBLISHED, published_at)
 
