@@ -412,6 +412,7 @@ class WorkingCopy(Publishable):
     data = models.TextField("修改内容", help_text="表单保存后的对象及其附属行（Django JSON 序列化）。")
     base = models.JSONField("修改所依据的行", default=list)
     changed = models.JSONField("修改的项目", default=list)
+    saves = models.PositiveIntegerField("保存次数", default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

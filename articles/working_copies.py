@@ -30,8 +30,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from issues.models import Issue, Page
-from unionpaper.concurrency import adopt_current_version
+from unionpaper.adminkit.concurrency import has_version
+from unionpaper.concurrency import adopt_current_version, current_version
 from unionpaper.publishing import Publishable, Status
+from unionpaper.sandbox import active as sandbox_active
 from unionpaper.sandbox import sandbox
 
 from .models import Article, ArticleImage, ThemedArticle, WorkingCopy
@@ -46,7 +48,7 @@ EDITED_WITH = {
     Issue: ((Page, "issue_id"),),
 }
 # Fields a change of which is no change worth a copy; a copy never carries a publication state.
-IGNORED = {"updated_at", "created_at", "status", "publish_at"}
+IGNORED = {"updated_at", "created_at", "status", "publish_at", "version"}
 
 
 # --- Who goes through a copy --------------------------------------------------------------------
@@ -154,6 +156,7 @@ def write(copy: WorkingCopy) -> list[str]:
     model = type(root)
     skipped = []
     copied_keys = {_key(r) for r in copied}
+    live_version = current_version(root) if has_version(model) else None
     for related, attname in EDITED_WITH.get(model, ()):
         for row in related._default_manager.filter(**{attname: root.pk}):
             if _key(row) in base and _key(row) not in copied_keys:
@@ -180,6 +183,10 @@ def write(copy: WorkingCopy) -> list[str]:
                     row.save(force_insert=True)
             except IntegrityError:
                 skipped.append(str(row))  # a theme link added live since, say
+    if sandbox_active() and live_version is not None:
+        # Shown, the copy's object carries a version of its own, one more per save of the copy:
+        # a form opened on an older state of the copy is refused like one opened on an older row.
+        model._base_manager.filter(pk=root.pk).update(version=live_version + copy.saves)
     return skipped
 
 
@@ -212,6 +219,7 @@ def save_copy(*, obj, data: str, keys: list[str], user) -> WorkingCopy | None:
             _forget_next_due()
         return None
     copy.updated_by = user
+    copy.saves += 1
     copy.save()
     _forget_next_due()
     return copy

@@ -132,7 +132,11 @@ class WorkingCopyAdminMixin:
         messages.warning(request, text)
 
     def _save_to_copy(self, request, obj, copy, save):
-        """Run ``save`` inside a sandbox (over ``copy``, if any) and keep what it wrote as the working copy."""
+        """Run ``save`` inside a sandbox (over ``copy``, if any) and keep what it wrote as the working copy.
+
+        ``copy`` is the state the form was shown over: the copy for the change
+        form, None for a restore (whose page shows the version over the live rows).
+        """
         request._working_copy_capture = True
         captured = None
         try:
@@ -168,9 +172,7 @@ class WorkingCopyAdminMixin:
         ):
             return super()._reversion_revisionform_view(request, version, template_name, extra_context)
         parent = super()._reversion_revisionform_view
-        return self._save_to_copy(
-            request, obj, wc.copy_of(obj), lambda: parent(request, version, template_name, extra_context)
-        )
+        return self._save_to_copy(request, obj, None, lambda: parent(request, version, template_name, extra_context))
 
     # --- Publishing the changes -----------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 ),
                 ("base", models.JSONField(default=list, verbose_name="修改所依据的行")),
                 ("changed", models.JSONField(default=list, verbose_name="修改的项目")),
+                ("saves", models.PositiveIntegerField(default=0, verbose_name="保存次数")),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
                 (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.models import Article, WorkingCopy
 from tests.admin_forms import article_data
 from tests.factories import make_article, make_issue, make_page
-from tests.people import client_for
+from tests.people import client_for, make_staff
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +292,29 @@ def test_an_editors_change_of_a_live_issue_waits_and_unpublishing_the_issue_keep
     issue.refresh_from_db()
     assert (issue.status, issue.note) == (Status.REVIEW, "春节特刊")
     assert not WorkingCopy.objects.exists()
+
+
+def test_a_save_based_on_an_older_state_of_the_working_copy_is_refused(editor, client, live_article):
+    from tests.workflow.test_history_restore import rendered_form_data
+
+    colleague = make_staff("lihua", "编辑")
+    first, second = client_for(editor), client_for(colleague)
+    opened_by_second = rendered_form_data(second.get(change_url(live_article)))
+    opened = rendered_form_data(first.get(change_url(live_article)))
+    opened["headline"] = NEW
+    assert first.post(change_url(live_article), opened).status_code == 302
+
+    opened_by_second["subtitle"] = "三个车间"
+    refused = second.post(change_url(live_article), opened_by_second)
+    assert refused.status_code == 200
+    assert "未保存" in refused.content.decode()
+    copy = WorkingCopy.objects.get()
+    assert copy.changed == ["主标题"] and copy.updated_by == editor
+
+    # Opened again, the form shows the copy and its save is taken.
+    again = rendered_form_data(second.get(change_url(live_article)))
+    assert again["headline"] == NEW
+    again["subtitle"] = "三个车间"
+    assert second.post(change_url(live_article), again).status_code == 302
+    assert WorkingCopy.objects.get().changed == ["主标题", "副标题"]
+    assert OLD in client.get(live_article.get_absolute_url()).content.decode()
