@@ -19,6 +19,7 @@ holds whatever the form edits, photos and theme links included.
 """
 
 import json
+import logging
 from contextlib import contextmanager
 
 import reversion
@@ -26,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from issues.models import Issue, Page
@@ -37,6 +38,8 @@ from unionpaper.sandbox import active as sandbox_active
 from unionpaper.sandbox import sandbox
 
 from .models import Article, ArticleImage, ThemedArticle, WorkingCopy
+
+logger = logging.getLogger(__name__)
 
 NEXT_DUE_KEY = "unionpaper:next-working-copy"
 NEVER = "never"
@@ -317,9 +320,13 @@ class ApplyDueChangesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        due = _next_due()
-        if due is not None and due <= timezone.now().timestamp():
-            apply_due()
+        try:
+            due = _next_due()
+            if due is not None and due <= timezone.now().timestamp():
+                apply_due()
+        except DatabaseError:
+            # The request goes on (the health check reports the database); the copies wait for the next one.
+            logger.exception("scheduled working copies not applied")
         return self.get_response(request)
 
 
