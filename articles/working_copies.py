@@ -123,7 +123,10 @@ def _changed_labels(obj, data: str) -> list[str]:
             labels.append(label)
 
     def differs(f, before, row):
-        return not f.primary_key and f.name not in IGNORED and f.value_from_object(before) != f.value_from_object(row)
+        # Fields no form edits (a byline's parts, a fingerprint) follow from those it does.
+        if f.primary_key or not f.editable or f.name in IGNORED:
+            return False
+        return f.value_from_object(before) != f.value_from_object(row)
 
     for row in copied:
         before = live.get(_key(row))
