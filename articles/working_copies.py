@@ -337,7 +337,8 @@ def preview_copies(user):
     """Return the working copies a staff preview by ``user`` shows, or an empty list."""
     from issues.selectors import can_preview_issues
 
-    if not can_preview_issues(user):
+    # A reporter previews own drafts only; the changes waiting on published rows are the editors' business.
+    if not can_preview_issues(user) or not user.has_perm("articles.edit_others_articles"):
         return []
     return list(WorkingCopy.objects.order_by("pk"))
 

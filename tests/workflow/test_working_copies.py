@@ -104,6 +104,8 @@ def test_an_editors_change_of_a_published_article_waits_for_the_chief_editor(edi
     assert NEW in preview.content.decode() and "含有待发布的修改" in preview.content.decode()
     assert "no-cache" in preview["Cache-Control"]
     assert Article.objects.get(pk=live_article.pk).headline == OLD
+    reporter_view = client_for(make_staff("wangxm", "记者")).get(live_article.get_absolute_url()).content.decode()
+    assert OLD in reporter_view and NEW not in reporter_view
 
     # The chief editor publishes the changes: now they are everywhere.
     confirm = client_for(chief).post(
