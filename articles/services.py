@@ -17,8 +17,7 @@ from django.utils import timezone
 from unionpaper.concurrency import RecordModifiedError, StaleVersion, check_version, current_version
 from unionpaper.publishing import Status
 
-from . import review
-from . import working_copies
+from . import review, working_copies
 from .models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
