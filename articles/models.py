@@ -4,7 +4,6 @@ import reversion
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
@@ -18,6 +17,7 @@ from unionpaper.uploads import GeneratedName, UploadImageField, fill_image_dimen
 
 from .bylines import parse_byline
 from .fingerprints import content_fingerprint
+from .hotareas.shapes import clean_shapes, svg_shapes
 from .sanitize import clean_html
 from .text import plain_text
 from .themes import free_theme_slug, theme_slug, validate_theme_name
@@ -84,17 +84,6 @@ class ThemedArticle(TaggedItemBase):
         verbose_name = "稿件主题"
         verbose_name_plural = "稿件主题"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="article_theme_once")]
-
-
-def percent_field(verbose_name):
-    return models.DecimalField(
-        verbose_name,
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
 
 
 class ArticleQuerySet(PublishableQuerySet):
@@ -170,10 +159,13 @@ class Article(Publishable):
         blank=True,
         help_text="多个主题用逗号、顿号（、）或空格分隔，如：法律援助、职工维权。",
     )
-    area_left = percent_field("热区左边距（%）")
-    area_top = percent_field("热区上边距（%）")
-    area_width = percent_field("热区宽度（%）")
-    area_height = percent_field("热区高度（%）")
+    hot_areas = models.JSONField(
+        "热区",
+        default=list,
+        blank=True,
+        help_text="稿件在版面图上的一个或多个区域（矩形或多边形），坐标为版面宽、高的比例（0–1，原点在左上角）；"
+        "在版面的热区编辑器中画出。",
+    )
     source_key = models.CharField(
         "来源标识",
         max_length=255,
@@ -240,19 +232,11 @@ class Article(Publishable):
         return self.title
 
     def clean(self):
-        # Each box is 0–100 on its own (its validators); together they must
-        # also keep the hot area on the page, or it runs off the scan's edge.
-        errors = {}
-        for start, size, edge in (("area_left", "area_width", "右"), ("area_top", "area_height", "下")):
-            a, b = getattr(self, start), getattr(self, size)
-            if a is None or b is None or not (0 <= a <= 100 and 0 <= b <= 100) or a + b <= 100:
-                continue  # a box out of 0–100 is already refused beside it
-            labels = [self._meta.get_field(f).verbose_name.removesuffix("（%）") for f in (start, size)]
-            errors[size] = (
-                f"{labels[0]} + {labels[1]} 不能超过 100（现为 {float(a + b):g}），否则热区超出版面{edge}边。"
-            )
-        if errors:
-            raise ValidationError(errors)
+        # Every shape stays on the page, or it runs off the scan's edge.
+        try:
+            self.hot_areas = clean_shapes(self.hot_areas)
+        except ValidationError as exc:
+            raise ValidationError({"hot_areas": exc.messages}) from None
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
@@ -303,7 +287,12 @@ class Article(Publishable):
 
     @property
     def has_area(self) -> bool:
-        return None not in (self.area_left, self.area_top, self.area_width, self.area_height)
+        return bool(self.hot_areas)
+
+    @property
+    def area_shapes(self) -> list[dict]:
+        """Return the hot areas for an SVG over the scan (viewBox ``0 0 100 100``)."""
+        return svg_shapes(self.hot_areas or [])
 
     @property
     def plain_text(self) -> str:

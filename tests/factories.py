@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from articles.hotareas.shapes import rect_from_percent
 from articles.models import Article
 from issues.models import Issue, Page
 from unionpaper.publishing import Status
@@ -50,6 +51,11 @@ def make_page(issue=None, code="A01", *, name="要闻", image=False, pdf=False, 
         page.pdf.save("page.pdf", ContentFile(pdf_bytes(code)), save=False)
     page.save()
     return page
+
+
+def rect_area(left, top, width, height) -> list[dict]:
+    """Return hot areas of one rectangle given in percent of the page (left, top, width, height)."""
+    return [rect_from_percent(left, top, width, height)]
 
 
 def make_article(page=None, *, headline="职工书屋开进车间", published=True, themes=(), **kwargs) -> Article:

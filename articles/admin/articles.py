@@ -101,8 +101,9 @@ class ArticleAdmin(WorkingCopyAdminMixin, ReviewAdminMixin, NewsroomAdmin):
             "版面热区",
             {
                 "classes": ("collapse",),
-                "description": "稿件在版面图上的位置，以版面宽高的百分比表示，读者点击该区域即打开本稿。",
-                "fields": (("area_left", "area_top"), ("area_width", "area_height")),
+                "description": "稿件在版面图上的区域，读者点击即打开本稿；请在版面的热区编辑器中画出，"
+                "这里是同样的数据（坐标为版面宽、高的比例）。",
+                "fields": ("hot_areas",),
             },
         ),
         (

@@ -1,4 +1,4 @@
-"""The article form: themes typed as text, statuses offered by role, a hot area the browser checks."""
+"""The article form: themes typed as text, statuses offered by role, hot areas as their shapes."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,8 +7,6 @@ from unionpaper.publishing import Status
 
 from ..models import Article, Theme, ThemedArticle
 from ..themes import format_themes
-
-AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
 
 
 class ThemeWidget(forms.TextInput):
@@ -38,10 +36,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
             self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
-        for name in AREA_FIELDS:
-            if name in self.fields:
-                # The model refuses a box outside 0–100 and an area off the page (Article.clean); tell the browser too.
-                self.fields[name].widget.attrs.update(min="0", max="100")
+        if "hot_areas" in self.fields:
+            self.fields["hot_areas"].widget.attrs.update(rows=3, cols=80, spellcheck="false")
 
     @classmethod
     def initial_from_version(cls, version) -> dict:

@@ -28,6 +28,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from articles.hotareas.shapes import rect_from_percent
 from articles.sanitize import clean_html
 from unionpaper.uploads import IMAGE_FORMATS, inspect_image, inspect_pdf
 
@@ -211,11 +212,24 @@ def _objects(path: Path, missing_users: set, summary: Summary):
             if not line.strip():
                 continue
             data = json.loads(line)
+            if data.get("model") == "articles.article":
+                _area_as_shapes(data["fields"])
             creator = data["fields"].get("created_by")
             if creator and tuple(creator) in missing_users:
                 summary.notes.append(f"{data['model']} {data['pk']}：创建人 {creator[0]} 不在本数据库，已留空")
                 data["fields"]["created_by"] = None
             yield data
+
+
+LEGACY_AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
+
+
+def _area_as_shapes(fields: dict):
+    """Read an article's area in percent (archives written before shapes) as its one rectangle."""
+    if not any(f in fields for f in LEGACY_AREA_FIELDS):
+        return
+    rect = rect_from_percent(*(fields.pop(f, None) for f in LEGACY_AREA_FIELDS))
+    fields.setdefault("hot_areas", [rect] if rect else [])
 
 
 def _keep_dimensions(instance, fields: dict):

@@ -24,13 +24,13 @@ class Block:
     width: int
     height: int
 
-    def as_percent(self) -> dict:
-        return {
-            "area_left": round(100 * self.left / WIDTH, 2),
-            "area_top": round(100 * self.top / HEIGHT, 2),
-            "area_width": round(100 * self.width / WIDTH, 2),
-            "area_height": round(100 * self.height / HEIGHT, 2),
-        }
+    def as_area(self) -> dict:
+        """Return the block as the article's hot area (one rectangle in page fractions)."""
+        corners = [
+            [self.left / WIDTH, self.top / HEIGHT],
+            [(self.left + self.width) / WIDTH, (self.top + self.height) / HEIGHT],
+        ]
+        return {"hot_areas": [{"type": "rect", "points": [[round(v, 4) for v in p] for p in corners]}]}
 
 
 def _font(size: int):

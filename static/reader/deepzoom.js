@@ -32,18 +32,39 @@
     return loading;
   }
 
+  // Each shape of each area (an <a> holding <rect>s and <polygon>s, in percent of the page),
+  // as its bounding box and, for a polygon, its outline inside that box.
   function areasOf(root) {
-    return Array.prototype.map.call(root.querySelectorAll(".scan-areas a"), function (link) {
-      var rect = link.querySelector("rect");
-      return {
-        href: link.getAttribute("href"),
-        label: link.getAttribute("aria-label") || link.textContent.trim(),
-        x: Number(rect.getAttribute("x")) / 100,
-        y: Number(rect.getAttribute("y")) / 100,
-        w: Number(rect.getAttribute("width")) / 100,
-        h: Number(rect.getAttribute("height")) / 100
-      };
+    var out = [];
+    Array.prototype.forEach.call(root.querySelectorAll(".scan-areas a"), function (link) {
+      Array.prototype.forEach.call(link.querySelectorAll("rect, polygon"), function (shape) {
+        var area = {
+          href: link.getAttribute("href"),
+          label: link.getAttribute("aria-label") || link.textContent.trim()
+        };
+        if (shape.tagName.toLowerCase() === "rect") {
+          area.x = Number(shape.getAttribute("x")) / 100;
+          area.y = Number(shape.getAttribute("y")) / 100;
+          area.w = Number(shape.getAttribute("width")) / 100;
+          area.h = Number(shape.getAttribute("height")) / 100;
+        } else {
+          var points = shape.getAttribute("points").trim().split(/\s+/).map(function (p) {
+            var xy = p.split(",");
+            return [Number(xy[0]) / 100, Number(xy[1]) / 100];
+          });
+          var xs = points.map(function (p) { return p[0]; }), ys = points.map(function (p) { return p[1]; });
+          area.x = Math.min.apply(null, xs);
+          area.y = Math.min.apply(null, ys);
+          area.w = Math.max.apply(null, xs) - area.x;
+          area.h = Math.max.apply(null, ys) - area.y;
+          area.clip = "polygon(" + points.map(function (p) {
+            return (100 * (p[0] - area.x) / area.w) + "% " + (100 * (p[1] - area.y) / area.h) + "%";
+          }).join(", ") + ")";
+        }
+        out.push(area);
+      });
     });
+    return out;
   }
 
   function button(action, text) {
@@ -62,6 +83,11 @@
       link.href = area.href;
       link.setAttribute("aria-label", area.label);
       link.title = area.label;
+      if (area.clip) {
+        // Only the polygon itself is the link (a clip path set through the CSSOM, which the CSP allows).
+        link.classList.add("deepzoom-area-polygon");
+        link.style.clipPath = area.clip;
+      }
       viewer.addOverlay({
         element: link,
         location: item.imageToViewportRectangle(area.x * size.x, area.y * size.y, area.w * size.x, area.h * size.y)

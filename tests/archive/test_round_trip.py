@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles.archive.service import TABLES
 from articles.models import Article, ArticleImage, Theme, ThemedArticle
 from issues.models import Issue, Page
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
 from unionpaper.publishing import Status
 
 
@@ -44,10 +44,7 @@ def _populate():
         themes=["法律援助", "劳模工匠"],
         created_by=editor,
         body=f'<p>第一段。</p><p><img src="/media/{upload}" alt="图表"></p>',
-        area_left=Decimal("10.50"),
-        area_top=Decimal("5.25"),
-        area_width=Decimal("40.00"),
-        area_height=Decimal("33.33"),
+        hot_areas=rect_area(Decimal("10.50"), Decimal("5.25"), Decimal("40.00"), Decimal("33.33")),
         source_key="2023-01-01/x.txt#1",
         source_checksum="ab" * 32,
     )

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 
 from tests.a11y import axe_violations, describe, horizontal_overflow, small_targets
 from tests.admin_browser import log_in
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,10 +64,7 @@ def paper():
                     body=BODY,
                     byline="本报记者 王晓明 通讯员 李 华",
                     themes=["职工服务", "法律援助"],
-                    area_left=5,
-                    area_top=5 + n * 45,
-                    area_width=90,
-                    area_height=40,
+                    hot_areas=rect_area(5, 5 + n * 45, 90, 40),
                 )
     photo = article.images.create(caption="服务站里，律师为职工答疑。", credit="王晓明", order=0)
     photo.image.save("photo.jpg", ContentFile(png_bytes(1600, 1067, color=(120, 140, 160), fmt="JPEG")))

@@ -75,7 +75,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 @pytest.fixture
 def zoomable_page():
     """Return (page URL, pyramid, {headline: article URL}) of a page whose scan has a pyramid and two areas."""
-    from tests.factories import make_article, make_issue, make_page
+    from tests.factories import make_article, make_issue, make_page, rect_area
 
     page = make_page(make_issue(), "A01", name="要闻")
     img = Image.new("RGB", (2000, 3000), (240, 235, 220))
@@ -86,7 +86,7 @@ def zoomable_page():
     pyramid = deepzoom.make_deep_zoom(page.image.name)
     articles = {
         headline: make_article(
-            page, headline=headline, order=n, area_left=10 + 40 * n, area_top=10 + 40 * n, area_width=35, area_height=20
+            page, headline=headline, order=n, hot_areas=rect_area(10 + 40 * n, 10 + 40 * n, 35, 20)
         ).get_absolute_url()
         for n, headline in enumerate(["园区职工服务站启用", "劳模工作室授牌"])
     }

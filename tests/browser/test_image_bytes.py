@@ -9,7 +9,7 @@ the list only ever shrinks.
 import pytest
 from django.core.files.base import ContentFile
 
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_issue, make_page, rect_area
 from tests.images import camera_photo, scan_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -33,10 +33,7 @@ def views(uploads):
         page,
         headline="园区职工服务站启用",
         body="<p>市总工会在园区设立职工服务站，职工下班后可以就近咨询法律问题。</p>" * 8,
-        area_left=5,
-        area_top=5,
-        area_width=90,
-        area_height=40,
+        hot_areas=rect_area(5, 5, 90, 40),
     )
     photo = article.images.create(caption="职工在服务站咨询。", credit="王晓明", order=0)
     photo.image.save("camera.jpg", ContentFile(uploads["photo"]))

@@ -45,7 +45,7 @@ def build_issue(date, pages):
                 body=BODY,
                 byline="本报记者 王晓明 通讯员 李 华",
                 themes=["职工服务"] if order == 0 else ["技能竞赛"],
-                **block.as_percent(),
+                **block.as_area(),
             )
     return issue, made
 
@@ -142,8 +142,9 @@ def test_a_reader_on_a_desktop_reaches_articles_from_the_scan_by_keyboard(live_s
     image = page.locator(".scan-image").bounding_box()
     area = page.locator(f'svg a[href="{paper["法律援助进园区"].get_absolute_url()}"]').bounding_box()
     article = paper["法律援助进园区"]
-    assert area["x"] - image["x"] == pytest.approx(image["width"] * float(article.area_left) / 100, abs=2)
-    assert area["width"] == pytest.approx(image["width"] * float(article.area_width) / 100, abs=2)
+    (x0, _), (x1, _) = article.hot_areas[0]["points"]
+    assert area["x"] - image["x"] == pytest.approx(image["width"] * x0, abs=2)
+    assert area["width"] == pytest.approx(image["width"] * (x1 - x0), abs=2)
     shoot(page, artifacts_dir, "page-1280x800")
 
     page.locator("svg a").first.focus()

@@ -32,12 +32,13 @@ def test_every_demo_article_has_an_area_inside_its_drawn_page():
     call_command("seed_demo")
     for article in Article.objects.select_related("page"):
         assert article.has_area
-        assert article.area_left >= 0 and article.area_left + article.area_width <= 100
-        assert article.area_top >= 0 and article.area_top + article.area_height <= 100
+        [shape] = article.hot_areas
+        (left, top), (right, bottom) = shape["points"]
+        assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
         with Image.open(article.page.image.path) as img:
             # The block's frame is drawn where the area says: its top-left pixel is the grey border.
-            x = int(float(article.area_left) / 100 * img.width) + 1
-            y = int(float(article.area_top) / 100 * img.height) + 1
+            x = int(left * img.width) + 1
+            y = int(top * img.height) + 1
             assert img.convert("RGB").getpixel((x, y)) == (204, 204, 204)
 
 

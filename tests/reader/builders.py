@@ -5,7 +5,7 @@ import datetime
 from django.core.files.base import ContentFile
 
 from articles.models import ArticleImage
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
 
 DAY = datetime.date(2023, 1, 1)
 
@@ -23,10 +23,7 @@ def build_issue(date, *, pages=2, articles=2, themes=1, photos=0, published=True
                 published=published,
                 byline="本报记者 王晓明 通讯员 李 华",
                 themes=[f"主题{t}" for t in range(themes)],
-                area_left=5,
-                area_top=5 + n * 10,
-                area_width=90,
-                area_height=9,
+                hot_areas=rect_area(5, 5 + n * 10, 90, 9),
             )
             for k in range(photos):
                 photo = ArticleImage(article=article, caption=f"图{k}", order=k)

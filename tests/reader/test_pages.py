@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_issue, make_page, rect_area
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +22,10 @@ def issue(no_page_cache):
         kicker="引题文字",
         subtitle="副题文字",
         order=1,
-        area_left="2.5",
-        area_top=3,
-        area_width=95,
-        area_height="40.25",
+        hot_areas=rect_area("2.5", 3, 95, "40.25"),
     )
     make_article(a1, headline="没有热区的稿件", order=2)
-    make_article(a2, headline="二版稿件", area_left=0, area_top=0, area_width=100, area_height=50)
+    make_article(a2, headline="二版稿件", hot_areas=rect_area(0, 0, 100, 50))
     make_article(a10, headline="十版稿件")
     make_issue(datetime.date(2023, 1, 1))
     return issue
@@ -57,7 +54,7 @@ def test_page_scan_has_a_titled_link_over_each_articles_area(client, issue):
         svg,
     )
     assert [(title, x, y, w, h) for _, title, x, y, w, h in areas] == [
-        ("引题文字 头条稿件 副题文字", "2.50", "3.00", "95.00", "40.25")
+        ("引题文字 头条稿件 副题文字", "2.5", "3", "95", "40.25")
     ]
     assert "没有热区的稿件" not in svg
     assert "style=" not in html and "<script>" not in html

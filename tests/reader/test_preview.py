@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_issue, make_page, rect_area
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,7 @@ def unpublished(no_page_cache, staff_with_view):
         headline="尚未见报的稿件",
         published=False,
         created_by=staff_with_view,
-        area_left=10,
-        area_top=10,
-        area_width=30,
-        area_height=30,
+        hot_areas=rect_area(10, 10, 30, 30),
     )
     return {"issue": issue.get_absolute_url(), "page": page.get_absolute_url(), "article": article.get_absolute_url()}
 

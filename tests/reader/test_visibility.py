@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.factories import make_article, make_issue, make_page
+from tests.factories import make_article, make_issue, make_page, rect_area
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,7 @@ def paper(no_page_cache):
         headline="公开的稿件",
         themes=["法律援助"],
         order=1,
-        area_left=1,
-        area_top=1,
-        area_width=50,
-        area_height=20,
+        hot_areas=rect_area(1, 1, 50, 20),
     )
     hidden = {
         # A draft article on a public page.
@@ -46,10 +43,7 @@ def paper(no_page_cache):
             publish_at=None,
             themes=["法律援助"],
             order=2,
-            area_left=1,
-            area_top=30,
-            area_width=50,
-            area_height=20,
+            hot_areas=rect_area(1, 30, 50, 20),
         ),
         # An article in review.
         "review_article": make_article(
@@ -64,10 +58,7 @@ def paper(no_page_cache):
             publish_at=timezone.now() - datetime.timedelta(days=3),
             themes=["法律援助"],
             order=5,
-            area_left=1,
-            area_top=60,
-            area_width=50,
-            area_height=20,
+            hot_areas=rect_area(1, 60, 50, 20),
         ),
         "review_article_with_past_time": make_article(
             public_page,

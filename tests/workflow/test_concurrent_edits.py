@@ -6,6 +6,7 @@ posted back as the page holds it.
 """
 
 import datetime
+import json
 
 import pytest
 import reversion
@@ -108,24 +109,18 @@ def test_an_older_form_cannot_move_the_hot_area_back(editor, chief, article):
     first, second = Browser(chief), Browser(editor)
     theirs = first.open(article_url(article))
     mine = second.open(article_url(article))
-    for name, value in (("area_left", "10"), ("area_top", "20"), ("area_width", "30"), ("area_height", "40")):
-        theirs.set(name, value)
+    theirs.set("hot_areas", json.dumps([{"type": "rect", "points": [[0.1, 0.2], [0.4, 0.6]]}]))
     assert first.submit(theirs).status_code == 302
 
-    mine.set("area_left", "5")
+    mine.set("hot_areas", json.dumps([{"type": "rect", "points": [[0.05, 0.2], [0.4, 0.6]]}]))
     response = second.submit(mine)
 
     assert response.status_code == 200
     html = response.content.decode()
     assert REFUSED in html
-    assert "热区上边距（%）：“（空）” → “20”" in html
+    assert "热区：" in html
     article.refresh_from_db()
-    assert [float(v) for v in (article.area_left, article.area_top, article.area_width, article.area_height)] == [
-        10,
-        20,
-        30,
-        40,
-    ]
+    assert article.hot_areas == [{"type": "rect", "points": [[0.1, 0.2], [0.4, 0.6]]}]
 
 
 def test_an_older_page_form_does_not_revert_an_article_changed_since(editor, chief, article):

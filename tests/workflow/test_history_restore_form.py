@@ -7,8 +7,8 @@ collapsed 版面热区 section was hidden.
 """
 
 import datetime
+import json
 import re
-from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -89,49 +89,57 @@ def hot_area_fieldset(html: str) -> str:
     return html[start : html.index("</fieldset>", heading)]
 
 
-def post_area(editor, **area):
+def post_area(editor, shapes):
     article = make_article(published=False)
     client = client_for(editor)
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = rendered_form_data(client.get(url))
-    data.update({f"area_{k}": v for k, v in area.items()})
+    data["hot_areas"] = json.dumps(shapes)
     return article, client.post(url, data)
 
 
-def test_the_hot_area_boxes_say_0_to_100(editor):
+def test_the_hot_area_section_is_closed_while_there_is_nothing_to_fix(editor):
     article = make_article(published=False)
     html = client_for(editor).get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    for name in ("area_left", "area_top", "area_width", "area_height"):
-        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
-        assert 'min="0"' in tag and 'max="100"' in tag
-    assert "<details>" in hot_area_fieldset(html)  # closed while there is nothing to fix
+    assert re.search(r'<textarea[^>]*name="hot_areas"', hot_area_fieldset(html))
+    assert "<details>" in hot_area_fieldset(html)
 
 
 @pytest.mark.parametrize(
-    "area, message",
+    "shapes, message",
     [
-        ({"left": "10", "top": "10", "width": "150", "height": "20"}, "确保该值小于或等于100。"),
-        ({"left": "90", "top": "10", "width": "50", "height": "20"}, "热区左边距 + 热区宽度 不能超过 100"),
-        ({"left": "10", "top": "70", "width": "20", "height": "40"}, "热区上边距 + 热区高度 不能超过 100"),
+        ([{"type": "rect", "points": [[0.1, 0.1], [1.5, 0.3]]}], "第 1 个热区超出版面"),
+        (
+            [
+                {"type": "rect", "points": [[0.1, 0.1], [0.2, 0.2]]},
+                {"type": "polygon", "points": [[0.1, 0.7], [0.5, 0.7], [0.3, 1.1]]},
+            ],
+            "第 2 个热区超出版面",
+        ),
+        ([{"type": "polygon", "points": [[0.1, 0.1], [0.2, 0.2]]}], "至少需要三个"),
+        ([{"type": "circle", "points": [[0.1, 0.1]]}], "须是矩形（rect）或多边形（polygon）"),
     ],
 )
-def test_a_hot_area_off_the_page_is_refused_and_the_section_opens_to_say_why(editor, area, message):
-    article, response = post_area(editor, **area)
+def test_a_hot_area_off_the_page_is_refused_and_the_section_opens_to_say_why(editor, shapes, message):
+    article, response = post_area(editor, shapes)
     assert response.status_code == 200
     fieldset = hot_area_fieldset(response.content.decode())
     assert "<details>" not in fieldset and "collapse" not in fieldset[: fieldset.index(">")]
     assert 'class="errorlist' in fieldset and message in fieldset
     article.refresh_from_db()
-    assert article.area_width is None
+    assert article.hot_areas == []
 
 
 def test_a_hot_area_on_the_page_is_saved(editor):
-    article, response = post_area(editor, left="90", top="60", width="10", height="40")
+    shapes = [
+        {"type": "rect", "points": [[0.9, 0.6], [1, 1]]},
+        {"type": "polygon", "points": [[0.1, 0.1], [0.1, 0.5], [0.5, 0.5], [0.5, 0.1]]},
+    ]
+    article, response = post_area(editor, shapes)
     assert response.status_code == 302, response.content.decode()[:3000]
     article = Article.objects.get(pk=article.pk)
-    assert (article.area_left, article.area_top, article.area_width, article.area_height) == (
-        Decimal("90"),
-        Decimal("60"),
-        Decimal("10"),
-        Decimal("40"),
-    )
+    # Kept as drawn; the polygon's corners come out clockwise as seen on the page.
+    assert article.hot_areas == [
+        {"type": "rect", "points": [[0.9, 0.6], [1, 1]]},
+        {"type": "polygon", "points": [[0.5, 0.1], [0.5, 0.5], [0.1, 0.5], [0.1, 0.1]]},
+    ]

@@ -83,7 +83,7 @@ class Command(BaseCommand):
                     status=Status.PUBLISHED,
                     publish_at=publish_at,
                     source_key=key,
-                    **block.as_percent(),
+                    **block.as_area(),
                 )
                 obj.themes.add(*article["themes"])
                 created["article"] += 1
