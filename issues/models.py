@@ -1,6 +1,7 @@
 """Issues (期) and their pages (版)."""
 
 import io
+import logging
 import re
 import unicodedata
 
@@ -23,6 +24,11 @@ from unionpaper.uploads import (
     validate_image_upload,
     validate_pdf_upload,
 )
+
+from .pdf_render import render_scan
+from .renditions import page_renditions
+
+logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIZE = (240, 360)
 
@@ -196,6 +202,13 @@ class Page(models.Model):
         upload_to=GeneratedName("pages/pdf", kind="pdf"),
         blank=True,
         validators=[validate_pdf_upload],
+        help_text="排版系统导出的本版 PDF。没有上传版面图时，版面图由 PDF 自动生成；上传的扫描图优先。",
+    )
+    scan_from_pdf = models.BooleanField(
+        "版面图由 PDF 生成",
+        default=False,
+        editable=False,
+        help_text="版面图是从本版 PDF 渲染的；换了 PDF 时重新生成，上传扫描图后不再生成。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -220,11 +233,14 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         self.code = normalize_page_code(self.code)
         self.sort_key = page_sort_key(self.code)
+        rendered = self.render_scan_if_due()
         image_changed = self._image_changed()
         if image_changed:
             self._make_thumbnail()
         fill_image_dimensions(self, "image", "image_width")
         super().save(*args, **kwargs)
+        if rendered:
+            page_renditions(self)
 
     def get_absolute_url(self):
         return cached_reverse("issues:page", date=self.issue.date.isoformat(), code=self.code)
@@ -241,6 +257,35 @@ class Page(models.Model):
             clash = Page.objects.filter(issue_id=self.issue_id, sort_key=page_sort_key(self.code)).exclude(pk=self.pk)
             if clash.exists():
                 raise ValidationError({"code": f"本期已有第{clash.first().code}版。"})
+
+    def render_scan_if_due(self) -> bool:
+        """Render the scan from the PDF when the page has a PDF and no scan, or a new PDF for a rendered one.
+
+        An uploaded scan wins: it is never replaced, and a page whose scan was
+        uploaded keeps it when its PDF changes. This is the one rule every path
+        (admin, whole-issue upload, folder import, restore) follows through ``save``.
+        A PDF that cannot be drawn leaves the page without a scan and says so in the log.
+        """
+        if self.image and not getattr(self.image, "_committed", True):
+            self.scan_from_pdf = False  # a scan uploaded now
+            return False
+        if not self.pdf:
+            return False
+        pdf_new = not getattr(self.pdf, "_committed", True)
+        if self.image and not (pdf_new and self.scan_from_pdf):
+            return False
+        try:
+            scan = render_scan(self.pdf)
+        except (ValidationError, OSError) as exc:
+            logger.warning("第%s版的 PDF %s 无法生成版面图：%s", self.code, self.pdf.name, exc)
+            return False
+        if pdf_new:
+            self.pdf.seek(0)  # the upload is stored next, from its start
+        self.image = scan
+        self.thumbnail = None
+        self.image_width = self.image_height = None
+        self.scan_from_pdf = True
+        return True
 
     def _image_changed(self) -> bool:
         if not self.image:

@@ -9,12 +9,13 @@ confirmation (optionally with a time in the future) before
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -26,6 +27,7 @@ from unionpaper.publishing import Status
 
 from .. import publishing
 from .forms import PublishForm
+from .page_upload import upload_pages_view
 from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
 
 
@@ -105,7 +107,7 @@ class IssueAdmin(WorkingCopyAdminMixin, NewsroomAdmin):
     inlines = [PageInline]
     actions = ["publish_issues", "unpublish_issues", "publish_changes"]
     fieldsets = (
-        (None, {"fields": ("date", "number", "serial", "note")}),
+        (None, {"fields": ("date", "number", "serial", "note", "upload_pages_link")}),
         ("发布", {"fields": ("status", "publish_at"), "description": "整期发布请用列表页的“发布整期”操作。"}),
     )
 
@@ -115,8 +117,22 @@ class IssueAdmin(WorkingCopyAdminMixin, NewsroomAdmin):
     def has_publish_permission(self, request):
         return publishing.can_publish_issue(request.user)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(upload_pages_view, self))
+        name = f"{self.opts.app_label}_{self.opts.model_name}_upload_pages"
+        return [path("<path:object_id>/upload-pages/", view, name=name), *super().get_urls()]
+
+    @admin.display(description="整期版面")
+    def upload_pages_link(self, issue):
+        if not issue or not issue.pk:
+            return "保存本期后，可一次上传全部版面的 PDF。"
+        url = reverse("admin:issues_issue_upload_pages", args=[issue.pk])
+        return format_html(
+            '<a class="button" href="{}">上传整期版面</a>（一次上传全部版面 PDF 或 zip，自动建版、生成版面图）', url
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "upload_pages_link"]
         if not publishing.can_publish_issue(request.user):
             fields += ["status", "publish_at"]
         return fields

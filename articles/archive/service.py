@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from articles.hotareas.shapes import rect_from_percent
 from articles.sanitize import clean_html
+from issues.models import Page
 from unionpaper.uploads import IMAGE_FORMATS, inspect_image, inspect_pdf
 
 FORMAT = "unionpaper-archive"
@@ -377,6 +378,11 @@ def import_archive(*, indir: Path) -> Summary:
                 written.append(saved)
                 if saved != name:
                     raise ArchiveError(f"媒体存储把 {name} 存成了 {saved}，无法保持原名")
+            # A page restored with its PDF and no scan gets the scan rendered, as in the admin.
+            for page in Page.objects.filter(image="").exclude(pdf=""):
+                page.save()
+                if page.image:
+                    written.extend(n for n in (page.image.name, page.thumbnail.name) if n)
     except ArchiveError as exc:
         _delete(written)
         raise ArchiveError(f"{exc}；拒绝恢复，数据库和媒体存储均未改动") from None

@@ -78,8 +78,9 @@ def test_rectangle_corners_and_polygon_order_are_stored_one_way(page):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_carries_each_rectangle_over_unchanged():
     executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0007_content_fingerprint")])
-    old = executor.loader.project_state(("articles", "0007_content_fingerprint")).apps
+    before = [("articles", "0007_content_fingerprint"), ("issues", "0007_canonical_page_codes")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
     Issue, Page, Article = (
         old.get_model(*m) for m in (("issues", "Issue"), ("issues", "Page"), ("articles", "Article"))
     )
