@@ -88,7 +88,9 @@ with transaction.atomic():
             Article.objects.create(
                 page=page, order=order, headline=rng.choice(headlines) + f"（{order}）", byline="本报记者",
                 body="".join(f"<p>{html.escape(p)}</p>" for p in rng.sample(paragraphs, 5)),
-                status=Status.REVIEW, area_left=5, area_top=10 + 14 * (order - 1), area_width=90, area_height=12)
+                status=Status.REVIEW,
+                hot_areas=[{"type": "rect", "points": [[0.05, (10 + 14 * (order - 1)) / 100],
+                                                    [0.95, (22 + 14 * (order - 1)) / 100]]}])
 print(issue.pk)
 """
     return int(serve.sh(sys.executable, "-c", code, env=env).stdout.strip())

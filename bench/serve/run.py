@@ -104,7 +104,9 @@ while Issue.objects.count() < {issues}:
                 a = Article(page=page, order=order, headline=rng.choice(headlines) + f"（{{order}}）",
                             byline=rng.choice(bylines),
                             body=body, status=Status.PUBLISHED, publish_at=at,
-                            hot_areas=[{{"type": "rect", "points": [[0.05, (10 + 14 * (order - 1)) / 100], [0.95, (22 + 14 * (order - 1)) / 100]]}}])
+                            hot_areas=[{{"type": "rect",
+                                         "points": [[0.05, (10 + 14 * (order - 1)) / 100],
+                                                    [0.95, (22 + 14 * (order - 1)) / 100]]}}])
                 a.save()
                 ThemedArticle.objects.create(content_object=a, tag=rng.choice(themes))
     made += 1

@@ -7,7 +7,7 @@ import unionpaper.uploads
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("issues", "0007_canonical_page_codes"),
+        ("issues", "0008_department_head_role"),
     ]
 
     operations = [
