@@ -98,7 +98,7 @@ def percent_field(verbose_name):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_story_pool_review_trash"),
+        ("articles", "0009_working_copies"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
