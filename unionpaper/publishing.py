@@ -78,19 +78,24 @@ class PublishableQuerySet(models.QuerySet):
 
 
 def publishable_models() -> list[type["Publishable"]]:
-    """Return every installed concrete model with a publication state."""
-    return [m for m in apps.get_models() if issubclass(m, Publishable)]
+    """Return every installed concrete model with a publication state (proxies share their table)."""
+    return [m for m in apps.get_models() if issubclass(m, Publishable) and not m._meta.proxy]
 
 
 def next_publication_time(*, using: str | None = None):
-    """Return the soonest time at which something scheduled becomes due, or None."""
-    times = []
+    """Return the soonest time at which something scheduled becomes due, or None.
+
+    One query for all tables (a UNION), since it is asked of the primary.
+    """
+    parts = []
     for model in publishable_models():
         manager = model._default_manager.using(using) if using else model._default_manager
-        upcoming = manager.scheduled().values_list("publish_at", flat=True).first()
-        if upcoming is not None:
-            times.append(upcoming)
-    return min(times) if times else None
+        parts.append(manager.scheduled().order_by().values_list("publish_at", flat=True))
+    if not parts:
+        return None
+    first, *rest = parts
+    combined = first.union(*rest, all=True) if rest else first
+    return next(iter(combined.order_by("publish_at")[:1]), None)
 
 
 class Publishable(models.Model):
