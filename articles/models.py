@@ -368,7 +368,12 @@ class ReviewDecision(models.Model):
     decision = models.CharField("决定", max_length=16, choices=Decision.choices)
     note = models.TextField("意见", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="决定人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,  # the account may be gone (deleted, or not in the database an archive is restored to)
+        related_name="+",
+        verbose_name="决定人",
     )
     decided_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

@@ -45,7 +45,10 @@ TABLES = [
     ("articles.jsonl", "articles.Article"),
     ("article_themes.jsonl", "articles.ThemedArticle"),
     ("article_images.jsonl", "articles.ArticleImage"),
+    ("review_decisions.jsonl", "articles.ReviewDecision"),
 ]
+# Tables added after version 1 was first written: an archive without them restores them empty.
+ADDED_TABLES = {"review_decisions.jsonl"}
 
 
 class ArchiveError(Exception):
@@ -61,6 +64,12 @@ class Summary:
 
 def _models():
     return [(name, apps.get_model(label)) for name, label in TABLES]
+
+
+def _user_fields(model) -> list[str]:
+    """Return the names of ``model``'s foreign keys to users, archived as ``[username]``."""
+    User = get_user_model()
+    return [f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model is User]
 
 
 def _sha256(path: Path) -> str:
@@ -103,13 +112,15 @@ def _records(model, usernames: dict):
     fields = [f for f in model._meta.concrete_fields if f.serialize]
     label = model._meta.label_lower
     pk_name = model._meta.pk.attname
+    user_fields = _user_fields(model)
     for row in (
         model.objects.order_by("pk").values_list(pk_name, *(f.attname for f in fields)).iterator(chunk_size=2000)
     ):
         values = dict(zip((f.name for f in fields), row[1:], strict=True))
         # A user is named by username: ids differ between databases.
-        if values.get("created_by") is not None and model._meta.label == "articles.Article":
-            values["created_by"] = [usernames[values["created_by"]]]
+        for name in user_fields:
+            if values.get(name) is not None:
+                values[name] = [usernames[values[name]]]
         yield json.dumps(
             {"model": label, "pk": row[0], "fields": values}, cls=_Encoder, ensure_ascii=False, sort_keys=True
         )
@@ -194,7 +205,7 @@ def read_manifest(indir: Path) -> dict:
         if path.is_file() and rel != MANIFEST and rel not in listed:
             problems.append(f"清单外的文件 {rel}")
     for name, _label in TABLES:
-        if name not in listed:
+        if name not in listed and name not in ADDED_TABLES:
             problems.append(f"清单中缺少数据表 {name}")
     if problems:
         raise ArchiveError("归档已被改动或不完整，拒绝恢复：" + "；".join(problems[:20]))
@@ -207,19 +218,27 @@ def _ensure_empty():
         raise ArchiveError(f"数据库不是空的（已有{'、'.join(map(str, filled))}）；归档只能恢复到空数据库")
 
 
-def _objects(path: Path, missing_users: set, summary: Summary):
+def _lines(path: Path):
+    """Yield each record of a table file; nothing for a table the archive predates."""
+    if not path.exists() and path.name in ADDED_TABLES:
+        return
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            if not line.strip():
-                continue
-            data = json.loads(line)
-            if data.get("model") == "articles.article":
-                _area_as_shapes(data["fields"])
-            creator = data["fields"].get("created_by")
-            if creator and tuple(creator) in missing_users:
-                summary.notes.append(f"{data['model']} {data['pk']}：创建人 {creator[0]} 不在本数据库，已留空")
-                data["fields"]["created_by"] = None
-            yield data
+            if line.strip():
+                yield json.loads(line)
+
+
+def _objects(path: Path, model, missing_users: set, summary: Summary):
+    user_fields = [(name, model._meta.get_field(name).verbose_name) for name in _user_fields(model)]
+    for data in _lines(path):
+        if data.get("model") == "articles.article":
+            _area_as_shapes(data["fields"])
+        for name, label in user_fields:
+            who = data["fields"].get(name)
+            if who and tuple(who) in missing_users:
+                summary.notes.append(f"{data['model']} {data['pk']}：{label} {who[0]} 不在本数据库，已留空")
+                data["fields"][name] = None
+        yield data
 
 
 LEGACY_AREA_FIELDS = ("area_left", "area_top", "area_width", "area_height")
@@ -324,12 +343,13 @@ def import_archive(*, indir: Path) -> Summary:
     _ensure_empty()
     summary = Summary()
     User = get_user_model()
-    # Users are not part of the archive; an article's creator is matched by username.
+    # Users are not part of the archive; a row's creator, reviewer and so on are matched by username.
     wanted = set()
-    with open(indir / "articles.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and (creator := json.loads(line)["fields"].get("created_by")):
-                wanted.add(tuple(creator))
+    for name, model in _models():
+        user_fields = _user_fields(model)
+        if user_fields:
+            for data in _lines(indir / name):
+                wanted.update(tuple(who) for f in user_fields if (who := data["fields"].get(f)))
     existing = {
         (u,)
         for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": [w[0] for w in wanted]}).values_list(
@@ -353,9 +373,9 @@ def import_archive(*, indir: Path) -> Summary:
         with transaction.atomic():
             _ensure_empty()
             needs = {}
-            for name, _label in TABLES:
+            for name, model in _models():
                 count = 0
-                for data in _objects(indir / name, missing_users, summary):
+                for data in _objects(indir / name, model, missing_users, summary):
                     try:
                         [obj] = serializers.deserialize("python", [data])
                     except serializers.base.DeserializationError as exc:
@@ -364,7 +384,7 @@ def import_archive(*, indir: Path) -> Summary:
                     _check_record(obj.object, needs)
                     obj.save()
                     count += 1
-                expected = next(e.get("records") for e in manifest["files"] if e["path"] == name)
+                expected = next((e.get("records") for e in manifest["files"] if e["path"] == name), 0)
                 if expected is not None and count != expected:
                     raise ArchiveError(f"{name} 有 {count} 条记录，清单写的是 {expected} 条")
                 summary.records[name] = count

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.archive.service import TABLES
-from articles.models import Article, ArticleImage, Theme, ThemedArticle
+from articles.models import Article, ArticleImage, ReviewDecision, Theme, ThemedArticle
 from issues.models import Issue, Page
 from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
 from unionpaper.publishing import Status
@@ -49,7 +49,15 @@ def _populate():
         source_checksum="ab" * 32,
     )
     make_article(a01, headline="职工书屋开进车间", byline="本报记者 王晓明 通讯员 李 华", themes=["技能竞赛"], order=2)
-    make_article(a01, headline="尚未发布的稿件", published=False, themes=["法律援助"])
+    draft = make_article(a01, headline="尚未发布的稿件", published=False, themes=["法律援助"])
+    chief = get_user_model().objects.create_user("wang_chief", password="x")
+    ReviewDecision.objects.create(
+        article=first, stage="first", stage_label="初审", decision="approve", decided_by=chief
+    )
+    ReviewDecision.objects.create(
+        article=draft, stage="final", stage_label="终审", decision="return", note="标题再斟酌", decided_by=chief
+    )
+    Article.objects.filter(pk=draft.pk).update(trashed_at=timezone.now(), trashed_by=editor)
     photo = ArticleImage(article=first, caption="学习会现场", credit="王摄", order=1)
     photo.image.save("p.jpg", ContentFile(png_bytes(120, 80, fmt="JPEG")), save=False)
     photo.save()
@@ -74,7 +82,7 @@ def _snapshot():
 
 
 def _empty_database():
-    for model in (ArticleImage, ThemedArticle, Article, Page, Issue, Theme):
+    for model in (ReviewDecision, ArticleImage, ThemedArticle, Article, Page, Issue, Theme):
         model.objects.all().delete()
 
 
@@ -99,6 +107,13 @@ def test_export_then_restore_into_empty_database_is_exact(tmp_path, settings):
     article = Article.objects.get(headline="推动工会工作落地见效")
     assert sorted(article.themes.names()) == ["劳模工匠", "法律援助"]
     assert article.created_by.username == "zhang_editor"
+    # The review trail (三审) and who put a story in the bin come back with their people.
+    steps = ReviewDecision.objects.order_by("pk")
+    assert [(s.article.headline, s.stage_label, s.decision, s.note, s.decided_by.username) for s in steps] == [
+        ("推动工会工作落地见效", "初审", "approve", "", "wang_chief"),
+        ("尚未发布的稿件", "终审", "return", "标题再斟酌", "wang_chief"),
+    ]
+    assert Article.objects.get(headline="尚未发布的稿件").trashed_by.username == "zhang_editor"
     # New rows after a restore get fresh ids (sequences were moved past the restored ones).
     newest = make_issue(datetime.date(2024, 1, 1))
     assert newest.pk > max(pk for pk, *_ in before_rows["issues.jsonl"])
@@ -117,6 +132,9 @@ def test_archive_is_plain_json_lines_with_a_checksummed_manifest(tmp_path):
     record = json.loads(lines[0])
     assert record["model"] == "articles.article" and record["fields"]["headline"] == "推动工会工作落地见效"
     assert record["fields"]["created_by"] == ["zhang_editor"]
+    steps = [json.loads(line) for line in (tmp_path / "a" / "review_decisions.jsonl").read_text("utf-8").splitlines()]
+    assert [step["fields"]["decided_by"] for step in steps] == [["wang_chief"], ["wang_chief"]]
+    assert next(e for e in manifest["files"] if e["path"] == "review_decisions.jsonl")["records"] == 2
     assert any(e["path"] == "media/uploads/2023/01/chart.png" for e in manifest["files"])
 
 
@@ -168,6 +186,25 @@ def test_restore_without_the_articles_creator_keeps_the_article(archive):
     call_command("import_archive", str(archive), stdout=io.StringIO(), stderr=err)
     assert Article.objects.get(headline="推动工会工作落地见效").created_by is None
     assert "zhang_editor" in err.getvalue()
+
+
+def test_restore_without_the_reviewer_keeps_the_review_trail(archive):
+    get_user_model().objects.filter(username="wang_chief").delete()
+    err = io.StringIO()
+    call_command("import_archive", str(archive), stdout=io.StringIO(), stderr=err)
+    assert ReviewDecision.objects.count() == 2
+    assert not ReviewDecision.objects.exclude(decided_by=None).exists()
+    assert "决定人 wang_chief 不在本数据库" in err.getvalue()
+
+
+def test_an_archive_written_before_review_decisions_were_archived_still_restores(archive):
+    (archive / "review_decisions.jsonl").unlink()
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = [e for e in manifest["files"] if e["path"] != "review_decisions.jsonl"]
+    del manifest["tables"]["review_decisions.jsonl"]
+    (archive / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    call_command("import_archive", str(archive), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Article.objects.count() == 3 and ReviewDecision.objects.count() == 0
 
 
 @pytest.mark.django_db
