@@ -10,12 +10,14 @@ on top of the current version, applying only the fields the editor changed.
 """
 
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core import signing
+from django.db import router, transaction
 from django.db.models import FileField
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -30,6 +32,8 @@ from .history import compare_versions
 
 VERSION = "version"
 REAPPLY = "_reapply"
+# The digest of what a delete confirmation listed (the row and everything deleted with it).
+DELETE_SUMMARY = "_delete_summary"
 _SALT = "unionpaper.adminkit.concurrency"
 # A value this long is shown shortened in the list of changes.
 SHORT_VALUE = 60
@@ -247,6 +251,8 @@ class ConcurrentAdminMixin:
     """Optimistic concurrency for a ModelAdmin: its form, its inlines (with ConcurrentInlineMixin), its actions."""
 
     change_form_template = "admin/concurrency/change_form.html"
+    delete_confirmation_template = "admin/concurrency/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/concurrency/delete_selected_confirmation.html"
 
     def _versioned(self):
         return has_version(self.model)
@@ -372,6 +378,53 @@ class ConcurrentAdminMixin:
         context.update(self._presence_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    # --- Deleting one row ---------------------------------------------------------------
+
+    def _delete_summary(self, request, obj) -> str:
+        """Return a digest of what deleting ``obj`` would delete, as the confirmation lists it."""
+        deleted, counts, _perms, _protected = self.get_deleted_objects([obj], request)
+        listed = repr((deleted, sorted((str(k), v) for k, v in counts.items())))
+        return hashlib.sha256(listed.encode()).hexdigest()[:32]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Delete only what the confirmation showed.
+
+        The confirmation carries the row's version and a digest of the list
+        of what goes with it; when either moved before 是的，我确定 (the row
+        was edited, or a story was added to the page being deleted), nothing
+        is deleted and the confirmation is shown again as it is now.
+        """
+        if not self._versioned() or request.method not in ("GET", "POST"):
+            return super().delete_view(request, object_id, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_delete_permission(request, obj):
+                return super().delete_view(request, object_id, extra_context)
+            obj = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+            summary = self._delete_summary(request, obj)
+            opened = _as_int(request.POST.get(VERSION) if request.method == "POST" else request.GET.get(VERSION))
+            if opened is not None and opened != obj.version:
+                conflict = Conflict(obj, opened=opened, current=obj.version)
+                if request.method == "POST":
+                    messages.error(
+                        request, f"未删除：确认页打开之后，{conflict.title}已被他人修改。请看清最新内容后再确认。"
+                    )
+                else:
+                    messages.warning(request, f"你打开表单之后，{conflict.title}已被他人修改。确认删除前请看清：")
+                for line in conflict.lines:
+                    messages.warning(request, line)
+                if request.method == "POST":
+                    return HttpResponseRedirect(_without_version(request))
+            elif request.method == "POST" and request.POST.get(DELETE_SUMMARY, summary) != summary:
+                messages.error(
+                    request,
+                    f"未删除：确认页打开之后，随{obj._meta.verbose_name}“{obj}”一并删除的内容有了变化"
+                    "（例如有稿件新加到本版）。请看清下面最新的清单后再确认。",
+                )
+                return HttpResponseRedirect(_without_version(request))
+            context = {**(extra_context or {}), "concurrency_version": obj.version, "delete_summary": summary}
+            return super().delete_view(request, object_id, context)
+
     # --- Actions on a list ------------------------------------------------------------
 
     def action_checkbox(self, obj):
@@ -414,6 +467,20 @@ class ConcurrentAdminMixin:
         messages.error(request, f"操作未执行：你打开列表之后，{names}已被他人修改。请查看最新内容后重新选择。")
         for conflict in stale:
             messages.warning(request, f"{conflict.title}：{'；'.join(conflict.lines)}")
+
+
+def _without_version(request) -> str:
+    """Return the request's URL without the ``version`` it was opened with (the page now shows the current one)."""
+    params = request.GET.copy()
+    params.pop(VERSION, None)
+    return request.path + (f"?{params.urlencode()}" if params else "")
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 class ConcurrentInlineMixin:
