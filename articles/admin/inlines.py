@@ -1,5 +1,6 @@
 """Tables inside the admin's forms: the photos of an article, the articles of a page."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -47,16 +48,31 @@ class ArticleImageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.Tabula
 
 
 class ArticleInline(ConcurrentInlineMixin, admin.TabularInline):
-    """The articles of a page, arranged on the page's form; the body is edited on the article's own form."""
+    """The articles of a page, arranged on the page's form; the body is edited on the article's own form.
+
+    Each row carries the article's hot areas in a hidden box, which the page
+    form's hot-area editor fills (``articles/admin/hot_area_editor.py``).
+    """
 
     model = Article
     extra = 0
-    fields = ("order", "kicker", "headline", "byline", "status", "edit_link")
+    fields = ("order", "kicker", "headline", "byline", "status", "edit_link", "hot_areas")
     readonly_fields = ("edit_link",)
     ordering = ("order", "id")
 
     def get_queryset(self, request):
         return super().get_queryset(request).untrashed()  # a story in the 回收站 is off the page's table
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "hot_areas" in fields and not self.has_change_permission(request, obj):
+            fields.remove("hot_areas")  # shown read-only in the editor, not as a column of JSON
+        return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "hot_areas":
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="正文")
     def edit_link(self, article):

@@ -4,14 +4,18 @@ It lives with the articles, not in ``issues``, because the page form edits
 the page's articles in a table, and ``issues`` never imports ``articles``.
 """
 
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path
 from django.utils.html import format_html
 
 from issues.models import Page
 from unionpaper.adminkit import NewsroomAdmin
 
 from ..models import Article
+from . import hot_area_editor
 from .inlines import ArticleInline
 from .pool import PagePlacementMixin
 from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
@@ -28,6 +32,7 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
     ordering = ("-issue__date", "sort_key")
     autocomplete_fields = ("issue",)
     inlines = [ArticleInline]
+    change_form_template = "admin/issues/page/change_form.html"
     readonly_fields = ("scan_preview", "image_size")
     fieldsets = (
         (None, {"fields": ("issue", "code", "name", "editor")}),
@@ -42,6 +47,37 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
         if match is not None and match.url_name == "issues_page_changelist":
             queryset = queryset.annotate(_article_count=Count("articles"))
         return queryset
+
+    def get_urls(self):
+        opts = self.opts
+        name = f"{opts.app_label}_{opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/hot-areas/suggestions/",
+                wrap(partial(hot_area_editor.suggestions_view, self)),
+                name=f"{name}_hot_area_suggestions",
+            ),
+            path(
+                "<path:object_id>/hot-areas/story/",
+                wrap(partial(hot_area_editor.story_view, self)),
+                name=f"{name}_story_from_region",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The hot-area editor: on the form itself, not on a version restored from the history.
+        if change and obj is not None and not getattr(request, "restoring_version", None):
+            articles = next(
+                (f for f in context.get("inline_admin_formsets") or [] if isinstance(f.opts, ArticleInline)), None
+            )
+            if articles is not None:
+                editable = articles.has_change_permission and hot_area_editor.can_edit_areas(request, self, obj)
+                data = hot_area_editor.editor_data(request, self, obj, articles.formset, editable=editable)
+                context["hot_area_editor"] = data
+                context["hot_area_editor_no_scan"] = data is None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         # An article added in the page's table is the work of whoever saves the page, as on its own form.

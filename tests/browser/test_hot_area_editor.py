@@ -1,0 +1,377 @@
+"""The page form's hot-area editor in a real browser (Chromium): mouse, keyboard and touch, saved with the form.
+
+An editor draws a rectangle and a polygon over the scan, gives the polygon
+to another article, saves; the reader's page then links each shape to its
+article. The same from the keyboard alone, and with a finger. A form whose
+article was changed meanwhile is refused and keeps the drawing. 自动识别热区
+proposes the areas of a generated page PDF, which are accepted and saved;
+a region drawn over a story starts a draft with that story's text.
+"""
+
+import datetime
+import html
+import json
+import os
+
+import pytest
+import reversion
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles.hotareas import service
+from articles.hotareas.geometry import iou
+from articles.hotareas.match import key
+from articles.hotareas.shapes import clean_shapes
+from articles.models import Article
+from issues.models import Issue
+from tests.a11y import axe_violations, describe
+from tests.admin_browser import log_in
+from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.pdfpages.conftest import _page as generated_page
+from unionpaper.publishing import Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DAY = datetime.date(2024, 5, 1)
+SCREEN = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def scanned_page(db):
+    with reversion.create_revision():
+        page = make_page(make_issue(DAY, published=False), "A01")
+        page.image.save("scan.png", ContentFile(png_bytes(1200, 1800, color=(235, 230, 220))), save=False)
+        page.save()
+        first = make_article(page, headline="职工书屋开进车间", order=1, published=False)
+        second = make_article(page, headline="劳模工作室揭牌", order=2, published=False)
+    return page, first, second
+
+
+def open_form(browser, live_server, user, page, **context):
+    tab = log_in(browser.new_context(viewport=SCREEN, locale="zh-CN", **context), live_server.url, user)
+    problems = []
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.goto(f"{live_server.url}/admin/issues/page/{page.pk}/change/")
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    tab.locator(".hae-viewport").scroll_into_view_if_needed()
+    tab.problems = problems
+    return tab
+
+
+def at(tab, fx, fy):
+    """Return the screen point at fractions ``fx``, ``fy`` of the scan as shown."""
+    box = tab.locator("#hot-area-editor .hae-scan").bounding_box()
+    return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+
+def show(tab, fy):
+    """Scroll the scan's view (and the page) so that the height ``fy`` of the scan is in sight."""
+    tab.eval_on_selector(".hae-viewport", "(v, fy) => { v.scrollTop = fy * v.scrollHeight - v.clientHeight / 2; }", fy)
+    tab.locator(".hae-viewport").scroll_into_view_if_needed()
+
+
+def drag(tab, start, end):
+    show(tab, (start[1] + end[1]) / 2)
+    tab.mouse.move(*at(tab, *start))
+    tab.mouse.down()
+    tab.mouse.move(*at(tab, *end), steps=10)
+    tab.mouse.up()
+
+
+def click_polygon(tab, points):
+    for point in [*points, points[0]]:
+        tab.mouse.click(*at(tab, *point))
+        tab.wait_for_timeout(350)  # separate clicks, not a double click
+
+
+def areas_box(tab, article):
+    """Return the shapes in ``article``'s hidden box on the form."""
+    name = tab.evaluate(
+        """id => {
+            const row = Array.from(document.querySelectorAll("input[name^='articles-'][name$='-id']"))
+                .find(i => i.value === String(id));
+            return row.name.replace(/-id$/, "-hot_areas");
+        }""",
+        article.pk,
+    )
+    return json.loads(tab.input_value(f"input[name='{name}']"))
+
+
+def close(shapes, expected, tolerance=0.01):
+    """Return True when ``shapes`` are ``expected`` (type and points) within ``tolerance`` of the page."""
+    if len(shapes) != len(expected):
+        return False
+    for got, want in zip(shapes, expected, strict=True):
+        if got["type"] != want["type"] or len(got["points"]) != len(want["points"]):
+            return False
+        for (gx, gy), (wx, wy) in zip(got["points"], want["points"], strict=True):
+            if abs(gx - wx) > tolerance or abs(gy - wy) > tolerance:
+                return False
+    return True
+
+
+def save(tab):
+    tab.click("input[name=_continue]")
+    tab.wait_for_load_state()
+
+
+def publish(page):
+    when = timezone.now() - datetime.timedelta(hours=1)
+    Issue.objects.filter(pk=page.issue_id).update(status=Status.PUBLISHED, publish_at=when)
+    Article.objects.filter(page=page).update(status=Status.PUBLISHED, publish_at=when)
+
+
+RECT = {"type": "rect", "points": [[0.1, 0.1], [0.5, 0.3]]}
+L_SHAPE = [(0.55, 0.1), (0.9, 0.1), (0.9, 0.5), (0.55, 0.3)]
+
+
+def test_mouse_draws_a_rectangle_and_a_polygon_gives_one_to_another_article_and_the_reader_links_them(
+    browser, live_server, editor, scanned_page, artifacts_dir
+):
+    page, first, second = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    # New shapes go to the first article until another is chosen.
+    assert tab.is_checked(f"input[name=hae-current][value='{first.pk}']")
+
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.1, 0.1), (0.5, 0.3))
+    tab.click("button.hae-tool[data-tool=polygon]")
+    click_polygon(tab, L_SHAPE)
+    polygon = {"type": "polygon", "points": [list(p) for p in L_SHAPE]}
+    assert close(areas_box(tab, first), [RECT, polygon])
+    assert "已画出《职工书屋开进车间》的热区 2（多边形（4 个顶点））" in tab.inner_text(".hae-status")
+
+    # Select the polygon on the scan and give it to the second article.
+    tab.click("button.hae-tool[data-tool=select]")
+    tab.mouse.click(*at(tab, 0.8, 0.2))
+    tab.wait_for_selector(".hae-selection:not([hidden])")
+    assert "《职工书屋开进车间》的热区 2" in tab.inner_text(".hae-selection-label")
+    tab.select_option("#hae-assign", str(second.pk))
+    assert close(areas_box(tab, first), [RECT]) and close(areas_box(tab, second), [polygon])
+    assert "已改属：《劳模工作室揭牌》的热区 1" in tab.inner_text(".hae-status")
+    tab.screenshot(path=os.path.join(artifacts_dir, "hot-area-editor-drawn.png"))
+
+    save(tab)
+    assert "成功" in tab.inner_text("ul.messagelist")
+    assert close(Article.objects.get(pk=first.pk).hot_areas, [RECT])
+    assert close(Article.objects.get(pk=second.pk).hot_areas, [polygon])
+    # The form shown again draws what was saved.
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert tab.locator(".hae-panel .hae-shape").count() == 2
+    assert not tab.problems, tab.problems
+
+    publish(page)
+    reader = browser.new_context(viewport=SCREEN).new_page()
+    reader.goto(f"{live_server.url}{page.get_absolute_url()}")
+    assert reader.locator(f"svg.scan-areas a.area[href='/articles/{first.pk}/'] rect").count() == 1
+    assert reader.locator(f"svg.scan-areas a.area[href='/articles/{first.pk}/'] polygon").count() == 0
+    assert reader.locator(f"svg.scan-areas a.area[href='/articles/{second.pk}/'] polygon").count() == 1
+    assert reader.get_attribute(f"a.area[href='/articles/{second.pk}/']", "aria-label") == "劳模工作室揭牌"
+
+
+def test_the_keyboard_alone_adds_moves_resizes_reassigns_deletes_and_saves(
+    browser, live_server, editor, scanned_page, artifacts_dir
+):
+    page, first, second = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.focus("button.hae-add-rect")
+    tab.keyboard.press("Enter")
+    shape = tab.locator(".hae-panel button.hae-shape").first
+    # The new rectangle is selected, its button has the focus and says what and where it is.
+    assert shape.evaluate("b => b === document.activeElement")
+    assert shape.get_attribute("aria-pressed") == "true"
+    assert "热区 1 · 矩形" in shape.inner_text() and "宽 20%，高 10%" in shape.inner_text()
+    outline = shape.evaluate("b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline  # focus is visible
+    (x0, y0), (x1, y1) = areas_box(tab, first)[0]["points"]
+
+    for _ in range(4):
+        tab.keyboard.press("ArrowRight")
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Shift+ArrowRight")
+    tab.keyboard.press("Shift+ArrowDown")
+    tab.keyboard.press("Shift+ArrowDown")
+    tab.keyboard.press("Alt+ArrowLeft")
+    tab.wait_for_timeout(200)
+    moved = areas_box(tab, first)
+    expected = {"type": "rect", "points": [[x0 + 0.019, y0 + 0.005], [x1 + 0.024, y1 + 0.015]]}
+    assert close(moved, [expected], tolerance=0.0002), moved
+    tab.locator(".hae-status", has_text="已移动").wait_for()
+    assert "《职工书屋开进车间》的热区 1（矩形）" in tab.inner_text(".hae-status")
+    # Focus stayed on the shape through every key.
+    assert tab.evaluate("document.activeElement.classList.contains('hae-shape')")
+
+    # Reassign from the keyboard: the 归属稿件 box, then back to the shape.
+    tab.focus("#hae-assign")
+    tab.keyboard.press("ArrowDown")
+    tab.wait_for_timeout(200)
+    assert areas_box(tab, first) == [] and close(areas_box(tab, second), [expected], tolerance=0.0002)
+
+    # A second rectangle, deleted again.
+    tab.focus("button.hae-add-rect")
+    tab.keyboard.press("Enter")
+    assert len(areas_box(tab, first)) == 1
+    tab.keyboard.press("Delete")
+    tab.wait_for_timeout(200)
+    assert areas_box(tab, first) == []
+    assert "已删除" in tab.inner_text(".hae-status")
+    tab.screenshot(path=os.path.join(artifacts_dir, "hot-area-editor-keyboard.png"))
+
+    tab.focus("input[name=_continue]")
+    tab.keyboard.press("Enter")
+    tab.wait_for_load_state()
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert Article.objects.get(pk=first.pk).hot_areas == []
+    assert close(Article.objects.get(pk=second.pk).hot_areas, [expected], tolerance=0.0002)
+    assert not tab.problems, tab.problems
+
+
+def touch_drag(tab, start, end, steps=8):
+    cdp = tab.context.new_cdp_session(tab)
+    (ax, ay), (bx, by) = at(tab, *start), at(tab, *end)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": ax, "y": ay}]})
+    for n in range(1, steps + 1):
+        x, y = ax + (bx - ax) * n / steps, ay + (by - ay) * n / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        tab.wait_for_timeout(20)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_a_finger_draws_a_rectangle_on_a_touch_screen(browser, live_server, editor, scanned_page):
+    page, first, _ = scanned_page
+    tab = open_form(browser, live_server, editor, page, has_touch=True)
+    tab.tap("button.hae-tool[data-tool=rect]")
+    touch_drag(tab, (0.2, 0.4), (0.6, 0.7))
+    tab.wait_for_timeout(300)
+    assert close(areas_box(tab, first), [{"type": "rect", "points": [[0.2, 0.4], [0.6, 0.7]]}])
+    save(tab)
+    assert close(Article.objects.get(pk=first.pk).hot_areas, [{"type": "rect", "points": [[0.2, 0.4], [0.6, 0.7]]}])
+
+
+def test_a_form_whose_article_changed_meanwhile_is_refused_and_keeps_the_drawing(
+    browser, live_server, editor, chief, scanned_page
+):
+    page, first, _ = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.1, 0.1), (0.5, 0.3))
+    # Meanwhile the 总编 renames the article on its own form.
+    with reversion.create_revision():
+        colleague = Article.objects.get(pk=first.pk)
+        colleague.headline = "职工书屋开进三号车间"
+        colleague.save()
+        reversion.set_user(chief)
+
+    save(tab)
+
+    conflict = tab.inner_text("#concurrency-conflict")
+    assert "未保存" in conflict and "主标题：“职工书屋开进车间” → “职工书屋开进三号车间”（zhoumin，" in conflict
+    assert Article.objects.get(pk=first.pk).hot_areas == []
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert close(areas_box(tab, first), [RECT])  # the drawing is still there, on the scan and in the list
+    assert tab.locator(".hae-panel .hae-shape").count() == 1
+
+    tab.click("button[name=_reapply]")
+    tab.wait_for_load_state()
+    first.refresh_from_db()
+    assert first.headline == "职工书屋开进三号车间" and close(first.hot_areas, [RECT])
+
+
+@pytest.fixture
+def printed_page(db):
+    """A draft page whose PDF is a generated page (scan rendered from it), an article per story, one not printed."""
+    data, layout = generated_page("classic", "cff", 0)
+    with reversion.create_revision():
+        page = make_page(make_issue(DAY, published=False), "A01")
+        page.pdf = ContentFile(data, name="A01.pdf")
+        page.save()
+        stories = {}
+        for n, story in enumerate(layout.stories[:-1]):  # the last story has no article yet
+            body = "".join(f"<p>{html.escape(p)}</p>" for p in story.body.split("\n"))
+            article = make_article(
+                page,
+                order=n,
+                kicker=story.kicker,
+                headline=story.headline,
+                subtitle=story.subtitle,
+                byline=story.byline,
+                body=body,
+                published=False,
+            )
+            stories[article.pk] = story
+        missing = make_article(
+            page, order=99, headline="版面上没有的稿件", body="<p>没有印在这版。</p>", published=False
+        )
+    return page, stories, layout, missing
+
+
+def test_suggested_areas_are_shown_accepted_or_rejected_and_saved(
+    browser, live_server, editor, printed_page, artifacts_dir
+):
+    page, stories, layout, missing = printed_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.click("button.hae-suggest")
+    tab.wait_for_selector(".hae-proposal")
+    assert tab.locator(".hae-proposal").count() == len(stories)
+    assert "版面上没有的稿件" in tab.inner_text(".hae-not-found")
+    assert "虚线" in tab.inner_text(".hae-status")
+    # Nothing is in the boxes until accepted.
+    assert all(areas_box(tab, Article(pk=pk)) == [] for pk in stories)
+    tab.screenshot(path=os.path.join(artifacts_dir, "hot-area-editor-suggestions.png"))
+
+    rejected, *accepted = list(stories)
+    tab.click(f".hae-reject[data-article='{rejected}']")
+    tab.click(".hae-accept-all")
+    assert tab.locator(".hae-proposal").count() == 0
+    save(tab)
+
+    assert Article.objects.get(pk=rejected).hot_areas == []
+    assert Article.objects.get(pk=missing.pk).hot_areas == []
+    # What was accepted is saved as proposed (a stored article's areas are what the editor saw).
+    proposed = {p["article"]: p["shapes"] for p in service.editor_proposals(page, page.articles.all())["proposals"]}
+    for pk in accepted:
+        assert close(Article.objects.get(pk=pk).hot_areas, clean_shapes(proposed[pk]), tolerance=0.0001), pk
+    aspect = layout.width / layout.height
+    good = [pk for pk in accepted if iou(stories[pk].region(), proposed[pk], aspect=aspect) >= 0.9]
+    assert len(good) >= len(accepted) - 1  # the story printed around the one with no article may take in its lines
+
+
+def test_a_region_drawn_over_a_story_starts_a_draft_with_its_text(browser, live_server, editor, printed_page):
+    page, _, layout, _ = printed_page
+    story = layout.stories[-1]
+    (x0, y0), (x1, y1) = story.region()[0]["points"]
+    assert story.shape == "rect"
+    tab = open_form(browser, live_server, editor, page)
+    tab.check("input[name=hae-current][value='']")  # 未分配: a region that is no article's yet
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (x0 + 0.002, y0 + 0.002), (x1 - 0.002, y1 - 0.002))
+    tab.wait_for_selector("button.hae-story:enabled", timeout=3000)
+    tab.click("button.hae-story")
+    tab.locator(".hae-status", has_text="已新建草稿").wait_for()
+
+    article = Article.objects.get(headline=story.headline)
+    assert (article.page_id, article.status, article.created_by) == (page.pk, Status.DRAFT, editor)
+    assert key(article.plain_text) == key(story.body)
+    assert iou(story.region(), article.hot_areas, aspect=layout.width / layout.height) > 0.95
+    new = tab.locator(f".hae-article[data-article='{article.pk}']")
+    assert story.headline in new.inner_text() and new.locator("a", has_text="打开新稿件").count() == 1
+    assert not tab.problems, tab.problems
+
+
+def test_axe_finds_no_barrier_in_the_editor_on_the_page_form(browser, live_server, editor, scanned_page):
+    page, first, _ = scanned_page
+    Article.objects.filter(pk=first.pk).update(hot_areas=[RECT])
+    tab = open_form(browser, live_server, editor, page)
+    tab.click(".hae-panel button.hae-shape")  # the selection's controls shown too
+    tab.wait_for_selector(".hae-selection:not([hidden])")
+    tab.click(".hae-help summary")
+    found = axe_violations(tab, include="#hot-area-editor")
+    assert not found, describe(found)
+    # The rest of the form reports only what Django's own admin markup is known for, none of it in the editor:
+    # the tabular inline's empty first header and title-only labels, the breadcrumbs' links told by colour,
+    # the pool's FilteredSelectMultiple putting aria-label on a span.
+    known = {"empty-table-header", "link-in-text-block", "label", "label-title-only", "aria-prohibited-attr"}
+    found = axe_violations(tab)
+    assert not [v for v in found if v["id"] not in known], describe(found)
+    assert not [n for v in found for n in v["nodes"] if "hae" in n["target"]], describe(found)
