@@ -31,9 +31,13 @@ def can_edit_areas(request, model_admin, page) -> bool:
     return model_admin.has_change_permission(request, page) and request.user.has_perm(services.EDIT_OTHERS_PERMISSION)
 
 
-def editor_data(request, model_admin, page, article_formset, *, editable: bool) -> dict | None:
+def editor_data(page, article_formset, *, editable: bool) -> dict | None:
     """Return what the editor needs on the page form of ``page``, or None without a scan to draw on."""
-    if page is None or page.pk is None or not page.image:
+    if page is None or page.pk is None:
+        return None
+    # The scan as stored: a form shown again after an error holds an upload that was not kept.
+    page = type(page)._base_manager.get(pk=page.pk)
+    if not page.image:
         return None
     articles = []
     for n, form in enumerate(f for f in article_formset.forms if f.instance.pk):
@@ -52,13 +56,12 @@ def editor_data(request, model_admin, page, article_formset, *, editable: bool) 
             }
         )
     name = f"admin:{page._meta.app_label}_{page._meta.model_name}"
-    born_digital = bool(page.pdf)
     return {
         "scan": {"url": page.image.url, "width": page.image_width, "height": page.image_height},
         "articles": articles,
         "editable": editable,
         "suggest_url": reverse(f"{name}_hot_area_suggestions", args=[page.pk]) if editable and page.pdf else "",
-        "story_url": reverse(f"{name}_story_from_region", args=[page.pk]) if editable and born_digital else "",
+        "story_url": reverse(f"{name}_story_from_region", args=[page.pk]) if editable and page.pdf else "",
         "palette": PALETTE,
     }
 

@@ -74,7 +74,7 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
             )
             if articles is not None:
                 editable = articles.has_change_permission and hot_area_editor.can_edit_areas(request, self, obj)
-                data = hot_area_editor.editor_data(request, self, obj, articles.formset, editable=editable)
+                data = hot_area_editor.editor_data(obj, articles.formset, editable=editable)
                 context["hot_area_editor"] = data
                 context["hot_area_editor_no_scan"] = data is None
         return super().render_change_form(request, context, add, change, form_url, obj)

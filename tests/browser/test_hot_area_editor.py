@@ -73,9 +73,12 @@ def show(tab, fy):
 
 def drag(tab, start, end):
     show(tab, (start[1] + end[1]) / 2)
-    tab.mouse.move(*at(tab, *start))
+    (ax, ay), (bx, by) = at(tab, *start), at(tab, *end)
+    tab.mouse.move(ax, ay)
     tab.mouse.down()
-    tab.mouse.move(*at(tab, *end), steps=10)
+    for n in range(1, 11):  # at a hand's pace: a press shorter than a quarter second is a click
+        tab.mouse.move(ax + (bx - ax) * n / 10, ay + (by - ay) * n / 10)
+        tab.wait_for_timeout(30)
     tab.mouse.up()
 
 
@@ -375,3 +378,36 @@ def test_axe_finds_no_barrier_in_the_editor_on_the_page_form(browser, live_serve
     found = axe_violations(tab)
     assert not [v for v in found if v["id"] not in known], describe(found)
     assert not [n for v in found for n in v["nodes"] if "hae" in n["target"]], describe(found)
+
+
+def test_zoomed_in_the_mouse_draws_moves_resizes_and_deletes_where_it_points(
+    browser, live_server, editor, scanned_page
+):
+    page, first, _ = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.click("button.hae-zoom-in")
+    tab.click("button.hae-zoom-in")
+    assert tab.inner_text(".hae-zoom-level") == "200%"
+    width = tab.locator(".hae-scan").bounding_box()["width"]
+    assert width > 1.9 * tab.locator(".hae-viewport").bounding_box()["width"] - 40
+    tab.eval_on_selector(".hae-viewport", "v => { v.scrollLeft = 0; }")
+
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.1, 0.3), (0.3, 0.4))
+    assert close(areas_box(tab, first), [{"type": "rect", "points": [[0.1, 0.3], [0.3, 0.4]]}], tolerance=0.003)
+
+    # Select it, drag it by its middle, then pull its bottom right corner.
+    tab.click("button.hae-tool[data-tool=select]")
+    tab.mouse.click(*at(tab, 0.2, 0.35))
+    tab.wait_for_selector(".hae-selection:not([hidden])")
+    drag(tab, (0.2, 0.35), (0.25, 0.4))
+    assert close(areas_box(tab, first), [{"type": "rect", "points": [[0.15, 0.35], [0.35, 0.45]]}], tolerance=0.003)
+    drag(tab, (0.35, 0.45), (0.4, 0.5))
+    assert close(areas_box(tab, first), [{"type": "rect", "points": [[0.15, 0.35], [0.4, 0.5]]}], tolerance=0.003)
+
+    tab.click("button.hae-zoom-fit")
+    assert tab.inner_text(".hae-zoom-level") == "100%"
+    tab.click(".hae-delete")
+    assert areas_box(tab, first) == []
+    assert "已删除" in tab.inner_text(".hae-status")
+    assert not tab.problems, tab.problems
