@@ -676,7 +676,17 @@
     restyle();
     writeBoxes();
     renderPanel();
+    focusArticle(articleId);
     say("已采用" + articleName(articleId) + "的自动识别热区" + (replaced ? "，替换了原有的 " + replaced + " 个" : "") + "；保存本页后生效。");
+  }
+
+  function focusArticle(articleId) {
+    // The buttons pressed are gone with the proposal: the focus goes to the article's areas.
+    var item = panel.querySelector('.hae-article[data-article="' + articleId + '"]');
+    var target = item && (item.querySelector(".hae-shape") || item.querySelector("input[name=hae-current]"));
+    if (target) {
+      target.focus();
+    }
   }
 
   function reject(articleId) {
@@ -687,6 +697,7 @@
     proposals.delete(articleId);
     selected = null;
     renderPanel();
+    focusArticle(articleId);
     say("已拒绝" + articleName(articleId) + "的自动识别热区。");
   }
 
