@@ -29,7 +29,9 @@ class LatestArticlesFeed(Feed):
         return reverse("issues:latest")
 
     def items(self):
-        return selectors.latest_articles(limit=FEED_SIZE)
+        articles = selectors.latest_articles(limit=FEED_SIZE)
+        ck.depends_on_text(*articles)  # each item carries a summary of its body and its last change
+        return articles
 
     def item_title(self, article):
         return article.title
@@ -73,4 +75,5 @@ class ThemeFeed(LatestArticlesFeed):
         ck.depends_on(theme)
         ck.depends_on_list(ck.theme_list(theme.pk))
         selectors.depends_on_headlines(articles)
+        ck.depends_on_text(*articles)
         return articles

@@ -2,7 +2,12 @@
 
 Every change is compared as two states of its row, before and after (None
 for a row created or deleted), read from the database it is written to. A
-row's own key always moves; the keys of the lists it shows up in move when
+row's own key always moves, but for an article: its full text
+(``article-text:<pk>``, which its own view and the feeds show) moves at every
+save, and what lists of headlines show of it (``article:<pk>``: the
+``LISTED_FIELDS``, its page, place and state) only when one of those
+changed, so a correction of a body leaves the page views, theme pages and
+the neighbours' 上一篇/下一篇 cached. The keys of the lists it shows up in move when
 it joins or leaves them or changes its place in them: being published or
 unpublished (its own or its issue's), moving to another page or issue,
 being reordered, a date or page code changing, a theme added or taken away.
@@ -28,6 +33,19 @@ from unionpaper.publishing import Status
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
 _BEFORE = "_cache_state_before"
+# What lists of headlines show of an article (page views with their hot areas, the issue's
+# contents, theme pages, 相关文章, 历史上的今天, 上一篇/下一篇): an edit of any other field
+# (the body above all) re-renders only the pages showing its full text.
+LISTED_FIELDS = (
+    "kicker",
+    "headline",
+    "subtitle",
+    "byline",
+    "byline_role",
+    "author_title",
+    "author_names",
+    "hot_areas",
+)
 
 
 def _public(status, publish_at, now) -> bool:
@@ -65,6 +83,7 @@ class ArticleState:
     order: int
     public: bool  # its own state and its issue's
     theme_ids: frozenset
+    listed: tuple = ()  # the values of LISTED_FIELDS
 
     @property
     def placement(self):
@@ -82,6 +101,14 @@ class ThemeState:
 class PhotoState:
     pk: int
     article_id: int
+    shown: tuple = ()  # the values of PHOTO_FIELDS
+
+
+@dataclass(frozen=True)
+class ThemedState:
+    pk: int
+    article_id: int
+    theme_id: int
 
 
 def issue_state(pk, using=None) -> IssueState | None:
@@ -119,6 +146,7 @@ def article_state(pk, using=None) -> ArticleState | None:
         "page__issue__status",
         "page__issue__publish_at",
         "trashed_at",
+        *LISTED_FIELDS,
     )
     row = Article._default_manager.using(using).filter(pk=pk).values(*fields).first()
     if row is None:
@@ -136,6 +164,7 @@ def article_state(pk, using=None) -> ArticleState | None:
         and _public(row["status"], row["publish_at"], now)
         and _public(row["page__issue__status"], row["page__issue__publish_at"], now),
         theme_ids=frozenset(themes),
+        listed=tuple(row[f] for f in LISTED_FIELDS),
     )
 
 
@@ -144,9 +173,20 @@ def theme_state(pk, using=None) -> ThemeState | None:
     return ThemeState(pk=pk, name=row["name"], slug=row["slug"]) if row else None
 
 
+# What an article view shows of a photo; its version counter is not shown.
+PHOTO_FIELDS = ("image", "width", "height", "caption", "credit", "order")
+
+
 def photo_state(pk, using=None) -> PhotoState | None:
-    article_id = ArticleImage._default_manager.using(using).filter(pk=pk).values_list("article_id", flat=True).first()
-    return PhotoState(pk=pk, article_id=article_id) if article_id is not None else None
+    row = ArticleImage._default_manager.using(using).filter(pk=pk).values("article_id", *PHOTO_FIELDS).first()
+    if row is None:
+        return None
+    return PhotoState(pk=pk, article_id=row["article_id"], shown=tuple(row[f] for f in PHOTO_FIELDS))
+
+
+def themed_state(pk, using=None) -> ThemedState | None:
+    row = ThemedArticle._default_manager.using(using).filter(pk=pk).values("content_object_id", "tag_id").first()
+    return ThemedState(pk=pk, article_id=row["content_object_id"], theme_id=row["tag_id"]) if row else None
 
 
 # --- Keys of a change ---------------------------------------------------------------------------
@@ -169,15 +209,22 @@ def _article_lists(state: ArticleState) -> set[str]:
 
 
 def article_keys(before: ArticleState | None, after: ArticleState | None) -> set[str]:
-    """Return the keys an article's change touches."""
+    """Return the keys an article's change touches.
+
+    Its full text always (every save changes at least the time of its last
+    change, which the feeds show); what lists show of it only when one of the
+    ``LISTED_FIELDS``, its place or its state changed.
+    """
     pk = (after or before).pk
-    keys = {f"article:{pk}"}
+    keys = {ck.article_text_key(pk)}
+    moved = before is None or after is None or before.placement != after.placement
+    if moved or before.listed != after.listed:
+        keys.add(f"article:{pk}")
     shown = [s for s in (before, after) if s is not None and s.public]
     if not shown:
         return keys  # no public page shows it, before or after
     # Its text is searched, and its sitemap entry carries the time of its last change.
     keys |= {ck.SEARCH, ck.sitemap_list("articles"), ck.SITEMAP_INDEX}
-    moved = before is None or after is None or before.placement != after.placement
     if moved or before.theme_ids != after.theme_ids:
         for state in shown:
             keys |= _article_lists(state)
@@ -264,17 +311,40 @@ def theme_keys(before: ThemeState | None, after: ThemeState | None) -> set[str]:
 
 
 def themed_keys(article_id, theme_ids, using=None) -> set[str]:
-    """Return the keys touched when the article ``article_id`` joins or leaves the themes ``theme_ids``."""
+    """Return the keys touched when the article ``article_id`` joins or leaves the themes ``theme_ids``.
+
+    Its own view names its themes; no list of headlines does.
+    """
+    own = ck.article_text_key(article_id)
     state = article_state(article_id, using)
     if state is None or not state.public:
-        return {f"article:{article_id}"}
-    keys = {f"article:{article_id}", ck.THEMES, ck.SEARCH, ck.sitemap_list("themes"), ck.SITEMAP_INDEX}
+        return {own}
+    keys = {own, ck.THEMES, ck.SEARCH, ck.sitemap_list("themes"), ck.SITEMAP_INDEX}
     return keys | {ck.theme_list(t) for t in theme_ids}
 
 
 def photo_keys(before: PhotoState | None, after: PhotoState | None) -> set[str]:
-    """Return the keys a photo's change touches: the photos of the article it is printed with."""
+    """Return the keys a photo's change touches: the photos of the article it is printed with.
+
+    A photo saved as it was (a working copy written over the live rows) touches nothing.
+    """
+    if before == after:
+        return set()
     return {ck.photos_list(s.article_id) for s in (before, after) if s is not None}
+
+
+def themed_row_keys(before: ThemedState | None, after: ThemedState | None, using=None) -> set[str]:
+    """Return the keys a theme link's change touches: its article and its theme, before and after.
+
+    A link saved as it was (a working copy written over the live rows) touches nothing.
+    """
+    if before == after:
+        return set()
+    keys = set()
+    for state in (before, after):
+        if state is not None:
+            keys |= themed_keys(state.article_id, {state.theme_id}, using)
+    return keys
 
 
 def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None) -> set[str]:
@@ -306,6 +376,7 @@ def _tracked():
         Article: (article_state, lambda b, a, using: article_keys(b, a)),
         ArticleImage: (photo_state, lambda b, a, using: photo_keys(b, a)),
         Theme: (theme_state, lambda b, a, using: theme_keys(b, a)),
+        ThemedArticle: (themed_state, themed_row_keys),
     }
 
 
@@ -337,13 +408,6 @@ def _deleted(sender, instance, using=None, **_kwargs):
         ck.changed(keys(before, None, using), using=using)
 
 
-def _themed_row_changed(sender, instance, raw=False, using=None, **_kwargs):
-    if raw or ck.is_deferring():
-        ck.changed({ck.SITE}, using=using)
-        return
-    ck.changed(themed_keys(instance.content_object_id, {instance.tag_id}, using), using=using)
-
-
 def _themes_changed(sender, instance, action, reverse=False, pk_set=None, using=None, **_kwargs):
     if ck.is_deferring():
         if action.startswith("post_"):
@@ -372,11 +436,8 @@ def connect(*models) -> None:
     """Move the keys of what a change touches whenever one of ``models`` is saved or deleted."""
     for model in models:
         name = model.__name__
-        if model is ThemedArticle:
-            post_save.connect(_themed_row_changed, sender=model, dispatch_uid="dep-keys-save-ThemedArticle")
-            post_delete.connect(_themed_row_changed, sender=model, dispatch_uid="dep-keys-delete-ThemedArticle")
+        if model is ThemedArticle:  # taggit's add and remove are bulk queries, heard through m2m_changed
             m2m_changed.connect(_themes_changed, sender=model, dispatch_uid="dep-keys-themes")
-            continue
         pre_save.connect(_remember_before, sender=model, dispatch_uid=f"dep-keys-before-save-{name}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"dep-keys-save-{name}")
         pre_delete.connect(_remember_before, sender=model, dispatch_uid=f"dep-keys-before-delete-{name}")
@@ -388,10 +449,7 @@ def disconnect(*models) -> None:
     for model in models:
         name = model.__name__
         if model is ThemedArticle:
-            post_save.disconnect(sender=model, dispatch_uid="dep-keys-save-ThemedArticle")
-            post_delete.disconnect(sender=model, dispatch_uid="dep-keys-delete-ThemedArticle")
             m2m_changed.disconnect(sender=model, dispatch_uid="dep-keys-themes")
-            continue
         pre_save.disconnect(sender=model, dispatch_uid=f"dep-keys-before-save-{name}")
         post_save.disconnect(sender=model, dispatch_uid=f"dep-keys-save-{name}")
         pre_delete.disconnect(sender=model, dispatch_uid=f"dep-keys-before-delete-{name}")

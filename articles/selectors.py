@@ -147,6 +147,7 @@ def article_for_reading(*, pk: int, user=None) -> Article | None:
     article.photos = list(ArticleImage.objects.filter(article_id=pk).order_by("order", "id"))
     article.theme_list = list(Theme.objects.filter(tagged_articles__content_object_id=pk).order_by("name"))
     ck.depends_on(article, article.page, article.page.issue, *article.theme_list)
+    ck.depends_on_text(article)
     ck.depends_on_list(ck.photos_list(article.pk))
     return article
 
@@ -234,7 +235,10 @@ def related_by_theme(article: Article, themes, *, limit: int = RELATED_LIMIT) ->
 
 
 def depends_on_headlines(articles) -> None:
-    """Declare a list of headlines with their dates and page codes (``issues/_history.html``)."""
+    """Declare a list of headlines with their dates and page codes (``issues/_history.html``).
+
+    Their texts are not declared: a correction of a body leaves such a list as it was.
+    """
     for article in articles:
         ck.depends_on(article, article.page, article.page.issue)
 

@@ -2,7 +2,9 @@
 
 While a page renders, the selectors and views it calls declare what it shows:
 ``depends_on(article)`` for a row (``article:12``, ``page:34``,
-``issue:2024-05-01``, ``theme:7``) and ``depends_on_list(LATEST_ISSUE)`` for a
+``issue:2024-05-01``, ``theme:7``; for an article, what a list of headlines
+shows of it), ``depends_on_text(article)`` for an article's full text and
+everything else only its own view shows (``article-text:12``), and ``depends_on_list(LATEST_ISSUE)`` for a
 list whose membership or order it shows (``list:latest-issue``,
 ``list:theme:7``, ``list:calendar:2024``, ``list:feeds``,
 ``list:sitemap:articles`` …). ``depends_until(when)`` adds a time after which
@@ -105,8 +107,18 @@ def sitemap_list(section: str) -> str:
     return f"list:sitemap:{section}"
 
 
+def article_text_key(pk: int) -> str:
+    """An article's full text and all else its own view alone shows (body, themes, time of its last change)."""
+    return f"article-text:{pk}"
+
+
 def key_for(obj) -> str:
-    """Return the key of a row a page shows: ``article:12``, ``page:34``, ``issue:2024-05-01``, ``theme:7``."""
+    """Return the key of a row a page shows: ``article:12``, ``page:34``, ``issue:2024-05-01``, ``theme:7``.
+
+    An article's key stands for what a list of headlines shows of it
+    (``articles.invalidation.LISTED_FIELDS``); its full text has a key of its
+    own (``article_text_key``).
+    """
     name = obj._meta.model_name
     if name == "issue":
         return issue_key(obj.date)
@@ -171,6 +183,13 @@ def depends_on(*objs) -> None:
     current = _recording.get()
     if current is not None:
         current.keys.update(key_for(obj) for obj in objs if obj is not None)
+
+
+def depends_on_text(*articles) -> None:
+    """Declare that the page being rendered shows these articles' full text (or another field lists do not show)."""
+    current = _recording.get()
+    if current is not None:
+        current.keys.update(article_text_key(a.pk) for a in articles if a is not None)
 
 
 def depends_on_list(*names: str) -> None:

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 
-from unionpaper.cache import bump_generation_now_and_on_commit
+from unionpaper import cache_keys as ck
 from unionpaper.publishing import public_from
 
 from ..models import Article, ThemedArticle
@@ -176,14 +176,15 @@ def update_committed(article_ids):
     """Index articles whose rows are committed but not yet indexed, in one transaction.
 
     For a bulk writer that indexes a batch after its transactions (the
-    importer). Cached public pages start afresh afterwards, as after any
-    content change: search results show these articles only from now on.
+    importer). Cached search pages start afresh afterwards: they show these
+    articles only from now on. Every other page showing them was refreshed
+    by the saves that wrote them.
     """
     article_ids = list(article_ids)
     if not article_ids:
         return
     update(article_ids)
-    bump_generation_now_and_on_commit()
+    ck.changed({ck.SEARCH})
 
 
 def remove(article_ids):
@@ -277,5 +278,5 @@ def rebuild(*, missing_only=False, batch_size=1000, workers=1, progress=None):
             progress(f"indexed {done:,} / {total:,}")
     with connection.cursor() as cursor:
         engine.after_load(cursor, rebuilt_index=rebuilt_index, progress=progress)
-    bump_generation_now_and_on_commit()  # cached search pages were made from the old index
+    ck.changed({ck.SEARCH})  # cached search pages were made from the old index; no other page reads it
     return done

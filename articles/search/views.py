@@ -60,6 +60,7 @@ def article_ris(request, pk):
     """Return one published article's citation as a RIS file."""
     article = get_object_or_404(Article.objects.published().with_page(), pk=pk)
     ck.depends_on(article, article.page, article.page.issue)
+    ck.depends_on_text(article)  # the record names its themes
     body = ris_record(article, request.build_absolute_uri(article.get_absolute_url()))
     resp = HttpResponse(body, content_type="application/x-research-info-systems; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="article-{article.pk}.ris"'

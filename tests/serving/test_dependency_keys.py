@@ -66,15 +66,49 @@ def key(obj):
     return ck.key_for(obj)
 
 
-def test_editing_an_article_touches_that_article_and_the_search_but_no_list_it_stays_in(paper, touched):
+def text_key(article):
+    return ck.article_text_key(article.pk)
+
+
+def test_editing_a_headline_touches_that_article_and_the_search_but_no_list_it_stays_in(paper, touched):
     first = paper["first"]
     first.headline = "改过的标题"
     first.save()
-    assert {key(first), ck.SEARCH, ck.sitemap_list("articles")} <= touched
+    assert {key(first), text_key(first), ck.SEARCH, ck.sitemap_list("articles")} <= touched
     assert key(paper["second"]) not in touched
     assert ck.page_list(paper["a01"].pk) not in touched
     assert ck.theme_list(paper["legal_aid"].pk) not in touched
     assert ck.LATEST_ISSUE not in touched
+
+
+def test_correcting_a_body_touches_the_articles_text_and_the_search_not_what_lists_show_of_it(paper, touched):
+    first = paper["first"]
+    first.body += "<p>（本文有更正）</p>"
+    first.save()
+    assert touched == {text_key(first), ck.SEARCH, ck.sitemap_list("articles"), ck.SITEMAP_INDEX}
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("kicker", "新的引题"),
+        ("subtitle", "新的副标题"),
+        ("byline", "本报记者 王小明"),
+        ("hot_areas", [{"type": "rect", "points": [[0.1, 0.1], [0.5, 0.3]]}]),
+    ],
+)
+def test_each_field_lists_show_touches_what_lists_show_of_the_article(paper, touched, field, value):
+    first = paper["first"]
+    setattr(first, field, value)
+    first.save()
+    assert {key(first), text_key(first)} <= touched
+    assert ck.page_list(paper["a01"].pk) not in touched
+
+
+def test_saving_an_article_unchanged_touches_its_text_only_as_its_time_of_change_moves(paper, touched):
+    paper["third"].save()
+    assert key(paper["third"]) not in touched
+    assert text_key(paper["third"]) in touched
 
 
 def test_a_photo_touches_only_the_photos_of_the_article_it_is_printed_with(paper, touched):
@@ -153,7 +187,7 @@ def test_editing_a_draft_touches_no_public_list(paper, touched):
     touched.clear()
     draft.headline = "还是草稿"
     draft.save()
-    assert touched == {key(draft)}
+    assert touched == {key(draft), text_key(draft)}
 
 
 def test_unpublishing_an_article_takes_it_out_of_its_lists(paper, touched):
@@ -205,10 +239,11 @@ def test_moving_an_article_to_another_issue_touches_both_issues_and_both_days(pa
     )
 
 
-def test_giving_an_article_a_theme_touches_that_theme_and_the_article(paper, touched):
+def test_giving_an_article_a_theme_touches_that_theme_and_the_articles_own_view(paper, touched):
     paper["second"].themes.add("技能竞赛")
     theme = Theme.objects.get(name="技能竞赛")
-    assert {key(paper["second"]), ck.theme_list(theme.pk), ck.THEMES} <= touched
+    assert {text_key(paper["second"]), ck.theme_list(theme.pk), ck.THEMES} <= touched
+    assert key(paper["second"]) not in touched  # no list of headlines names an article's themes
     assert ck.theme_list(paper["legal_aid"].pk) not in touched
     touched.clear()
     paper["second"].themes.clear()
@@ -262,3 +297,31 @@ def test_a_bulk_writer_starts_the_site_afresh_once_without_a_query_per_row(paper
         invalidation.connect(*MODELS)
     assert with_keys == without
     assert ck.SITE in touched
+
+
+def test_rebuilding_the_search_index_touches_only_the_search_pages(paper, touched):
+    from django.core.management import call_command
+
+    call_command("rebuild_search_index", verbosity=0)
+    assert touched == {ck.SEARCH}
+
+
+def test_a_photo_and_a_theme_link_saved_as_they_were_touch_nothing(paper, touched):
+    photo = ArticleImage(article=paper["first"], caption="车间一角")
+    photo.image.save("photo.png", ContentFile(png_bytes(40, 30)), save=False)
+    photo.save()
+    link = ThemedArticle.objects.get(content_object=paper["first"])
+    touched.clear()
+    # What publishing a working copy does with the rows it did not change.
+    ArticleImage.objects.get(pk=photo.pk).save()
+    ThemedArticle.objects.get(pk=link.pk).save()
+    assert touched == set()
+
+
+def test_a_theme_link_moved_to_another_theme_touches_both_themes(paper, touched):
+    link = ThemedArticle.objects.get(content_object=paper["first"])
+    skills = Theme.objects.get(name="技能竞赛")
+    link.tag = skills
+    link.save()
+    assert {ck.theme_list(paper["legal_aid"].pk), ck.theme_list(skills.pk), text_key(paper["first"])} <= touched
+    assert key(paper["first"]) not in touched

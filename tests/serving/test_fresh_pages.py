@@ -11,10 +11,14 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticleImage, Theme
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from articles.models import Article, ArticleImage, Theme
+from tests.admin_forms import article_data
+from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
+from tests.people import client_for
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +92,82 @@ def test_editing_an_article_refreshes_the_pages_that_show_it(paper, reader):
     reader.fresh("/themes/法律援助/", "改过的第一篇")
     reader.cached(url(paper["a02"]))
     reader.cached(url(paper["b01"]))
+
+
+def test_correcting_a_body_refreshes_the_article_and_the_feed_and_leaves_the_lists_of_its_headline_cached(
+    paper, reader
+):
+    first = paper["first"]
+    feed = reverse("articles:feed_latest")
+    # Its page, the article before it (下一篇), the issue's contents, its theme, the front page.
+    lists = (url(paper["a01"]), url(paper["second"]), url(paper["may"]), "/themes/法律援助/", "/")
+    reader.read(url(first), feed, *lists, url(paper["b01"]))
+    first.body = "<p>更正后的正文。</p>"
+    first.save()
+    reader.fresh(url(first), "更正后的正文")
+    reader.fresh(feed, "更正后的正文")  # each item carries a summary of its body
+    for path in lists:
+        reader.cached(path)
+    reader.cached(url(paper["b01"]))
+
+
+def test_a_body_correction_published_from_a_working_copy_refreshes_only_the_pages_of_its_text(
+    paper, reader, editor, chief
+):
+    first = paper["first"]
+    photo = ArticleImage(article=first, caption="车间一角")
+    photo.image.save("photo.png", ContentFile(png_bytes(40, 30)), save=False)
+    photo.save()
+    reader.read(url(first), url(paper["a01"]), url(paper["second"]), "/themes/法律援助/", url(paper["b01"]))
+    live = Article.objects.get(pk=first.pk)
+    data = article_data(page=live.page, article=live, body="<p>总编发布的更正。</p>")
+    data.update(
+        {
+            "images-TOTAL_FORMS": "1",
+            "images-INITIAL_FORMS": "1",
+            "images-0-id": str(photo.pk),
+            "images-0-article": str(first.pk),
+            "images-0-caption": "车间一角",
+            "images-0-credit": "",
+            "images-0-order": "0",
+            "images-0-version": str(ArticleImage.objects.get(pk=photo.pk).version),
+        }
+    )
+    saved = client_for(editor).post(reverse("admin:articles_article_change", args=[first.pk]), data)
+    assert saved.status_code == 302
+    reader.cached(url(first))  # waiting for the 总编
+    published = client_for(chief).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_changes", "confirm": "yes", "publish_at": "", "_selected_action": [first.pk]},
+        follow=True,
+    )
+    assert "的修改已发布" in published.content.decode()
+    reader.fresh(url(first), "总编发布的更正", "车间一角")
+    # Its photo and its theme were written again as they were: nothing that lists it is rendered again.
+    reader.cached(url(paper["a01"]))
+    reader.cached(url(paper["second"]))
+    reader.cached("/themes/法律援助/")
+    reader.cached(url(paper["b01"]))
+
+
+def test_moving_a_hot_area_refreshes_the_page_that_draws_it_and_not_the_next_page(paper, reader):
+    scanned = make_page(paper["may"], "A03", name="专版", image=True)
+    article = make_article(scanned, headline="画了热区的稿件", hot_areas=rect_area(10, 10, 40, 20))
+    reader.read(url(scanned), url(paper["a02"]), url(paper["b01"]))
+    article.hot_areas = rect_area(12.5, 25, 37.5, 12.5)
+    article.save()
+    reader.fresh(url(scanned), 'x="12.5"')
+    reader.cached(url(paper["a02"]))
+    reader.cached(url(paper["b01"]))
+
+
+def test_rebuilding_the_search_index_refreshes_search_pages_and_nothing_else(paper, reader):
+    search = "/search/?q=第一篇"
+    reader.read(search, url(paper["first"]), url(paper["a01"]))
+    call_command("rebuild_search_index", verbosity=0)
+    reader.fresh(search, "第一篇")
+    reader.cached(url(paper["first"]))
+    reader.cached(url(paper["a01"]))
 
 
 def test_a_new_photo_refreshes_its_article_only(paper, reader):
