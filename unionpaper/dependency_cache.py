@@ -103,15 +103,27 @@ def shared(name: str, build, *, whole: bool = True):
         name = hashlib.sha256(name.encode()).hexdigest()
     key = f"{SHARED_KEY_PREFIX}:{name}"
     entry, tick, _ = _lookup(key)
-    if entry is not None:
-        if whole:
-            ck.note(ck.Dependencies(set(entry.keys), entry.until))
-        return entry.value
-    with ck.recording(inherit=whole) as deps:
+    if entry is None:
+        # Many pages missing at once (a new issue going live) need the same shared data: one builds it.
+        entry = single_flight.run(
+            key,
+            lookup=lambda: ck.lookup(key, settle=_settle())[0],
+            render=lambda: _build(key, build, tick),
+            label=name,
+            what="build",
+        )
+    if whole:
+        ck.note(ck.Dependencies(set(entry.keys), entry.until))
+    return entry.value
+
+
+def _build(key: str, build, tick: int) -> ck.Entry:
+    """Return ``build()`` as an entry, kept under ``key`` when it recorded what it shows."""
+    with ck.recording(inherit=False) as deps:
         value = build()
     if deps.keys:
-        ck.store(key, value, deps, tick, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
-    return value
+        return ck.store(key, value, deps, tick, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return ck.Entry(value=value, made_at=tick, made_wall=time.time(), keys=(), until=deps.until)
 
 
 def cacheable_request(request) -> bool:

@@ -23,20 +23,24 @@ logger = logging.getLogger("unionpaper.render")
 
 LOCK_PREFIX = "unionpaper:rendering:"
 DEFAULT_WAIT_SECONDS = 2.0
-FIRST_POLL_SECONDS = 0.005
-LAST_POLL_SECONDS = 0.05
+# A waiter looks again every few milliseconds (one small round trip each): a page
+# renders in 10-50 ms, and every millisecond between its being stored and a
+# waiter seeing it is added to that reader's wait, and to the worker it holds.
+FIRST_POLL_SECONDS = 0.002
+LAST_POLL_SECONDS = 0.01
 
 
 def wait_bound() -> float:
     return float(getattr(settings, "SINGLE_FLIGHT_WAIT_SECONDS", DEFAULT_WAIT_SECONDS))
 
 
-def run(name: str, *, lookup, render, label: str = "", wait: float | None = None):
+def run(name: str, *, lookup, render, label: str = "", wait: float | None = None, what: str = "render"):
     """Return ``render()``, or what ``lookup()`` finds once another caller's render of ``name`` has been stored.
 
     ``lookup()`` returns None while there is nothing to serve; ``render()``
     stores what it makes where ``lookup`` looks. ``label`` (a path) names
-    the render in the log.
+    the render in the log, as ``what`` (``render`` for pages, ``build`` for
+    shared data, so that counting renders per path counts pages only).
     """
     wait = wait_bound() if wait is None else wait
     lock = f"{LOCK_PREFIX}{name}"
@@ -44,7 +48,7 @@ def run(name: str, *, lookup, render, label: str = "", wait: float | None = None
     # The lock outlives a render that died with its process by little more than the wait.
     if cache.add(lock, token, timeout=int(wait) + 2):
         try:
-            return _render(render, label, "first")
+            return _render(render, label, "first", what)
         finally:
             if cache.get(lock) == token:
                 cache.delete(lock)
@@ -61,13 +65,13 @@ def run(name: str, *, lookup, render, label: str = "", wait: float | None = None
             found = lookup()  # stored just before the lock went
             if found is not None:
                 return found
-            return _render(render, label, "nothing kept")
-    return _render(render, label, "wait over")
+            return _render(render, label, "nothing kept", what)
+    return _render(render, label, "wait over", what)
 
 
-def _render(render, label, why):
+def _render(render, label, why, what):
     started = time.monotonic()
     try:
         return render()
     finally:
-        logger.info("render %s (%s) %.0f ms", label, why, (time.monotonic() - started) * 1000)
+        logger.info("%s %s (%s) %.0f ms", what, label, why, (time.monotonic() - started) * 1000)

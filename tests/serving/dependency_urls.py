@@ -37,6 +37,7 @@ def newest(request, name):
 
     def build():
         builds["newest"] += 1
+        time.sleep(slow["seconds"])
         ck.depends_on_list(ck.FEEDS)
         return ["最新一篇"]
 

@@ -88,6 +88,28 @@ def test_concurrent_misses_of_one_page_render_it_once(client):
     assert sorted(a["X-Page-Cache"] for a in answers) == ["hit"] * 7 + ["miss"]
 
 
+def test_concurrent_misses_of_pages_showing_the_same_shared_data_build_it_once(client):
+    dependency_urls.slow["seconds"] = 0.3
+    start = threading.Barrier(8)
+    answers = {}
+
+    def reader(n):
+        start.wait()
+        answers[n] = Client().get(f"/newest/page{n}/")
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert dependency_urls.builds["newest"] == 1
+    assert all("最新一篇" in a.content.decode() for a in answers.values())
+    # Each page still depends on what the shared data shows.
+    ck.changed({ck.FEEDS})
+    dependency_urls.slow["seconds"] = 0.0
+    assert [served(client, f"/newest/page{n}/") for n in range(8)] == ["miss"] * 8
+
+
 def test_revalidation_gets_304_until_what_the_page_shows_changes(client):
     first = client.get("/shows/a/")
     again = client.get("/shows/a/", headers={"if-none-match": first["ETag"]})
