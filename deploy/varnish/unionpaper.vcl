@@ -66,6 +66,13 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
+    # Only what the app gave a lifetime is kept. With none, Varnish would keep
+    # a response for its default of 120 s: a 404 of an article asked for just
+    # before it is published would go on being served for two minutes after.
+    # A lifetime of 0 makes it a hit-for-miss: the next request asks the app.
+    if (!beresp.http.Surrogate-Control && !beresp.http.Cache-Control && !beresp.http.Expires) {
+        set beresp.ttl = 0s;
+    }
     # The keys the app names become the object's xkeys.
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;

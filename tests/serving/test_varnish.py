@@ -9,11 +9,13 @@ where they are missing these tests skip, which CI counts as a failure.
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_article, make_issue, make_page
 from tests.serving import varnish_urls
 from tests.varnish import Varnish, require_varnish
 from unionpaper import frontend_cache
+from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,3 +143,15 @@ def test_an_editors_change_purges_exactly_the_real_pages_that_show_it(varnish_se
     assert not a01.from_cache and "改过的第一篇" in a01.body.decode()
     assert not article.from_cache and "改过的第一篇" in article.body.decode()
     assert a02.from_cache
+
+
+def test_an_article_asked_for_before_it_is_published_is_shown_as_soon_as_it_is(varnish_server, paper_behind_varnish):
+    draft = make_article(paper_behind_varnish["a01"], headline="待发的稿件", published=False)
+    path = draft.get_absolute_url()
+    assert varnish_server.get(path).status == 404
+    assert varnish_server.get(path).status == 404
+    draft.status = Status.PUBLISHED
+    draft.publish_at = timezone.now()
+    draft.save()
+    answer = varnish_server.get(path)
+    assert answer.status == 200 and "待发的稿件" in answer.body.decode()
