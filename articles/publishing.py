@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue
 from unionpaper.concurrency import check_version
+from unionpaper.dependency_cache import render_ahead
 from unionpaper.publishing import Status
 
 from . import working_copies
@@ -119,21 +121,38 @@ def publish_issue(
         raise PermissionDenied("只有总编可以发布整期。")
     now = timezone.now()
     target = at or now
-    with transaction.atomic(), reversion.create_revision():
-        issue = Issue.objects.select_for_update().get(pk=issue.pk)
-        check_version(issue, version)
-        plan = publish_plan(issue=issue, at=at, now=now)
-        for article in plan.going_live:
-            article.status = Status.PUBLISHED
-            article.publish_at = target
-            article.save()
-        if plan.issue_change:
-            issue.status = Status.PUBLISHED
-            issue.publish_at = target
-            issue.save()
-        reversion.set_user(user)
-        reversion.set_comment(describe(plan, now=now))
+    with transaction.atomic():
+        with reversion.create_revision():
+            issue = Issue.objects.select_for_update().get(pk=issue.pk)
+            check_version(issue, version)
+            plan = publish_plan(issue=issue, at=at, now=now)
+            for article in plan.going_live:
+                article.status = Status.PUBLISHED
+                article.publish_at = target
+                article.save()
+            if plan.issue_change:
+                issue.status = Status.PUBLISHED
+                issue.publish_at = target
+                issue.save()
+            reversion.set_user(user)
+            reversion.set_comment(describe(plan, now=now))
+        if (plan.going_live or plan.issue_change) and target <= now:
+            # Every reader arriving as the issue goes live asks for the same new pages:
+            # they are rendered now, from this transaction's rows, and kept from its commit.
+            render_ahead(pages_going_live(issue))
     return plan
+
+
+def pages_going_live(issue: Issue) -> list[str]:
+    """Return the public pages a publication of ``issue`` makes: the front page if it is the newest, its own pages."""
+    paths = []
+    if Issue.objects.latest_published() == issue:
+        paths.append(reverse("issues:latest"))
+    paths.append(issue.get_absolute_url())
+    paths += [page.get_absolute_url() for page in issue.pages.in_order()]
+    articles = Article.objects.published().filter(page__issue=issue).order_by("page__sort_key", "order", "id")
+    paths += [reverse("articles:article", kwargs={"pk": pk}) for pk in articles.values_list("pk", flat=True)]
+    return paths
 
 
 def describe(plan: PublishPlan, *, now=None) -> str:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from issues.models import Issue, Page
 from unionpaper.adminkit.concurrency import has_version
 from unionpaper.concurrency import adopt_current_version, current_version
+from unionpaper.dependency_cache import rendering_ahead
 from unionpaper.publishing import Publishable, Status
 from unionpaper.sandbox import active as sandbox_active
 from unionpaper.sandbox import sandbox
@@ -323,6 +324,8 @@ class ApplyDueChangesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if rendering_ahead():  # inside the transaction of a publication, which is not to take in others
+            return self.get_response(request)
         try:
             due = _next_due()
             if due is not None and due <= timezone.now().timestamp():

@@ -234,16 +234,20 @@ def _advance() -> int:
         return cache.incr(CLOCK_KEY)
 
 
-def invalidate(keys: Iterable[str]) -> None:
-    """Give every key a new version now: entries made before this moment that show them are stale."""
+def invalidate(keys: Iterable[str]) -> int | None:
+    """Give every key a new version now: entries made before this moment that show them are stale.
+
+    Return the tick the keys now carry (None when there were none).
+    """
     keys = set(keys)
     if not keys:
-        return
+        return None
     if len(keys) > MAX_KEYS_PER_CHANGE:
         keys = {SITE}
     tick = _advance()
     stamp = (tick, time.time())
     cache.set_many({version_key(k): stamp for k in keys}, timeout=VERSION_SECONDS)
+    return tick
 
 
 def fresh(made_at: int, made_wall: float, keys: Iterable[str], versions: dict, *, settle: float = 0.0) -> bool:
@@ -316,10 +320,15 @@ def lookup(name: str, *, settle: float = 0.0, also: Iterable[str] = ()) -> tuple
     return (entry if entry.is_fresh(found, settle=settle) else None), tick, found
 
 
-def store(name: str, value, deps: Dependencies, made_at: int, *, timeout: int) -> Entry:
-    """Keep ``value`` under ``name`` with what it depends on, stamped with the tick read before it was made."""
+def store(name: str, value, deps: Dependencies, made_at: int, *, timeout: int, made_wall: float | None = None) -> Entry:
+    """Keep ``value`` under ``name`` with what it depends on, stamped with the tick read before it was made.
+
+    ``made_wall`` (epoch, now unless told) is the moment its reads stand for,
+    against which a read replica's lag is weighed.
+    """
     keys = tuple(sorted(deps.keys))
-    entry = Entry(value=value, made_at=made_at, made_wall=time.time(), keys=keys, until=deps.until)
+    made_wall = time.time() if made_wall is None else made_wall
+    entry = Entry(value=value, made_at=made_at, made_wall=made_wall, keys=keys, until=deps.until)
     if deps.until is not None:
         timeout = max(1, min(timeout, int(deps.until - time.time()) + 1))
     cache.set(name, entry, timeout=timeout)
@@ -361,18 +370,50 @@ class HeldKeys:
 _deferral: ContextVar[HeldKeys | None] = ContextVar("unionpaper_deferred_keys", default=None)
 
 
-# Keys changed in this thread and not yet moved after their commit.
-_uncommitted = threading.local()
+class _AtCommit:
+    """What one transaction changed, and what was rendered inside it to be kept once it commits.
+
+    Registered with ``transaction.on_commit`` at the transaction's first
+    change, so that a rollback discards it with everything it holds.
+    """
+
+    def __init__(self):
+        self.keys: set = set()
+        self.ahead: list = []  # (name, value, deps, made_at, timeout, settle)
+        self.done = False
+
+    def __call__(self) -> None:
+        if self.done:  # registered at each change: it runs once
+            return
+        self.done = True
+        keys, self.keys = self.keys, set()
+        ahead, self.ahead = self.ahead, []
+        # The versions as they stand just before this commit's own move hides them.
+        seen = cache.get_many([CLOCK_KEY, *_version_keys(ahead)]) if ahead else {}
+        tick = invalidate(keys)
+        if ahead:
+            _keep_ahead(ahead, seen, tick)
+        if keys:
+            # Purged only once the app's own entries are stale (and those rendered
+            # ahead are kept), so that the shared cache fetches what is new.
+            frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
 
 
-def _commit() -> None:
-    keys = getattr(_uncommitted, "keys", None)
-    if not keys:
-        return
-    _uncommitted.keys = set()
-    invalidate(keys)
-    # Purged only once the app's own entries are stale, so that the shared cache fetches what is new.
-    frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
+_current = threading.local()
+
+
+def _at_commit(connection) -> _AtCommit:
+    """Return what the open transaction on ``connection`` holds for its commit.
+
+    It is registered again at each call: a savepoint rolled back drops only
+    the registrations made inside it.
+    """
+    pending = getattr(_current, "pending", None)
+    registered = pending is not None and any(entry[1] is pending for entry in connection.run_on_commit)
+    if not registered or pending.done:  # none yet, or it belonged to a transaction that ended
+        pending = _current.pending = _AtCommit()
+    transaction.on_commit(pending, using=connection.alias)
+    return pending
 
 
 def changed(keys: Iterable[str], *, using=None) -> None:
@@ -382,7 +423,8 @@ def changed(keys: Iterable[str], *, using=None) -> None:
     rows; the second version keeps it from being served after the commit.
     The keys of every change in one transaction move together after it, in
     one purge of a shared HTTP cache. Inside ``deferring()`` the keys wait
-    for the end of the block.
+    for the end of the block. Outside a transaction the change is committed
+    already: its keys move once, and are purged.
     """
     keys = frozenset(keys)
     if not keys:
@@ -393,11 +435,57 @@ def changed(keys: Iterable[str], *, using=None) -> None:
         return
     invalidate(keys)
     connection = transaction.get_connection(using)
-    owner = id(connection.atomic_blocks[0]) if connection.in_atomic_block else None
-    if getattr(_uncommitted, "owner", "none yet") != owner:  # what is left belongs to a transaction rolled back
-        _uncommitted.owner, _uncommitted.keys = owner, set()
-    _uncommitted.keys |= keys
-    transaction.on_commit(_commit, using=using)
+    if not connection.in_atomic_block:
+        frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
+        return
+    _at_commit(connection).keys |= keys
+
+
+def keep_after_commit(name: str, value, deps: Dependencies, made_at: int, *, timeout: int, settle=0.0, using=None):
+    """Keep ``value`` under ``name`` once the open transaction commits, as if it had been made at that moment.
+
+    For pages rendered ahead inside the transaction that publishes what they
+    show (``dependency_cache.render_ahead``): they read the rows as they
+    will be once it commits, so at the commit they are as fresh as a render
+    begun then, and the first readers find them. ``made_at`` is the tick
+    read before they were rendered: one whose keys another change moved
+    since (committed while it was being rendered, which it may not have
+    read) is not kept, and the next reader renders it. Nothing is kept if
+    the transaction rolls back.
+    """
+    connection = transaction.get_connection(using)
+    if not can_keep_after_commit(using=using):
+        raise RuntimeError("keep_after_commit() needs an open transaction and no savepoint")
+    _at_commit(connection).ahead.append((name, value, deps, made_at, timeout, settle))
+
+
+def can_keep_after_commit(*, using=None) -> bool:
+    """Return True inside a transaction's outermost block (no savepoint open, which could roll back alone)."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and all(sid is None for sid in connection.savepoint_ids)
+
+
+def _version_keys(ahead: list) -> set[str]:
+    return {version_key(k) for _, _, deps, *_ in ahead for k in (SITE, *deps.keys)}
+
+
+def _keep_ahead(ahead: list, seen: dict, tick: int | None) -> None:
+    """Keep what was rendered ahead, stamped with the commit's own tick, unless a change may be missing from it.
+
+    ``seen`` holds the clock and the versions read just before the commit's
+    own move: a key moved after an entry's render began (by another process,
+    or by this transaction after the render) means a change it may not have
+    read. A tick other than the next one for the commit's move means a change
+    in between whose versions were not seen: nothing is kept then.
+    """
+    if tick is None or seen.get(CLOCK_KEY) is None or tick != seen[CLOCK_KEY] + 1:
+        return
+    for name, value, deps, made_at, timeout, settle in ahead:
+        moved = (seen.get(version_key(k)) for k in (SITE, *deps.keys))
+        if any(v is not None and v[0] > made_at for v in moved):
+            continue
+        # Read from the primary inside the transaction: no replica's lag to wait for.
+        store(name, value, deps, tick, timeout=timeout, made_wall=time.time() + settle)
 
 
 def is_deferring() -> bool:

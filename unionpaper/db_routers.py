@@ -6,17 +6,29 @@ see what was saved, and replication lag would hide it. Writes, migrations and
 every read outside such a request go to the primary.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from unionpaper.paths import PRIMARY_ONLY_PREFIXES
 
 REPLICA = "replica"
 _reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+_primary_only: ContextVar[bool] = ContextVar("reads_from_primary_only", default=False)
+
+
+@contextmanager
+def reading_primary():
+    """Read from the primary inside the block, even for public requests (pages rendered inside a transaction)."""
+    token = _primary_only.set(True)
+    try:
+        yield
+    finally:
+        _primary_only.reset(token)
 
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        return REPLICA if _reads_from_replica.get() else "default"
+        return REPLICA if _reads_from_replica.get() and not _primary_only.get() else "default"
 
     def db_for_write(self, model, **hints):
         return "default"

@@ -12,21 +12,32 @@ came due (``articles.invalidation.keys_coming_due``, registered with
 ``when_scheduled_comes_due``). A shared HTTP cache in front is told to keep
 a page no longer than that time, so that the request reaching the app then
 comes.
+
+Pages a transaction makes public (a new issue's) can be rendered ahead,
+inside it, and kept from the moment it commits (``render_ahead``), so that
+the readers arriving as it goes live find them.
 """
 
 import datetime
 import hashlib
+import io
+import logging
+import pickle
+import sys
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import translation
 from django.utils.http import http_date
 
 from unionpaper import cache_keys as ck
-from unionpaper import frontend_cache, sandbox, single_flight
+from unionpaper import db_routers, frontend_cache, sandbox, single_flight
 from unionpaper.paths import UNCACHED_PREFIXES
 from unionpaper.publishing import next_publication_time
 
@@ -34,9 +45,23 @@ SCHEDULE_KEY = "unionpaper:schedule"
 SHARED_KEY_PREFIX = "unionpaper:shared"
 NEVER = "never"
 
+logger = logging.getLogger("unionpaper.render")
+
 # What this request has learnt of the schedule; a dict only while a request is served.
 _request: ContextVar[dict | None] = ContextVar("unionpaper_dependency_request", default=None)
 _coming_due = []
+
+
+@dataclass
+class _Ahead:
+    """Pages being rendered ahead inside a transaction (``render_ahead``)."""
+
+    tick: int  # read before the first of them
+    shared: dict = field(default_factory=dict)  # shared data built meanwhile: key -> (pickled value, keys, until)
+    kept: list = field(default_factory=list)  # the paths to be kept at the commit
+
+
+_ahead: ContextVar[_Ahead | None] = ContextVar("unionpaper_render_ahead", default=None)
 
 
 def when_scheduled_comes_due(keys_coming_due) -> None:
@@ -102,6 +127,9 @@ def shared(name: str, build, *, whole: bool = True):
     if len(name) > 100 or not name.isascii():  # keys any cache backend takes
         name = hashlib.sha256(name.encode()).hexdigest()
     key = f"{SHARED_KEY_PREFIX}:{name}"
+    ahead = _ahead.get()
+    if ahead is not None:
+        return _shared_ahead(ahead, key, build, whole)
     entry, tick, _ = _lookup(key)
     if entry is None:
         # Many pages missing at once (a new issue going live) need the same shared data: one builds it.
@@ -115,6 +143,35 @@ def shared(name: str, build, *, whole: bool = True):
     if whole:
         ck.note(ck.Dependencies(set(entry.keys), entry.until))
     return entry.value
+
+
+def _shared_ahead(ahead: _Ahead, key: str, build, whole: bool):
+    """Return shared data for a page rendered ahead: built from this transaction's rows, kept only once it commits.
+
+    Never taken from the cache (it may not show what this transaction
+    changed) nor put there before the commit (others would be shown what is
+    not committed yet); each page rendered ahead gets its own copy, as from the cache.
+    """
+    if key not in ahead.shared:
+        with ck.recording(inherit=False) as deps:
+            value = build()
+        ahead.shared[key] = (_pickled(value), frozenset(deps.keys), deps.until)
+        if deps.keys:
+            timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+            ck.keep_after_commit(key, _copy(value), deps, ahead.tick, timeout=timeout, settle=_settle())
+    data, keys, until = ahead.shared[key]
+    if whole:
+        ck.note(ck.Dependencies(set(keys), until))
+    return pickle.loads(data)
+
+
+def _pickled(value) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _copy(value):
+    """Return ``value`` as the cache would give it back: a copy no later change of the original reaches."""
+    return pickle.loads(_pickled(value))
 
 
 def _build(key: str, build, tick: int) -> ck.Entry:
@@ -199,6 +256,91 @@ def _mark(response) -> None:
     response["X-Page-Cache"] = "miss"
 
 
+def rendering_ahead() -> bool:
+    """Return True while pages are rendered ahead inside a transaction (``render_ahead``)."""
+    return _ahead.get() is not None
+
+
+def render_ahead(paths, *, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Render public pages inside the open transaction, to be kept from the moment it commits; return those kept.
+
+    For a transaction that makes pages public (publishing an issue): the
+    readers arriving as it goes live would otherwise all miss the same new
+    pages at once. Each path is asked for as an anonymous reader would ask,
+    through the site's middleware, reading this transaction's rows from the
+    primary. A page is kept at the commit only if nothing it shows changed
+    since its render began (``cache_keys.keep_after_commit``); shared data
+    built meanwhile is kept the same way, and nobody is shown any of it
+    before the commit. Renders are logged on ``unionpaper.render`` as
+    ``render <path> (ahead)``.
+
+    Does nothing with the page cache off, outside a transaction's outermost
+    block (a savepoint could roll back alone), or when ``ALLOWED_HOSTS``
+    names no host to ask for.
+    """
+    page_cache = getattr(settings, "PUBLIC_PAGE_CACHE", True)
+    if not page_cache or sandbox.active() or not ck.can_keep_after_commit(using=using):
+        return []
+    host = _public_host()
+    if host is None:
+        return []
+    handler = BaseHandler()
+    handler.load_middleware()
+    state = _Ahead(tick=ck.clock())
+    token = _ahead.set(state)
+    try:
+        with db_routers.reading_primary():
+            for path in paths:
+                started = time.monotonic()
+                handler.get_response(_reader_request(path, host))
+                logger.info("render %s (ahead) %.0f ms", path, (time.monotonic() - started) * 1000)
+    finally:
+        _ahead.reset(token)
+    return state.kept
+
+
+def _public_host() -> str | None:
+    """Return the host pages rendered ahead are asked for: the first in ``ALLOWED_HOSTS`` that names one."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return host
+    return None
+
+
+def _reader_request(path: str, host: str) -> WSGIRequest:
+    """Return the request of an anonymous reader asking for ``path`` (no cookie, no language asked for)."""
+    secure = bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path.encode().decode("iso-8859-1"),  # as a WSGI server passes it
+        "QUERY_STRING": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "443" if secure else "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "https" if secure else "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+    }
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if secure and proxy_header:
+        environ[proxy_header[0]] = proxy_header[1]
+    return WSGIRequest(environ)
+
+
+def _render_ahead(request, get_response, ahead: _Ahead):
+    with ck.recording() as deps:
+        response = get_response(request)
+    if cacheable_request(request) and cacheable_response(response) and deps.keys:
+        _mark(response)
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        ck.keep_after_commit(page_key(request), _copy(response), deps, ahead.tick, timeout=timeout, settle=_settle())
+        ahead.kept.append(request.path)
+    return response
+
+
 class DependencyPageCacheMiddleware:
     """Serve public pages from the shared cache until what they show changes; answer revalidations with 304."""
 
@@ -208,6 +350,9 @@ class DependencyPageCacheMiddleware:
     def __call__(self, request):
         token = _request.set({})
         try:
+            ahead = _ahead.get()
+            if ahead is not None:
+                return _render_ahead(request, self.get_response, ahead)
             if not cacheable_request(request):
                 return self.get_response(request)
             # A Host outside ALLOWED_HOSTS is refused (400) before any cached page is served,

@@ -68,4 +68,18 @@ result["admin"] = {
     "primary": len(primary.captured_queries),
     "replica": len(replica.captured_queries),
 }
+
+# Publishing renders the new issue's pages ahead, inside its transaction: from the primary,
+# since the replica cannot have what is not committed yet.
+from articles.publishing import publish_issue  # noqa: E402
+
+next_issue = Issue.objects.create(date=datetime.date(2024, 5, 2), status=Status.DRAFT)
+next_page = Page.objects.create(issue=next_issue, code="A01", name="要闻")
+Article.objects.create(page=next_page, headline="提前生成的头条", status=Status.REVIEW, body="<p>正文</p>")
+publish_issue(issue=next_issue, user=User.objects.get(username="replica-admin"))
+home = Client().get("/")
+result["ahead"] = {
+    "served": home["X-Page-Cache"],
+    "shows_headline": "提前生成的头条" in home.content.decode(),
+}
 print(json.dumps(result))

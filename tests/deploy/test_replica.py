@@ -80,3 +80,6 @@ def test_public_pages_read_from_the_replica_and_writes_go_to_the_primary(replica
     # The editor reads their own writes from the primary.
     assert result["admin"]["status"] == 200
     assert result["admin"]["replica"] == 0 and result["admin"]["primary"] > 0
+    # A new issue's pages, rendered ahead inside the publishing transaction, read the primary,
+    # and its first reader finds the front page ready, showing it.
+    assert result["ahead"] == {"served": "hit", "shows_headline": True}

@@ -155,3 +155,20 @@ def test_an_article_asked_for_before_it_is_published_is_shown_as_soon_as_it_is(v
     draft.save()
     answer = varnish_server.get(path)
     assert answer.status == 200 and "待发的稿件" in answer.body.decode()
+
+
+def test_a_new_issue_reaches_readers_through_varnish_from_pages_rendered_as_it_was_published(
+    varnish_server, paper_behind_varnish
+):
+    from articles.publishing import publish_issue
+    from tests.people import make_staff
+
+    varnish_server.get("/")  # the front page as it was, kept by Varnish
+    issue = make_issue(datetime.date(2024, 5, 2), published=False)
+    lead = make_article(make_page(issue, "A01"), headline="新一期头条", published=False)
+    publish_issue(issue=issue, user=make_staff("zhoumin", "总编"))
+    for path in ("/", issue.get_absolute_url(), lead.get_absolute_url()):
+        answer = varnish_server.get(path)
+        assert not answer.from_cache, path  # purged, or never asked for
+        assert answer["x-page-cache"] == "hit", path  # the app had it ready
+        assert "新一期头条" in answer.body.decode(), path
