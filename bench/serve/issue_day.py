@@ -14,7 +14,12 @@ for Varnish, side by side in one run:
   article every 2 s through the ORM;
 - the publish burst: a new issue goes live and 32 connections read its
   pages (and the home page) for the first 5 s; p99 over those 5 s, and the
-  renders per URL counted from gunicorn's log.
+  renders per URL counted from gunicorn's log and the publishing process's
+  (which renders the new pages ahead, inside its transaction).
+
+``--rows`` measures some rows only (for looking into one; docs/ is written
+only when all are measured). PostgreSQL's statistics are gathered first
+(``ANALYZE``), as autovacuum has in production.
 
 Writes the table and the verdict per target to docs/performance.md between
 the ``bench:issue-day`` markers.
@@ -46,6 +51,7 @@ VARNISH_PORT = 8124
 BURST_CONNECTIONS = 32
 BURST_SECONDS = 5
 EDIT_EVERY = 2.0
+ROWS = ("none", "edits", "burst")
 
 
 def newest_urls(env):
@@ -201,34 +207,51 @@ def mix(base, script, args, env, edits, log):
 
 def renders(log, offset):
     """Return {path: renders} logged in gunicorn's log after byte ``offset``."""
+    return collections.Counter(path for path, _ in render_times(log, offset))
+
+
+def render_times(log, offset):
+    """Return (path, ms) of every render logged in gunicorn's log after byte ``offset``."""
     with open(log, "rb") as f:
         f.seek(offset)
         text = f.read().decode("utf-8", "replace")
-    return collections.Counter(re.findall(r"^render (\S+) \(", text, flags=re.M))
+    return [(path, int(ms)) for path, ms in re.findall(r"^render (\S+) \(.*?\) (\d+) ms", text, flags=re.M)]
 
 
 def burst(base, env, log, folder):
     """Publish a new issue and read its pages with 32 connections for the first 5 s."""
     issue = draft_issue(env)
-    publisher = subprocess.Popen(
-        [sys.executable, "-c", PUBLISH, str(issue)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    # The publishing process renders the new pages ahead, inside its transaction: its renders count too.
+    publisher_log = Path(folder) / f"publisher-{issue}.log"
+    with open(publisher_log, "wb") as errors:
+        publisher = subprocess.Popen(
+            [sys.executable, "-c", PUBLISH, str(issue)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
     paths = json.loads(publisher.stdout.readline())
     script = lua_script(paths, folder)
     offset = os.path.getsize(log)
+    started = time.monotonic()
     publisher.stdin.write("go\n")
     publisher.stdin.flush()
     if publisher.stdout.readline().strip() != "published":
-        sys.exit("publishing failed")
+        sys.exit("publishing failed: " + publisher_log.read_text()[-2000:])
+    publish_ms = (time.monotonic() - started) * 1000
     publisher.wait(timeout=30)
     row = wrk_mix(base, script, BURST_SECONDS, BURST_CONNECTIONS)
     time.sleep(0.5)  # the last log lines reach the file
-    counted = renders(log, offset)
+    ahead = renders(publisher_log, 0)
+    counted = renders(log, offset) + ahead
+    wanted = set(paths)
+    took = sorted(ms for path, ms in render_times(log, offset) + render_times(publisher_log, 0) if path in wanted)
+    row["render_ms"] = (took[len(took) // 2], took[-1]) if took else (0, 0)
+    row["ahead"] = sum(ahead[p] for p in paths)
+    row["publish_ms"] = publish_ms
     row["urls"] = len(paths)
     row["renders"] = sum(counted[p] for p in paths)
     row["max_renders"] = max((counted[p] for p in paths), default=0)
@@ -289,7 +312,9 @@ def table(results):
                 continue
             name = names.get(what, f"publish burst, first {BURST_SECONDS} s, {BURST_CONNECTIONS} connections")
             extra = (
-                f"{row['max_renders']} max, {row['renders']} for {row['urls']} URLs"
+                f"{row['max_renders']} max, {row['renders']} for {row['urls']} URLs ({row['ahead']} ahead, in the "
+                f"{row['publish_ms']:,.0f} ms of publishing); a render took {row['render_ms'][0]} ms (median), "
+                f"{row['render_ms'][1]} ms (longest)"
                 if what == "burst"
                 else f"{row.get('saves', 0)} saves, {row['renders']} renders"
             )
@@ -312,6 +337,9 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-varnish", action="store_true", help="gunicorn alone")
+    parser.add_argument(
+        "--rows", nargs="+", choices=ROWS, default=list(ROWS), help="rows to measure (all unless told; docs/ only then)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     args = parser.parse_args()
     for tool in ["wrk", *([] if args.no_varnish else ["varnishd"])]:
@@ -363,11 +391,14 @@ def main():
         for via, base in vias.items():
             warm(base, paths)
             for what in ("none", "edits"):
+                if what not in args.rows:
+                    continue
                 results[(via, what)] = mix(base, script, args, env, edits=what == "edits", log=log)
                 print(via, what, results[(via, what)], flush=True)
                 warm(base, paths)
-            results[(via, "burst")] = burst(base, env, log, folder)
-            print(via, "burst", results[(via, "burst")], flush=True)
+            if "burst" in args.rows:
+                results[(via, "burst")] = burst(base, env, log, folder)
+                print(via, "burst", results[(via, "burst")], flush=True)
     finally:
         if not args.no_varnish:
             serve.sh("scripts/varnish", "stop", str(VARNISH_PORT), check=False)
@@ -379,7 +410,7 @@ def main():
     rows = table(results)
     verdict = verdicts(results)
     print("\n".join(rows) + "\n\n" + verdict)
-    if not args.no_write:
+    if not args.no_write and set(args.rows) == set(ROWS):
         write_results(rows, verdict, args, len(paths), started_load, ended_load)
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -398,8 +429,11 @@ def write_results(rows, verdict, args, urls, started_load, ended_load):
         "views) in turn, every URL fetched once first. Edits: a separate process saves one article of those "
         f"issues every {EDIT_EVERY:.0f} s through the ORM (a correction added to or taken from its text). Burst: "
         f"an issue of 8 pages and 48 articles is published (`publish_issue`), then {BURST_CONNECTIONS} connections "
-        f"read its 57 URLs (home, pages, articles) for the first {BURST_SECONDS} s; renders counted from "
-        "gunicorn's own log (`unionpaper.render` at INFO). Behind Varnish the same rows are read through it.\n\n"
+        f"read its 57 URLs (home, pages, articles) for the first {BURST_SECONDS} s, from the moment "
+        "`publish_issue` returns; renders counted from gunicorn's own log and the publishing process's "
+        "(`unionpaper.render` at INFO; publishing renders the new pages ahead, inside its transaction, "
+        "`docs/caching.md`). Behind Varnish the same rows are read through it. PostgreSQL's statistics are "
+        "gathered (`ANALYZE`) before the run, as autovacuum has in production.\n\n"
         "| row | served by | requests/s | p50 ms | p99 ms | saves, renders / renders per URL | errors |\n"
         "|---|---|---:|---:|---:|---|---:|\n"
         + "\n".join(rows)

@@ -116,6 +116,23 @@ print("made", made, Article.objects.count())
     if out.returncode:
         sys.exit(out.stderr)
     print(out.stdout.strip())
+    analyze(env)
+
+
+def analyze(env):
+    """Give PostgreSQL's planner the statistics autovacuum would have gathered by now in production.
+
+    Freshly filled tables have none until autovacuum's next round: the planner
+    then takes every table for a few rows, and the related-articles query
+    scans all articles (55 ms instead of 0.3 ms).
+    """
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "if connection.vendor == 'postgresql':\n"
+        "    connection.cursor().execute('ANALYZE')\n"
+    )
+    sh(sys.executable, "-c", code, env=env)
 
 
 def pick_urls(env):
