@@ -38,6 +38,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
         if "hot_areas" in self.fields:
             self.fields["hot_areas"].widget.attrs.update(rows=3, cols=80, spellcheck="false")
+        subwidgets = getattr(self.fields.get("publish_at"), "widget", None)
+        for widget, label in zip(getattr(subwidgets, "widgets", ()), ("发布日期", "发布时间"), strict=False):
+            # The split date and time boxes share one <label>: each box is named on its own.
+            widget.attrs["aria-label"] = label
 
     @classmethod
     def initial_from_version(cls, version) -> dict:

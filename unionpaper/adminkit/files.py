@@ -75,7 +75,7 @@ class CompactFileInput(AdminFileWidget):
 
 
 class CompactInlineMixin:
-    """A tabular inline whose file columns use :class:`CompactFileInput`.
+    """A tabular inline whose file columns use :class:`CompactFileInput` and whose boxes are named by their column.
 
     ``compact_files`` maps a file field's name to the widget's options.
     """
@@ -85,7 +85,11 @@ class CompactInlineMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.compact_files:
             kwargs["widget"] = CompactFileInput(**self.compact_files[db_field.name])
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and not formfield.widget.is_hidden:
+            # A box in a table row has only its column's heading above it: name it for screen readers too.
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
 
 
 class UnsavedUploadsMixin:
