@@ -1,7 +1,8 @@
 """Resized renditions of page scans for reading on screens.
 
-A page scan is several megabytes; a phone gets a JPEG or WebP about 1,200
-pixels wide (and a 600 pixel one for small screens) instead. Each rendition
+A page scan is several megabytes; a phone gets a JPEG or WebP from a ladder
+of widths (320 to 1,600 pixels, the one ladder of unionpaper.renditions)
+close to the pixels its screen needs instead. Each rendition
 is made once, on the first request that needs it, and kept in media storage
 under a name derived from the scan's own stored name. Stored scan names are
 generated and never reused (unionpaper/uploads.py), so a rendition's name
@@ -32,12 +33,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from unionpaper import renditions as ladder
 from unionpaper.uploads import image_format
 
 logger = logging.getLogger(__name__)
 
-READING_WIDTH = 1200
-WIDTHS = (600, READING_WIDTH)
+# The same width ladder as every other image (unionpaper.renditions.WIDTHS): a 2x or 3x phone gets
+# within about 20 % of the pixels it needs for a full-width scan; the widest serves a 2x desktop column.
+WIDTHS = ladder.WIDTHS
+READING_WIDTH = max(WIDTHS)
 # The encoder options of each rendition, by extension (unionpaper.uploads.image_format names the format).
 FORMATS = {
     "jpg": {"quality": 82, "optimize": True, "progressive": True},
@@ -80,15 +84,18 @@ def _source_size(page) -> tuple[int, int]:
 
 
 def _render(page, sizes: dict) -> dict:
-    """Return ``{name: bytes}`` for the renditions in ``sizes`` (name -> (width, height, ext))."""
+    """Return ``{name: bytes}`` for the renditions in ``sizes`` (name -> (width, height, ext)), widest first."""
     out = {}
     with page.image.open("rb") as file, Image.open(file) as img:
         img.draft("RGB", (READING_WIDTH, READING_WIDTH * 4))  # lets JPEG decode at a reduced scale
         img = img.convert("RGB")
-        for name, (width, height, ext) in sizes.items():
+        for name, (width, height, ext) in sorted(sizes.items(), key=lambda item: -item[1][0]):
+            if img.size != (width, height):
+                # Each width starts from the one above: the full scan is resized once, not once per file.
+                img = img.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
             fmt, _mime = image_format(ext)
             buffer = io.BytesIO()
-            img.resize((width, height), Image.Resampling.LANCZOS).save(buffer, fmt, **FORMATS[ext])
+            img.save(buffer, fmt, **FORMATS[ext])
             out[name] = buffer.getvalue()
     return out
 

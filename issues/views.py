@@ -52,4 +52,7 @@ def issue_archive(request):
     except BadYear as exc:
         cal = selectors.issue_calendar()
         return render(request, "issues/archive.html", {"calendar": cal, "error": str(exc)}, status=400)
-    return render(request, "issues/archive.html", {"calendar": selectors.issue_calendar(year=year)})
+    # A year's calendar is its own page; without ?year it is the archive's own address, as the sitemap lists it.
+    canonical = request.path + (f"?year={year}" if year else "")
+    context = {"calendar": selectors.issue_calendar(year=year), "canonical_url": request.build_absolute_uri(canonical)}
+    return render(request, "issues/archive.html", context)

@@ -43,6 +43,10 @@ PREFIX = "deepzoom"
 NAMESPACE = "http://schemas.microsoft.com/deepzoom/2008"
 CACHE_PREFIX = "unionpaper:deepzoom"
 UNREADABLE = (OSError, Image.DecompressionBombError)
+# What the cache holds for a scan with no pyramid yet, and for how long: a pyramid made
+# elsewhere (the command on another server) shows within this time.
+ABSENT = "absent"
+ABSENT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -150,34 +154,43 @@ def make_deep_zoom(source_name: str, *, storage=default_storage, ext: str = "jpg
                 level_img.crop(tile_box(*size, column, row)).save(buffer, fmt, **options)
                 _save_once(storage, tile, buffer.getvalue())
     _save_once(storage, name, dzi_xml(width, height, ext))
+    _remember(name, (width, height), timeout=None)
     return DeepZoom(name, storage.url(name), width, height)
+
+
+def _remember(name: str, value, *, timeout) -> None:
+    try:
+        cache.set(_cache_key(name), value, timeout=timeout)
+    except Exception as exc:  # the cache backend's own connection errors
+        logger.warning("Deep zoom cache unavailable (%s: %s)", type(exc).__name__, exc)
 
 
 def deep_zoom(source_name: str, *, storage=default_storage, ext: str = "jpg") -> DeepZoom | None:
     """Return the stored pyramid of ``source_name``, or ``None`` while it is not made; never make one.
 
     For page views: once a pyramid is found, the cache remembers it without
-    timeout and storage is not asked again.
+    timeout and storage is not asked again; that there is none yet is
+    remembered for ``ABSENT_SECONDS`` (``make_deep_zoom`` replaces that at
+    once with the pyramid it made).
     """
     if not source_name:
         return None
     name = dzi_name(source_name, ext)
-    key = _cache_key(name)
     try:
-        size = cache.get(key)
+        size = cache.get(_cache_key(name))
     except Exception as exc:  # the cache backend's own connection errors
         logger.warning("Deep zoom cache unavailable (%s: %s); asking storage", type(exc).__name__, exc)
         size = None
     if size is None:
         if not storage.exists(name):
+            _remember(name, ABSENT, timeout=ABSENT_SECONDS)
             return None
         try:
             size = _read_dzi(storage, name)
         except (OSError, ElementTree.ParseError) as exc:
             logger.warning("Deep zoom %r cannot be read (%s: %s)", name, type(exc).__name__, exc)
             return None
-        try:
-            cache.set(key, size, timeout=None)
-        except Exception as exc:  # the cache backend's own connection errors
-            logger.warning("Deep zoom cache unavailable (%s: %s)", type(exc).__name__, exc)
+        _remember(name, size, timeout=None)
+    if size == ABSENT:
+        return None
     return DeepZoom(name, storage.url(name), *size)

@@ -5,6 +5,7 @@ import math
 from xml.etree import ElementTree
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
@@ -107,6 +108,7 @@ def test_a_run_that_stopped_midway_is_finished_and_keeps_its_tiles(small_scan, m
     folder = deepzoom.tiles_folder(name)
     default_storage.delete(name)
     default_storage.delete(f"{folder}/10/3_2.jpg")
+    cache.clear()  # as a run that stopped before its .dzi left it: never remembered
     assert deepzoom.deep_zoom(small_scan) is None  # not complete: the viewer is not offered
 
     saves = []
@@ -144,3 +146,49 @@ def test_levels_halve_down_to_one_pixel(width, height):
     for level in range(1, top + 1):
         w, h = deepzoom.level_size(width, height, level)
         assert deepzoom.level_size(width, height, level - 1) == (math.ceil(w / 2), math.ceil(h / 2))
+
+
+@pytest.mark.django_db
+def test_storing_a_scan_makes_its_pyramid_and_the_page_offers_the_viewer(
+    client, no_page_cache, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_article, make_issue, make_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = make_page(make_issue(), "A01", image=True)
+    made = deepzoom.deep_zoom(page.image.name)
+    assert (made.width, made.height) == (600, 900)
+    make_article(page, area_left=10, area_top=10, area_width=50, area_height=20)
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert f'data-deepzoom="{made.url}"' in html
+    assert 'data-deepzoom-viewer="/static/vendor/openseadragon/openseadragon.min.js"' in html
+    assert "/static/reader/deepzoom.js" in html
+
+
+@pytest.mark.django_db
+def test_a_scan_whose_transaction_does_not_commit_gets_no_pyramid(django_capture_on_commit_callbacks):
+    from tests.factories import make_issue, make_page
+
+    with django_capture_on_commit_callbacks(execute=False):
+        page = make_page(make_issue(), "A01", image=True)
+    assert deepzoom.deep_zoom(page.image.name) is None  # made only when the transaction commits
+
+
+@pytest.mark.django_db
+def test_the_command_makes_the_pyramids_of_scans_stored_before(client, no_page_cache):
+    from django.core.management import call_command
+
+    from tests.factories import make_issue, make_page
+
+    issue = make_issue()
+    pages = [make_page(issue, code, image=True) for code in ("A01", "A02")]  # on_commit never runs here
+    html = client.get(pages[0].get_absolute_url()).content.decode()
+    assert "data-deepzoom=" not in html and "deepzoom.js" not in html  # the plain scan and zoom.js only
+    out = io.StringIO()
+    call_command("make_deep_zoom", stdout=out)
+    assert "新生成 2 个，已有 0 个，无法生成 0 个。" in out.getvalue()
+    assert all(deepzoom.deep_zoom(p.image.name) for p in pages)
+    assert 'data-deepzoom="' in client.get(pages[0].get_absolute_url()).content.decode()
+    out = io.StringIO()
+    call_command("make_deep_zoom", stdout=out)
+    assert out.getvalue().strip() == "新生成 0 个，已有 2 个，无法生成 0 个。"

@@ -11,6 +11,7 @@ from PIL import Image
 from issues import renditions
 from issues.models import Page
 from tests.factories import make_issue, make_page, png_bytes
+from unionpaper.renditions import FALLBACK_WIDTH, WIDTHS
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,17 @@ def test_page_view_serves_jpeg_and_webp_renditions_never_the_original(client, bi
     html = client.get(big_scan_page.get_absolute_url()).content.decode()
     assert big_scan_page.image.url not in html
     made = renditions.page_renditions(big_scan_page)
-    assert [r.width for r in made["jpg"]] == [600, 1200] and [r.width for r in made["webp"]] == [600, 1200]
+    ladder = [w for w in WIDTHS if w <= 2400]
+    assert [r.width for r in made["jpg"]] == ladder and [r.width for r in made["webp"]] == ladder
     for fmt, ext in (("JPEG", "jpg"), ("WEBP", "webp")):
         for r in made[ext]:
             assert r.url in html
             with default_storage.open(r.name) as f, Image.open(io.BytesIO(f.read())) as img:
                 assert img.format == fmt
                 assert img.size == (r.width, r.height) == (r.width, r.width * 3 // 2)
-    big = made["jpg"][-1]
-    assert f'src="{big.url}"' in html and 'width="1200" height="1800"' in html
-    assert 'type="image/webp"' in html and "1200w" in html
+    src = next(r for r in made["jpg"] if r.width == FALLBACK_WIDTH)
+    assert f'src="{src.url}"' in html and 'width="800" height="1200"' in html and 'fetchpriority="high"' in html
+    assert 'type="image/webp"' in html and "1600w" in html
     assert 'alt="2023年01月01日第A01版要闻版面图"' in html
 
 
@@ -48,13 +50,13 @@ def test_renditions_are_made_once_and_kept(client, big_scan_page, monkeypatch):
     client.get(url)
     client.get(url)
     client.get("/")
-    assert len(calls) == 1 and len(calls[0]) == 4
+    assert len(calls) == 1 and len(calls[0]) == 2 * len(WIDTHS)
 
 
 def test_a_small_scan_is_not_enlarged(client, no_page_cache):
     page = make_page(make_issue(datetime.date(2023, 1, 2)), "A01", image=True)  # 600 x 900
     made = renditions.page_renditions(page)
-    assert [(r.width, r.height) for r in made["jpg"]] == [(600, 900)]
+    assert [(r.width, r.height) for r in made["jpg"]] == [(320, 480), (480, 720), (600, 900)]
 
 
 def test_a_new_scan_gets_new_renditions(client, big_scan_page):
@@ -62,7 +64,7 @@ def test_a_new_scan_gets_new_renditions(client, big_scan_page):
     big_scan_page.image.save("scan.png", ContentFile(png_bytes(1600, 2400)), save=False)
     big_scan_page.save()
     after = renditions.page_renditions(big_scan_page)["jpg"][-1]
-    assert after.name != before and after.height == 1800
+    assert after.name != before and (after.width, after.height) == (1600, 2400)
 
 
 def test_a_page_without_scan_says_so(client, no_page_cache):

@@ -106,7 +106,8 @@ def test_renditions_made_before_the_scan_went_missing_are_still_shown(client, pa
 def test_without_a_jpeg_rendition_no_scan_is_shown(client, page):
     made = renditions.page_renditions(page)
     default_storage.delete(page.image.name)
-    default_storage.delete(made["jpg"][0].name)
+    for gone in made["jpg"]:
+        default_storage.delete(gone.name)
     cache.clear()
     html = assert_page_shown_without_scan(client, page)
     assert made["webp"][0].url not in html
@@ -119,8 +120,9 @@ def test_without_webp_renditions_the_page_offers_no_empty_webp_source(client, pa
         default_storage.delete(gone.name)
     cache.clear()
     html = client.get(page.get_absolute_url()).content.decode()
-    assert made["jpg"][-1].url in html
-    assert 'type="image/webp"' not in html and 'srcset=""' not in html
+    scan = html.split('<figure class="scan"', 1)[1].split("</figure>", 1)[0]
+    assert made["jpg"][-1].url in scan
+    assert 'type="image/webp"' not in scan and 'srcset=""' not in html
 
 
 # --- Storage asked once per scan ------------------------------------------------------------------
@@ -133,7 +135,7 @@ def rendition_checks(calls):
 def test_once_made_renditions_are_never_checked_again(client, page, exists_calls, render_calls):
     url = page.get_absolute_url()
     first = client.get(url).content.decode()
-    assert len(render_calls) == 1 and len(render_calls[0]) == 2  # 600 × 900: one width, two formats
+    assert len(render_calls) == 1 and len(render_calls[0]) == 6  # 600 × 900: 320, 480 and 600 px, two formats
     assert set(rendition_checks(exists_calls)) == render_calls[0]
     exists_calls.clear()
     second = client.get(url).content.decode()
@@ -171,7 +173,7 @@ def test_an_unreachable_cache_only_costs_the_checks(client, page, monkeypatch, e
         exists_calls.clear()
         response = client.get(url)
         assert response.status_code == 200 and "本版暂无版面图" not in response.content.decode()
-    assert len(rendition_checks(exists_calls)) == 2 and len(render_calls) == 1
+    assert len(rendition_checks(exists_calls)) == 6 and len(render_calls) == 1
     assert any("Rendition cache unavailable" in r.getMessage() for r in caplog.records)
 
 
