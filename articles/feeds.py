@@ -15,7 +15,7 @@ SUMMARY_CHARS = 160
 
 
 class LatestArticlesFeed(Feed):
-    """The articles of the newest issues."""
+    """The newest ``FEED_SIZE`` published articles, which may span several issues."""
 
     language = "zh-cn"
 
@@ -23,7 +23,7 @@ class LatestArticlesFeed(Feed):
         return f"《{settings.PAPER_NAME}》最新文章"
 
     def description(self):
-        return f"《{settings.PAPER_NAME}》数字报最新一期的文章。"
+        return f"《{settings.PAPER_NAME}》数字报最近发布的{FEED_SIZE}篇文章，可跨几期，最新一期在前，按版序排列。"
 
     def link(self):
         return reverse("issues:latest")

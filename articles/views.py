@@ -7,10 +7,13 @@ them under the ``issues`` namespace beside the views of issues alone.
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
@@ -19,9 +22,11 @@ from issues import selectors as issue_selectors
 from issues.models import Issue
 from issues.renditions import page_renditions
 from unionpaper import cache_keys as ck
+from unionpaper.deepzoom import deep_zoom
 from unionpaper.previews import preview_aware
+from unionpaper.renditions import Ladder, image_ladder
 
-from . import selectors, working_copies
+from . import selectors, sharing, working_copies
 from .citations import gbt7714
 from .sanitize import clean_html
 from .search.api import back_to_results, highlight_html, result_neighbours
@@ -29,6 +34,8 @@ from .text import plain_text
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120
+# Page-strip thumbnails are shown 3.5rem (56 CSS px) wide: 160 px at 2x, 240 px (the whole thumbnail) at 3x.
+STRIP_WIDTHS = (160, 240)
 
 
 def with_working_copies(view):
@@ -54,7 +61,20 @@ def with_working_copies(view):
     return wrapped
 
 
-def _page_context(request, view):
+def page_strip(pages) -> list[tuple]:
+    """Return ``(page, ladder of its thumbnail or None)`` for 版面导航."""
+    return [(p, image_ladder(p.thumbnail.name, widths=STRIP_WIDTHS) if p.thumbnail else None) for p in pages]
+
+
+def _page_description(view) -> str:
+    issue, page = view.issue, view.page
+    where = f"《{settings.PAPER_NAME}》{issue.date_display}第{page.code}版" + (f"（{page.name}）" if page.name else "")
+    return where + "：" + "；".join(a.headline for a in view.articles[:4])
+
+
+def _page_context(request, view, *, url=None):
+    url = url or request.build_absolute_uri(view.page.get_absolute_url())
+    title = f"{view.page.label} - {view.issue.date_display} - 《{settings.PAPER_NAME}》"
     return {
         "issue": view.issue,
         "page": view.page,
@@ -63,9 +83,12 @@ def _page_context(request, view):
         "areas": view.areas,
         "previous_page": view.previous_page,
         "next_page": view.next_page,
-        "renditions": page_renditions(view.page),
+        "strip": page_strip(view.pages),
+        "scan": Ladder(page_renditions(view.page)),
+        "deepzoom": deep_zoom(view.page.image.name if view.page.image else ""),
         "preview": view.preview,
-        "canonical_url": request.build_absolute_uri(view.page.get_absolute_url()),
+        "canonical_url": url,
+        "share": sharing.page_share(request, view.page, title=title, description=_page_description(view), url=url),
     }
 
 
@@ -91,9 +114,13 @@ def latest(request):
             "next_issue": next_issue,
         }
         return render(request, "issues/issue_detail.html", context)
-    context = _page_context(request, view)
+    # The home page's own address is its canonical one, as the sitemap lists it.
+    context = _page_context(request, view, url=request.build_absolute_uri(reverse("issues:latest")))
     context.update(front=True, history=history)
-    return render(request, "issues/page_detail.html", context)
+    response = render(request, "issues/page_detail.html", context)
+    # The page view reads the session (a signed-in editor may preview); the same page here varies alike.
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_safe
@@ -112,6 +139,13 @@ def issue_detail(request, date):
         "has_pdf": any(p.pdf for p in pages),
         "preview": preview,
         "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
+        "share": sharing.issue_share(
+            request,
+            issue,
+            pages,
+            description=f"《{settings.PAPER_NAME}》{issue.date_display}{issue.number_display}共{len(pages)}版："
+            + "、".join(p.label for p in pages),
+        ),
     }
     return preview_aware(render(request, "issues/issue_detail.html", context), preview)
 
@@ -145,15 +179,17 @@ def article_detail(request, pk):
     if request.GET:  # arriving from a search: 上一条/下一条 and the way back follow its results
         ck.depends_on_list(ck.SEARCH)
     preview = not (article.is_public and article.page.issue.is_public)
+    summary = Truncator(" ".join(plain_text(cleaned, paragraph="").split())).chars(SUMMARY_CHARS)
     context = {
         "article": article,
         "page": article.page,
         "issue": article.page.issue,
         "body_html": body_html,
-        "summary": Truncator(" ".join(plain_text(cleaned, paragraph="").split())).chars(SUMMARY_CHARS),
+        "summary": summary,
         "query": query,
         "themes": article.theme_list,
         "images": article.photos,
+        "photos": [(photo, image_ladder(photo.image.name)) for photo in article.photos],
         "previous_article": previous_article,
         "next_article": next_article,
         "search_previous": search_previous,
@@ -163,6 +199,9 @@ def article_detail(request, pk):
         "gbt7714": gbt7714(article),
         "preview": preview,
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "share": sharing.article_share(
+            request, article, summary=summary, photos=article.photos, themes=article.theme_list
+        ),
     }
     return preview_aware(render(request, "articles/article_detail.html", context), preview)
 
@@ -170,7 +209,8 @@ def article_detail(request, pk):
 @require_safe
 def theme_list(request):
     """Show every theme that has published articles, with how many."""
-    return render(request, "articles/theme_list.html", {"themes": selectors.themes_with_counts()})
+    context = {"themes": selectors.themes_with_counts(), "canonical_url": request.build_absolute_uri(request.path)}
+    return render(request, "articles/theme_list.html", context)
 
 
 @require_safe
@@ -189,5 +229,6 @@ def theme_detail(request, slug):
         "page_obj": page_obj,
         "articles": articles,
         "canonical_url": request.build_absolute_uri(request.path),
+        "share": sharing.theme_share(request, theme, url=request.build_absolute_uri(request.path)),
     }
     return render(request, "articles/theme_detail.html", context)

@@ -39,7 +39,14 @@ def _context(found):
         (year, n, found.url(start=f"{year}-01-01", end=f"{year}-12-31", page=None))
         for year, n in (found.matches.years if found.matches else [])
     ]
-    context = {"search": found, "form": found.form, "theme_facets": theme_facets, "year_facets": year_facets}
+    # Results are lists of other pages, not content of their own: followed, never indexed.
+    context = {
+        "search": found,
+        "form": found.form,
+        "theme_facets": theme_facets,
+        "year_facets": year_facets,
+        "noindex": True,
+    }
     if found.theme:
         context["clear_theme_url"] = found.url(theme=None, page=None)
     if found.ran:

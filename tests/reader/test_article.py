@@ -84,7 +84,9 @@ def test_open_graph_and_canonical(client, issue):
     assert '<meta property="og:title" content="工会法律援助进园区">' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:description" content="市总工会法律援助中心走进工业园区。职工可以就近咨询。">' in html
-    assert re.search(r'<meta property="og:image" content="http://testserver/media/pages/thumbs/', html)
+    # No photo: the card is the page scan around the article's area, 1200 px wide.
+    assert re.search(r'<meta property="og:image" content="http://testserver/media/renditions/share/pages-', html)
+    assert '<meta property="og:image:width" content="1200">' in html
     assert '<link rel="stylesheet" href="/static/reader/print.css" media="print">' in html
 
 
@@ -110,8 +112,23 @@ def test_photos_show_with_caption_size_and_alt(client, issue):
     photo.image.save("p.png", ContentFile(png_bytes(320, 200)), save=False)
     photo.save()
     html = get(client, issue["main"])
-    assert re.search(r'<img src="/media/photos/[^"]+" alt="律师为职工解答" width="320" height="200"', html)
+    img = re.search(r'<img src="/media/renditions/photos-[^"]+-w320\.jpg" srcset="[^"]+ 320w"[^>]*>', html).group(0)
+    assert 'width="320" height="200"' in img and 'alt="律师为职工解答"' in img
+    assert '<source type="image/webp" srcset="/media/renditions/photos-' in html
+    assert photo.image.url not in html  # the original is offered only when it is bigger than any rendition
     assert '律师为职工解答 <span class="credit">（张三 摄）</span>' in html
+
+
+def test_a_photo_bigger_than_any_rendition_is_offered_for_download_only(client, issue):
+    from django.core.files.base import ContentFile
+
+    photo = ArticleImage(article=issue["main"], caption="职工书屋", order=0)
+    photo.image.save("big.jpg", ContentFile(png_bytes(2400, 1600, fmt="JPEG")), save=False)
+    photo.save()
+    html = get(client, issue["main"])
+    assert f'<a class="photo-original" href="{photo.image.url}" download>下载原图（2400×1600）</a>' in html
+    assert html.count(photo.image.url) == 1  # never an <img> or srcset entry
+    assert "-w1600.webp 1600w" in html and 'src="/media/renditions/' in html
 
 
 def test_a_credit_entered_as_printed_is_not_given_a_second_摄(client, issue):

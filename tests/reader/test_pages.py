@@ -40,7 +40,8 @@ def test_front_page_shows_the_latest_issue_at_its_first_page_without_redirect(cl
     assert front.status_code == 200
     page = client.get("/issues/2023-01-08/A01/").content.decode()
     assert main_section(front.content.decode()) == main_section(page)
-    assert '<link rel="canonical" href="http://testserver/issues/2023-01-08/A01/">' in front.content.decode()
+    # The home page is its own canonical address, as the sitemap lists it.
+    assert '<link rel="canonical" href="http://testserver/">' in front.content.decode()
 
 
 def test_page_scan_has_a_titled_link_over_each_articles_area(client, issue):
@@ -113,7 +114,10 @@ def test_every_page_has_lang_title_description_and_a_search_box(client, issue):
         assert '<html lang="zh-CN">' in html, url
         assert re.search(r"<title>[^<]+</title>", html), url
         assert re.search(r'<meta name="description" content="[^"]+">', html), url
-        assert re.search(r'<form class="site-search" role="search" method="get" action="/search/">', html), url
+        site_search = (
+            r'<form class="site-search" role="search" aria-label="检索全部往期" method="get" action="/search/">'
+        )
+        assert re.search(site_search, html), url
 
 
 def test_invalid_dates_are_404_not_errors(client, issue):
