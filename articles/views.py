@@ -29,7 +29,7 @@ from unionpaper.renditions import Ladder, image_ladder
 from . import selectors, sharing, working_copies
 from .citations import gbt7714
 from .sanitize import clean_html
-from .search.api import back_to_results, highlight_html, result_neighbours
+from .search.api import back_to_results, highlight_html, number_marks, result_neighbours
 from .text import plain_text
 
 THEME_PAGE_SIZE = 20
@@ -174,7 +174,7 @@ def article_detail(request, pk):
     previous_article, next_article = selectors.reading_neighbours(article, user=request.user)
     query = request.GET.get("q", "").strip()
     cleaned = clean_html(article.body)  # stored clean; cleaned again on the way out
-    body_html = highlight_html(cleaned, query) if query else mark_safe(cleaned)
+    body_html, hits = number_marks(highlight_html(cleaned, query)) if query else (mark_safe(cleaned), 0)
     search_previous, search_next = result_neighbours(request.GET, article)
     if request.GET:  # arriving from a search: 上一条/下一条 and the way back follow its results
         ck.depends_on_list(ck.SEARCH)
@@ -187,6 +187,7 @@ def article_detail(request, pk):
         "body_html": body_html,
         "summary": summary,
         "query": query,
+        "hits": hits,
         "themes": article.theme_list,
         "images": article.photos,
         "photos": [(photo, image_ladder(photo.image.name)) for photo in article.photos],

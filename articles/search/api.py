@@ -1,10 +1,12 @@
 """What other parts of the site ask of search.
 
-The reader's article view calls ``highlight_html`` and ``result_neighbours``
+The reader's article view calls ``highlight_html``, ``number_marks`` and ``result_neighbours``
 when a reader arrives from a search (``?q=…``); the article admin calls
 ``admin_article_ids``. Search owns how they work.
 """
 
+import itertools
+import re
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -30,6 +32,17 @@ def highlight_html(html: str, query: str) -> str:
     if not terms:
         return mark_safe(html)
     return highlight.mark_html(html, terms)
+
+
+def number_marks(marked_html: str) -> tuple[str, int]:
+    """Return the highlighted HTML with each ``<mark>`` given ``id="hit-N"`` (from 1), and how many there are.
+
+    上一处/下一处 in the article move between them; ``tabindex="-1"`` lets
+    them take focus, so a screen reader reads the place reached.
+    """
+    count = itertools.count(1)
+    numbered = re.sub("<mark>", lambda _match: f'<mark id="hit-{next(count)}" tabindex="-1">', marked_html)
+    return mark_safe(numbered), next(count) - 1
 
 
 def result_neighbours(params, article):

@@ -93,9 +93,22 @@ def test_open_graph_and_canonical(client, issue):
 def test_arriving_from_a_search_marks_the_terms_in_the_body(client, issue):
     html = get(client, issue["main"], q="法律援助")
     body = html.split('class="article-body"', 1)[1].split("</div>", 1)[0]
-    assert "<mark>法律援助</mark>" in body
+    assert '<mark id="hit-1" tabindex="-1">法律援助</mark>' in body
     assert "返回检索结果" in html
     assert "<mark>" not in get(client, issue["main"])
+
+
+def test_arriving_from_a_search_offers_the_previous_and_next_place_of_the_terms(client, issue):
+    html = get(client, issue["main"], q="职工")
+    body = html.split('class="article-body"', 1)[1].split("</div>", 1)[0]
+    assert body.count("<mark") == 1 and '<mark id="hit-1" tabindex="-1">职工</mark>' in body
+    nav = html.split('<nav class="search-hits"', 1)[1].split("</nav>", 1)[0]
+    assert "“职工”在本文中共 1 处" in nav
+    assert '<a href="#hit-1" data-hit-step="-1">上一处</a>' in nav
+    assert '<a href="#hit-1" data-hit-step="1">下一处</a>' in nav
+    assert "/static/reader/hits.js" in html
+    plain = get(client, issue["main"])
+    assert "search-hits" not in plain and "hits.js" not in plain
 
 
 def test_body_is_cleaned_again_on_the_way_out(client, issue):
