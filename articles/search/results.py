@@ -143,10 +143,19 @@ def run(data, *, per_page=PER_PAGE, facets=True) -> Search:
                 number=n,
                 url=url,
                 headline=highlight.mark_text(article.headline, terms),
-                snippet=highlight.snippet(plain_text(article.body), terms),
+                snippet=highlight.snippet(_snippet_text(article, terms), terms),
             )
         )
     return search
+
+
+def _snippet_text(article, terms) -> str:
+    """Return the text the hit's snippet is cut from: the body, or, where the terms are not in it, its lines too."""
+    body = plain_text(article.body)
+    if not terms or any(t in body for t in terms) or highlight.spans(body, terms):
+        return body
+    # Matched on 引题, 副标题 or the byline: the snippet starts where the terms are.
+    return " ".join(part for part in (article.kicker, article.subtitle, article.byline, body) if part)
 
 
 def all_articles(data, limit=MAX_RESULTS):

@@ -152,3 +152,19 @@ def test_a_theme_filter_can_be_removed(client, archive):
     clear = re.search(r'<a class="search-clear" href="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert "theme=" not in clear and "q=" in clear
     assert "弘扬" in client.get("/search/" + clear).content.decode()  # an article of another theme is back
+
+
+@pytest.mark.django_db
+def test_every_snippet_shows_a_place_where_the_terms_occur(client):
+    page = make_page(make_issue(datetime.date(2023, 3, 5)), "A02")
+    make_article(
+        page,
+        headline="车间来了新书架",
+        kicker="职工书屋建设年",
+        byline="本报记者 王晓明",
+        body="<p>" + "机械厂的工人下班后在这里读书看报。" * 20 + "</p>",
+    )
+    make_article(page, headline="通讯员手记", byline="通讯员 陈职工书", body="<p>一线见闻。</p>", order=2)
+    html = client.get("/search/", {"q": "职工书屋"}).content.decode()
+    snippets = re.findall(r'<p class="search-snippet">(.*?)</p>', html, re.S)
+    assert snippets and all("<mark>" in s for s in snippets), snippets
