@@ -97,20 +97,26 @@ def test_axe_finds_no_barrier_on_any_view(browser, live_server, chief, paper, sc
     assert not found, "\n".join(f"{screen} · {view}:\n{text}" for view, text in found.items())
 
 
-def test_nothing_scrolls_sideways_and_controls_are_big_enough_to_tap_on_a_phone(
+def test_nothing_scrolls_sideways_page_navigation_is_on_the_first_screen_and_controls_are_big_enough_to_tap(
     browser,
     live_server,
     chief,
     paper,
 ):
-    wide, small = {}, {}
+    wide, small, below = {}, {}, {}
     for view, tab in visit(browser, live_server, chief, paper, "phone 2x"):
         if overflow := horizontal_overflow(tab):
             wide[view] = overflow
+        if view in ("home", "page"):
+            # 版面导航 is on the first screen: its current page's link is fully in view without scrolling.
+            box = tab.locator(".page-strip [aria-current=page]").bounding_box()
+            if box["y"] + box["height"] > PHONE["viewport"]["height"]:
+                below[view] = round(box["y"] + box["height"])
         if view.startswith("admin"):
             continue
         targets = [t for t in small_targets(tab, TAP_TARGETS) if (view, t.rsplit(" ", 1)[0]) not in KNOWN_SMALL]
         if targets:
             small[view] = targets
     assert not wide, f"pages wider than the 360 px phone (px too wide): {wide}"
+    assert not below, f"版面导航 ends below the 740 px first screen (px): {below}"
     assert not small, "tap targets under 44 x 44 px:\n" + "\n".join(f"{v}: {t}" for v, t in small.items())
