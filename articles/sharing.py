@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 
 from unionpaper.renditions import Rendition, share_image
 
+from .hotareas.shapes import bounding_box
+
 # What ends a <script> early or starts markup is written as a JSON escape (as Django's json_script does).
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 # The publisher's logo (static/reader/logo.png), square, for JSON-LD and for cards without a picture.
@@ -59,10 +61,8 @@ def logo(request) -> Rendition:
 
 
 def _area_box(article) -> tuple[float, float, float, float] | None:
-    """Return the article's hot area on its scan as fractions (left, top, width, height), or ``None``."""
-    if not article.has_area:
-        return None
-    return tuple(float(v) / 100 for v in (article.area_left, article.area_top, article.area_width, article.area_height))
+    """Return the box around the article's hot areas as fractions of its scan (left, top, width, height)."""
+    return bounding_box(article.hot_areas or [])
 
 
 def article_image(article, photos=()) -> Rendition | None:

@@ -152,13 +152,13 @@ def test_levels_halve_down_to_one_pixel(width, height):
 def test_storing_a_scan_makes_its_pyramid_and_the_page_offers_the_viewer(
     client, no_page_cache, django_capture_on_commit_callbacks
 ):
-    from tests.factories import make_article, make_issue, make_page
+    from tests.factories import make_article, make_issue, make_page, rect_area
 
     with django_capture_on_commit_callbacks(execute=True):
         page = make_page(make_issue(), "A01", image=True)
     made = deepzoom.deep_zoom(page.image.name)
     assert (made.width, made.height) == (600, 900)
-    make_article(page, area_left=10, area_top=10, area_width=50, area_height=20)
+    make_article(page, hot_areas=rect_area(10, 10, 50, 20))
     html = client.get(page.get_absolute_url()).content.decode()
     assert f'data-deepzoom="{made.url}"' in html
     assert 'data-deepzoom-viewer="/static/vendor/openseadragon/openseadragon.min.js"' in html

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import ArticleImage
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.factories import make_article, make_issue, make_page, png_bytes, rect_area
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,7 @@ def paper(no_page_cache):
         byline="本报记者 王晓明 通讯员 李 华",
         themes=["职工服务"],
         publish_at=timezone.make_aware(datetime.datetime(2023, 1, 8, 6, 30)),
-        area_left=10,
-        area_top=20,
-        area_width=50,
-        area_height=30,
+        hot_areas=rect_area(10, 20, 50, 30),
     )
     with_photo = make_article(photo_page, headline="职工书屋开进车间")
     photo = ArticleImage(article=with_photo, caption="书屋", order=0)
