@@ -10,7 +10,7 @@
      <figure class="scan" data-zoom data-deepzoom="/media/deepzoom/….dzi"
              data-deepzoom-viewer="/static/vendor/openseadragon/openseadragon.min.js">
        [data-zoom-tools] with the ＋ button (data-zoom-step="1"),
-       [data-zoom-viewport] holding the scan and its SVG areas (a.area > rect, in percent).
+       [data-zoom-viewport] holding the scan and its SVG areas (a.area > rect, polygon; in percent).
    Load it before zoom.js or after: it listens first, on the figure. */
 (function () {
   "use strict";
@@ -33,12 +33,14 @@
   }
 
   // Each shape of each area (an <a> holding <rect>s and <polygon>s, in percent of the page),
-  // as its bounding box and, for a polygon, its outline inside that box.
+  // as its bounding box and, for a polygon, its outline inside that box (in percent of the box).
   function areasOf(root) {
     var out = [];
-    Array.prototype.forEach.call(root.querySelectorAll(".scan-areas a"), function (link) {
-      Array.prototype.forEach.call(link.querySelectorAll("rect, polygon"), function (shape) {
+    Array.prototype.forEach.call(root.querySelectorAll(".scan-areas a"), function (link, article) {
+      Array.prototype.forEach.call(link.querySelectorAll("rect, polygon"), function (shape, n) {
         var area = {
+          article: article,
+          first: n === 0,
           href: link.getAttribute("href"),
           label: link.getAttribute("aria-label") || link.textContent.trim()
         };
@@ -57,11 +59,11 @@
           area.y = Math.min.apply(null, ys);
           area.w = Math.max.apply(null, xs) - area.x;
           area.h = Math.max.apply(null, ys) - area.y;
-          area.clip = "polygon(" + points.map(function (p) {
-            return (100 * (p[0] - area.x) / area.w) + "% " + (100 * (p[1] - area.y) / area.h) + "%";
-          }).join(", ") + ")";
+          area.outline = points.map(function (p) {
+            return [100 * (p[0] - area.x) / area.w, 100 * (p[1] - area.y) / area.h];
+          });
         }
-        out.push(area);
+        if (area.w > 0 && area.h > 0) out.push(area);
       });
     });
     return out;
@@ -75,27 +77,77 @@
     return b;
   }
 
-  function addAreas(OSD, viewer, areas) {
+  var SVG = "http://www.w3.org/2000/svg";
+
+  // A polygon's link is clipped to its outline (a clip path set through the CSSOM, which the
+  // Content-Security-Policy allows), so only the polygon itself takes taps; a clipped element
+  // shows no CSS outline, so the outline is drawn by an SVG polygon inside it.
+  function clipToPolygon(link, outline) {
+    link.classList.add("deepzoom-area-polygon");
+    link.style.clipPath = "polygon(" + outline.map(function (p) { return p[0] + "% " + p[1] + "%"; }).join(", ") + ")";
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 100 100");
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var polygon = document.createElementNS(SVG, "polygon");
+    polygon.setAttribute("points", outline.map(function (p) { return p[0] + "," + p[1]; }).join(" "));
+    svg.appendChild(polygon);
+    link.appendChild(svg);
+  }
+
+  // The overlays sit in OpenSeadragon's canvas, which clips and never scrolls: focus on an area
+  // outside the view must not scroll it (the tiles would no longer lie under their areas).
+  function unscroll(node, stage) {
+    for (; node && node !== stage.parentNode; node = node.parentNode) {
+      if (node.scrollTop) node.scrollTop = 0;
+      if (node.scrollLeft) node.scrollLeft = 0;
+    }
+  }
+
+  // Every shape of every article is a link to it over the tiles, at every zoom: a tap (not a
+  // drag, which pans) goes through OpenSeadragon's MouseTracker, since the viewer takes the
+  // pointer events a plain link would need. Each article is one Tab stop (its first shape);
+  // its other shapes are the same link for a pointer or a screen reader's touch.
+  function addAreas(OSD, viewer, areas, state) {
     var item = viewer.world.getItemAt(0), size = item.getContentSize();
+    var stage = viewer.element;
     areas.forEach(function (area) {
       var link = document.createElement("a");
       link.className = "deepzoom-area";
       link.href = area.href;
+      link.draggable = false;
       link.setAttribute("aria-label", area.label);
+      link.setAttribute("data-article", String(area.article));
       link.title = area.label;
-      if (area.clip) {
-        // Only the polygon itself is the link (a clip path set through the CSSOM, which the CSP allows).
-        link.classList.add("deepzoom-area-polygon");
-        link.style.clipPath = area.clip;
-      }
-      viewer.addOverlay({
+      if (!area.first) link.tabIndex = -1;
+      if (area.outline) clipToPolygon(link, area.outline);
+      var location = item.imageToViewportRectangle(area.x * size.x, area.y * size.y, area.w * size.x, area.h * size.y);
+      viewer.addOverlay({ element: link, location: location });
+      state.trackers.push(new OSD.MouseTracker({
         element: link,
-        location: item.imageToViewportRectangle(area.x * size.x, area.y * size.y, area.w * size.x, area.h * size.y)
+        clickHandler: function (event) { if (event.quick) window.location.assign(link.href); }
+      }));
+      // Enter, or a screen reader's activation, is a click event on the link with no pointer
+      // behind it (detail 0), which the viewer cancels like every click inside it: it is followed
+      // here. A pointer's click is the tracker's, so the end of a drag opens nothing.
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (event.detail === 0) window.location.assign(link.href);
       });
-      // The viewer takes pointer events for panning: a tap (not a drag) on an area opens its article.
-      new OSD.MouseTracker({
-        element: link,
-        clickHandler: function (event) { if (event.quick) window.location.href = link.href; }
+      link.addEventListener("focus", function () {
+        unscroll(link.parentNode, stage);
+        Array.prototype.forEach.call(stage.querySelectorAll(".deepzoom-area[data-article='" + area.article + "']"),
+          function (shape) { shape.classList.add("is-focused"); });
+        // A keyboard reader's area comes into view, at the zoom they chose.
+        var view = viewer.viewport.getBounds(true);
+        if (!view.containsPoint(location.getTopLeft()) || !view.containsPoint(location.getBottomRight())) {
+          viewer.viewport.panTo(location.getCenter());
+        }
+      });
+      link.addEventListener("blur", function () {
+        Array.prototype.forEach.call(stage.querySelectorAll(".deepzoom-area.is-focused"),
+          function (shape) { shape.classList.remove("is-focused"); });
       });
     });
   }
@@ -128,6 +180,7 @@
     var state = root._deepzoom;
     if (!state) return;
     root._deepzoom = null;
+    state.trackers.forEach(function (tracker) { tracker.destroy(); });
     if (state.viewer) state.viewer.destroy();
     state.host.parentNode.removeChild(state.host);
     state.viewport.hidden = false;
@@ -160,7 +213,7 @@
     viewport.hidden = true;
     if (tools) tools.hidden = true;
     root.classList.add("is-deepzoom");
-    var state = root._deepzoom = { host: host, viewport: viewport, tools: tools, viewer: null };
+    var state = root._deepzoom = { host: host, viewport: viewport, tools: tools, viewer: null, trackers: [] };
 
     bar.addEventListener("click", function (event) {
       var b = event.target.closest("button");
@@ -188,7 +241,7 @@
       });
       return new Promise(function (resolve, reject) {
         viewer.addOnceHandler("open", function () {
-          addAreas(OSD, viewer, areasOf(root));
+          addAreas(OSD, viewer, areasOf(root), state);
           zoomAt(viewer, focus);
           resolve(viewer);
         });
@@ -200,7 +253,9 @@
       close(root);
       throw error;
     });
-    bar.querySelector("[data-deepzoom-action=in]").focus();
+    bar.querySelector("[data-deepzoom-action=in]").focus({ preventScroll: true });
+    // The viewer is what the reader asked for: all of it on screen (it is never taller than the screen).
+    host.scrollIntoView({ block: "nearest" });
     return state.ready;
   }
 

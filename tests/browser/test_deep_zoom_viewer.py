@@ -127,16 +127,19 @@ def zoom_to_full_resolution_on(page, selector):
 
 
 def centre_on_screen(page, selector):
-    return page.evaluate(
+    """Return the centre of the part of ``selector`` a reader sees: inside the viewer's stage and the screen."""
+    x, y = page.evaluate(
         """selector => {
             const a = document.querySelector(selector).getBoundingClientRect();
             const s = document.querySelector(".deepzoom-stage").getBoundingClientRect();
-            const left = Math.max(a.left, s.left), right = Math.min(a.right, s.right);
-            const top = Math.max(a.top, s.top), bottom = Math.min(a.bottom, s.bottom);
-            return [(left + right) / 2, (top + bottom) / 2];
+            const left = Math.max(a.left, s.left, 0), right = Math.min(a.right, s.right, window.innerWidth);
+            const top = Math.max(a.top, s.top, 0), bottom = Math.min(a.bottom, s.bottom, window.innerHeight);
+            return right > left && bottom > top ? [(left + right) / 2, (top + bottom) / 2] : [null, null];
         }""",
         selector,
     )
+    assert x is not None, f"{selector} is not on the screen"
+    return x, y
 
 
 def test_a_reader_opens_the_viewer_zooms_to_full_resolution_and_taps_through_an_area(
@@ -200,8 +203,191 @@ def test_a_keyboard_reader_reaches_an_area_in_the_viewer_and_closes_it(live_serv
 
     page.keyboard.press("Enter")
     wait_for_viewer(page)
-    page.get_by_role("link", name="劳模工作室授牌").last.focus()
+    page.locator(".deepzoom-area[aria-label='劳模工作室授牌']").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**" + articles["劳模工作室授牌"])
     assert not errors, errors
+    context.close()
+
+
+# Two articles drawn as a page editor draws them (fractions of the page): 劳模工作室授牌 in two
+# rectangles apart; 园区职工服务站启用 as a rectangle over an L-shaped polygon whose bitten-out
+# corner holds the second rectangle of the other. Points inside each shape, and one inside the
+# polygon's box but outside the polygon itself.
+SHAPED = {
+    "劳模工作室授牌": [
+        {"type": "rect", "points": [[0.55, 0.05], [0.95, 0.3]]},
+        {"type": "rect", "points": [[0.3, 0.38], [0.95, 0.6]]},
+    ],
+    "园区职工服务站启用": [
+        {"type": "rect", "points": [[0.05, 0.05], [0.45, 0.2]]},
+        {
+            "type": "polygon",
+            "points": [[0.05, 0.25], [0.45, 0.25], [0.45, 0.33], [0.25, 0.33], [0.25, 0.55], [0.05, 0.55]],
+        },
+    ],
+}
+INSIDE = [
+    ("劳模工作室授牌", (0.75, 0.17)),
+    ("劳模工作室授牌", (0.6, 0.5)),
+    ("园区职工服务站启用", (0.25, 0.12)),
+    ("园区职工服务站启用", (0.15, 0.45)),  # the polygon's upright stroke
+    ("园区职工服务站启用", (0.4, 0.29)),  # the polygon's top bar
+    ("劳模工作室授牌", (0.38, 0.45)),  # in the polygon's box, outside the polygon: the rectangle beneath
+]
+
+
+@pytest.fixture
+def shaped_page():
+    """Return (page URL, {headline: article URL}) of a page with a pyramid and the articles of ``SHAPED``."""
+    from tests.factories import make_article, make_issue, make_page
+
+    page = make_page(make_issue(), "A01", name="要闻")
+    out = io.BytesIO()
+    Image.new("RGB", (2000, 3000), (240, 235, 220)).save(out, "PNG")
+    page.image.save("scan.png", ContentFile(out.getvalue()), save=False)
+    page.save()  # its pyramid is made once the save commits
+    articles = {
+        headline: make_article(page, headline=headline, order=n, hot_areas=shapes).get_absolute_url()
+        for n, (headline, shapes) in enumerate(SHAPED.items())
+    }
+    return page.get_absolute_url(), articles
+
+
+def open_viewer_on(page, base, url):
+    page.goto(base + url)
+    page.get_by_role("button", name="放大查看").click()
+    page.wait_for_function(
+        "() => { const v = UnionpaperDeepZoom.viewer(document.querySelector('[data-zoom]'));"
+        " return v && v.world.getItemCount() === 1 && document.querySelectorAll('.deepzoom-area').length === 4; }"
+    )
+
+
+def show_at(page, point, zoom):
+    """Zoom the viewer to ``zoom`` (a share of its maximum; 0 is the whole page) on ``point`` (page fractions).
+
+    Return where that point is on the screen once the viewer has drawn it.
+    """
+    return page.evaluate(
+        """([x, y, zoom]) => {
+            const viewer = UnionpaperDeepZoom.viewer(document.querySelector("[data-zoom]"));
+            const item = viewer.world.getItemAt(0), size = item.getContentSize();
+            const target = item.imageToViewportCoordinates(x * size.x, y * size.y);
+            const home = viewer.viewport.getHomeZoom(), max = viewer.viewport.getMaxZoom();
+            viewer.viewport.zoomTo(home + zoom * (max - home), null, true);
+            viewer.viewport.panTo(target, true);
+            viewer.viewport.applyConstraints(true);
+            // The areas move with the next frame the viewer draws: what the reader sees is after it.
+            return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+                const onStage = viewer.viewport.pixelFromPoint(target, true);
+                const stage = viewer.element.getBoundingClientRect();
+                resolve([stage.left + onStage.x, stage.top + onStage.y]);
+            })));
+        }""",
+        [*point, zoom],
+    )
+
+
+@pytest.mark.parametrize("zoom", [0, 0.4, 1], ids=["whole page", "zoomed in", "full zoom"])
+def test_every_shape_of_every_article_taps_through_at_every_zoom(live_server, browser, shaped_page, zoom):
+    url, articles = shaped_page
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for headline, point in INSIDE:
+        open_viewer_on(page, live_server.url, url)
+        x, y = show_at(page, point, zoom)
+        assert 0 <= x <= 360 and 0 <= y <= 740, (headline, point, x, y)
+        page.touchscreen.tap(x, y)
+        page.wait_for_url("**" + articles[headline])
+    assert not errors, errors
+    context.close()
+
+
+def viewer_centre_x(page):
+    return page.evaluate(
+        "() => UnionpaperDeepZoom.viewer(document.querySelector('[data-zoom]')).viewport.getCenter(true).x"
+    )
+
+
+def test_a_drag_over_an_area_pans_the_scan_and_opens_nothing(live_server, browser, shaped_page):
+    url, _articles = shaped_page
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_viewer_on(page, live_server.url, url)
+    x, y = show_at(page, (0.6, 0.5), 0.5)
+    before = viewer_centre_x(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x - 20 * step, y)
+    page.mouse.up()
+    page.wait_for_timeout(1000)
+    assert page.url == live_server.url + url
+    assert viewer_centre_x(page) > before  # the page moved left under the pointer: the view is further right
+    context.close()
+
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    open_viewer_on(page, live_server.url, url)
+    x, y = show_at(page, (0.6, 0.5), 0.5)
+    before = viewer_centre_x(page)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x - 10 * step, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(1000)
+    assert page.url == live_server.url + url
+    assert viewer_centre_x(page) > before
+    context.close()
+
+
+def test_each_article_is_one_tab_stop_in_the_viewer_and_comes_into_view(live_server, browser, shaped_page):
+    url, articles = shaped_page
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_viewer_on(page, live_server.url, url)
+    show_at(page, (0.9, 0.9), 1)  # zoomed in far from both articles
+    page.get_by_role("button", name="显示热区").click()
+    page.get_by_role("button", name="隐藏热区").click()  # the focused area shows all the same
+    page.get_by_role("button", name="关闭放大").focus()
+    reached = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        label = page.evaluate(
+            "() => document.activeElement.classList.contains('deepzoom-area')"
+            " ? document.activeElement.getAttribute('aria-label') : null"
+        )
+        if label:
+            reached.append(label)
+            page.wait_for_timeout(1500)  # the viewer pans to it
+            x, y = centre_on_screen(page, ".deepzoom-area:focus")
+            assert page.evaluate(
+                "([x, y]) => document.elementFromPoint(x, y).closest('.deepzoom-area') === document.activeElement",
+                [x, y],
+            )
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline == "solid"
+    assert reached == list(SHAPED)
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "劳模工作室授牌":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + articles["劳模工作室授牌"])
+    context.close()
+
+
+def test_hidden_areas_still_open_their_article_in_the_viewer(live_server, browser, shaped_page):
+    url, articles = shaped_page
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+    open_viewer_on(page, live_server.url, url)
+    page.get_by_role("button", name="隐藏热区").tap()
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.deepzoom-area')).outlineStyle") == "none"
+    x, y = show_at(page, (0.15, 0.45), 0.6)
+    page.touchscreen.tap(x, y)
+    page.wait_for_url("**" + articles["园区职工服务站启用"])
     context.close()
