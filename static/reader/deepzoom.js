@@ -105,11 +105,26 @@
     }
   }
 
-  // Every shape of every article is a link to it over the tiles, at every zoom: a tap (not a
-  // drag, which pans) goes through OpenSeadragon's MouseTracker, since the viewer takes the
-  // pointer events a plain link would need. Each article is one Tab stop (its first shape);
-  // its other shapes are the same link for a pointer or a screen reader's touch.
-  function addAreas(OSD, viewer, areas, state) {
+  // A tap on an area opens its article. The viewer takes the pointer events a plain link would
+  // need (to pan and pinch over areas as anywhere else), and tells a tap from a drag: its quick
+  // click is followed to the area under it (a polygon's clip path counts, so a tap in a
+  // bitten-out corner reaches what lies beneath).
+  function followTaps(viewer) {
+    viewer.addHandler("canvas-click", function (event) {
+      var e = event.originalEvent;
+      if (!event.quick || !e || e.clientX === undefined) return;
+      var hit = document.elementFromPoint(e.clientX, e.clientY);
+      var link = hit && hit.closest && hit.closest(".deepzoom-area");
+      if (!link) return;
+      event.preventDefaultAction = true;
+      window.location.assign(link.href);
+    });
+  }
+
+  // Every shape of every article is a link to it over the tiles, at every zoom. Each article is
+  // one Tab stop (its first shape); its other shapes are the same link for a pointer or a
+  // screen reader's touch.
+  function addAreas(viewer, areas) {
     var item = viewer.world.getItemAt(0), size = item.getContentSize();
     var stage = viewer.element;
     areas.forEach(function (area) {
@@ -124,13 +139,9 @@
       if (area.outline) clipToPolygon(link, area.outline);
       var location = item.imageToViewportRectangle(area.x * size.x, area.y * size.y, area.w * size.x, area.h * size.y);
       viewer.addOverlay({ element: link, location: location });
-      state.trackers.push(new OSD.MouseTracker({
-        element: link,
-        clickHandler: function (event) { if (event.quick) window.location.assign(link.href); }
-      }));
       // Enter, or a screen reader's activation, is a click event on the link with no pointer
       // behind it (detail 0), which the viewer cancels like every click inside it: it is followed
-      // here. A pointer's click is the tracker's, so the end of a drag opens nothing.
+      // here. A pointer's tap is the viewer's (see followTaps), so the end of a drag opens nothing.
       link.addEventListener("click", function (event) {
         event.preventDefault();
         if (event.detail === 0) window.location.assign(link.href);
@@ -180,7 +191,6 @@
     var state = root._deepzoom;
     if (!state) return;
     root._deepzoom = null;
-    state.trackers.forEach(function (tracker) { tracker.destroy(); });
     if (state.viewer) state.viewer.destroy();
     state.host.parentNode.removeChild(state.host);
     state.viewport.hidden = false;
@@ -213,7 +223,7 @@
     viewport.hidden = true;
     if (tools) tools.hidden = true;
     root.classList.add("is-deepzoom");
-    var state = root._deepzoom = { host: host, viewport: viewport, tools: tools, viewer: null, trackers: [] };
+    var state = root._deepzoom = { host: host, viewport: viewport, tools: tools, viewer: null };
 
     bar.addEventListener("click", function (event) {
       var b = event.target.closest("button");
@@ -241,7 +251,8 @@
       });
       return new Promise(function (resolve, reject) {
         viewer.addOnceHandler("open", function () {
-          addAreas(OSD, viewer, areasOf(root), state);
+          addAreas(viewer, areasOf(root));
+          followTaps(viewer);
           zoomAt(viewer, focus);
           resolve(viewer);
         });

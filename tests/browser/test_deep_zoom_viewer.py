@@ -391,3 +391,57 @@ def test_hidden_areas_still_open_their_article_in_the_viewer(live_server, browse
     page.touchscreen.tap(x, y)
     page.wait_for_url("**" + articles["园区职工服务站启用"])
     context.close()
+
+
+def watch_levels(page):
+    """Record the levels of the tiles the viewer draws from now on in ``window.drawnLevels``."""
+    page.evaluate(
+        """() => {
+            window.drawnLevels = new Set();
+            UnionpaperDeepZoom.viewer(document.querySelector("[data-zoom]"))
+                .addHandler("tile-drawn", event => window.drawnLevels.add(event.tile.level));
+        }"""
+    )
+
+
+ZOOM = "UnionpaperDeepZoom.viewer(document.querySelector('[data-zoom]')).viewport.getZoom(true)"
+
+
+def zoom_of(page):
+    return page.evaluate(f"() => {ZOOM}")
+
+
+def test_double_taps_and_a_pinch_in_the_viewer_zoom_in_to_the_full_resolution_tiles(live_server, browser, shaped_page):
+    url, _articles = shaped_page
+    top = deepzoom.max_level(2000, 3000)
+    context = browser.new_context(locale="zh-CN", **PHONE)
+    page = context.new_page()
+
+    open_viewer_on(page, live_server.url, url)
+    watch_levels(page)
+    box = page.locator(".deepzoom-stage").bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.95  # below both articles' areas
+    for _ in range(4):
+        start = zoom_of(page)
+        page.touchscreen.tap(x, y)
+        page.touchscreen.tap(x, y)
+        page.wait_for_function(f"() => {ZOOM} > {start * 1.5}")
+    page.wait_for_function(f"() => window.drawnLevels.has({top})")
+
+    open_viewer_on(page, live_server.url, url)
+    watch_levels(page)
+    cdp = context.new_cdp_session(page)
+    cx, cy = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    # The fingers land on an area (most of a page is areas): a pinch there zooms like anywhere else.
+    assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.deepzoom-area')", [cx, cy])
+    start = zoom_of(page)
+    pinch = {"type": "touchStart", "touchPoints": [{"x": cx - 20, "y": cy, "id": 0}, {"x": cx + 20, "y": cy, "id": 1}]}
+    cdp.send("Input.dispatchTouchEvent", pinch)
+    for spread in range(30, 160, 10):
+        points = [{"x": cx - spread, "y": cy, "id": 0}, {"x": cx + spread, "y": cy, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function(f"() => window.drawnLevels.has({top})")
+    assert zoom_of(page) > 4 * start
+    assert page.url == live_server.url + url  # no gesture opened an article
+    context.close()
