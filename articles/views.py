@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
@@ -117,10 +116,10 @@ def latest(request):
     # The home page's own address is its canonical one, as the sitemap lists it.
     context = _page_context(request, view, url=request.build_absolute_uri(reverse("issues:latest")))
     context.update(front=True, history=history)
-    response = render(request, "issues/page_detail.html", context)
-    # The page view reads the session (a signed-in editor may preview); the same page here varies alike.
-    patch_vary_headers(response, ["Cookie"])
-    return response
+    # The page view reads the session (a signed-in editor may preview); the same page here depends on it
+    # alike, and says so as the page view does: the session middleware adds the same Vary, in the same place.
+    request.session.accessed = True
+    return render(request, "issues/page_detail.html", context)
 
 
 @require_safe
