@@ -14,11 +14,16 @@ from django.utils.html import format_html
 from issues.models import Page
 from unionpaper.adminkit import NewsroomAdmin
 
+from ..hotareas import service as hot_areas
 from ..models import Article
 from . import hot_area_editor
 from .inlines import ArticleInline
-from .pool import PagePlacementMixin
+from .pool import PagePlacementForm, PagePlacementMixin
 from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
+
+
+class PageForm(hot_area_editor.DraftAreasFormMixin, PagePlacementForm):
+    """The page's fields, the stories to place and take off, and the areas of drafts started from regions."""
 
 
 @admin.register(Page)
@@ -32,6 +37,7 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
     ordering = ("-issue__date", "sort_key")
     autocomplete_fields = ("issue",)
     inlines = [ArticleInline]
+    form = PageForm
     change_form_template = "admin/issues/page/change_form.html"
     readonly_fields = ("scan_preview", "image_size")
     fieldsets = (
@@ -66,6 +72,12 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
             *super().get_urls(),
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and hot_area_editor.can_edit_areas(request, self, obj):
+            form = type(form.__name__, (form,), {"edits_areas": True})
+        return form
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The hot-area editor: on the form itself, not on a version restored from the history.
         if change and obj is not None and not getattr(request, "restoring_version", None):
@@ -74,7 +86,8 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
             )
             if articles is not None:
                 editable = articles.has_change_permission and hot_area_editor.can_edit_areas(request, self, obj)
-                data = hot_area_editor.editor_data(obj, articles.formset, editable=editable)
+                page_form = context["adminform"].form if context.get("adminform") else None
+                data = hot_area_editor.editor_data(obj, articles.formset, editable=editable, form=page_form)
                 context["hot_area_editor"] = data
                 context["hot_area_editor_no_scan"] = data is None
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -86,6 +99,11 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
             if isinstance(instance, Article) and instance.pk is None and instance.created_by_id is None:
                 instance.created_by = request.user
         super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the article table: a region taken from an article there leaves it in the same save.
+        hot_areas.draft_areas_save(rows=form.cleaned_data.get(hot_area_editor.DRAFT_AREAS) or [])
 
     @admin.display(description="稿件数", ordering="_article_count")
     def article_count(self, page):

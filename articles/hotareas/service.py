@@ -101,10 +101,13 @@ def region_text(page, shapes: list[dict]) -> dict:
 
 @transaction.atomic
 def article_from_region(*, page, shapes, user) -> Article:
-    """Start a draft article on ``page`` with the text printed inside ``shapes`` and those shapes as its area.
+    """Start a draft article on ``page`` with the text printed inside ``shapes``; the shapes are not stored.
 
     One revision (从选区新建稿件) with ``user`` as its author and the article's 创建人; placed after
-    the page's other articles. Raise a ValidationError when the region holds no text.
+    the page's other articles. The region becomes the draft's area with the page form's save
+    (``draft_areas_save``), where it leaves the article it was drawn for: written here, it would
+    be on two articles until then, and on both for good if the form were never saved. Raise a
+    ValidationError when the region holds no text.
     """
     shapes = clean_shapes(shapes)
     if not shapes:
@@ -121,7 +124,7 @@ def article_from_region(*, page, shapes, user) -> Article:
         subtitle=draft["subtitle"][:300],
         byline=draft["byline"][:300],
         body="".join(f"<p>{escape(p)}</p>" for p in draft["paragraphs"]),
-        hot_areas=shapes,
+        hot_areas=[],
         status=Status.DRAFT,
         created_by=user,
     )
@@ -131,3 +134,15 @@ def article_from_region(*, page, shapes, user) -> Article:
         reversion.set_user(user)
         reversion.set_comment("从选区新建稿件")
     return article
+
+
+def draft_areas_save(*, rows) -> None:
+    """Give each draft of ``rows`` (``(article, shapes)``, checked by the page form) its areas.
+
+    Called inside the page form's save, so in its transaction and revision (or its working
+    copy); each article was loaded by the check, and its save is refused (RecordModifiedError)
+    when someone saved it since.
+    """
+    for article, shapes in rows:
+        article.hot_areas = shapes
+        article.save()

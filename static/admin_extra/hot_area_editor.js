@@ -10,6 +10,10 @@
 // Annotorious works in the scan's pixels; the boxes hold fractions of the
 // page. The list beside the scan is the keyboard's way in: every shape is a
 // button there (arrows move it, shift+arrows resize it, Delete removes it).
+//
+// Nothing drawn is lost unsaid: a save with shapes under 未分配 or proposals
+// neither accepted nor rejected stops and lists them (or discards them when
+// asked), and leaving the page with changes not saved asks first.
 (function () {
   "use strict";
 
@@ -27,13 +31,16 @@
   var statusLine = root.querySelector(".hae-status");
   var alertLine = root.querySelector(".hae-alert");
   var zoomLabel = root.querySelector(".hae-zoom-level");
+  var unsettledBox = root.querySelector(".hae-unsettled");
+  // The areas of drafts started from a region: not rows of the article table, so a box of their own.
+  var draftsInput = data.drafts_input ? document.getElementById(data.drafts_input) : null;
 
   var STEP = 0.005; // an arrow key moves or resizes by half a percent of the page
   var FINE = 0.001; // with Alt, a tenth of that
   var MIN = 0.002; // no side shorter than this
   var ZOOMS = [1, 1.5, 2, 3, 4, 6];
 
-  var articles = new Map(); // id -> {id, title, colour, input, editable, written, url, isNew}
+  var articles = new Map(); // id -> {id, title, colour, input, draft, written, baseline, unsaved, url, errors}
   var order = []; // article ids, as the page lists them
   var meta = new Map(); // annotation id -> {article: id|null, kind: "area"|"proposal"|"locked", matched}
   var proposals = new Map(); // article id -> matched share, while its proposal waits
@@ -44,6 +51,8 @@
   var zoom = 1;
   var anno = null;
   var counter = 0;
+  var submitter = null; // the save button pressed while shapes were left unsettled
+  var submitting = false; // the form is on its way: leaving is saving
 
   // --- Shapes: page fractions <-> Annotorious selectors --------------------------------------
 
@@ -133,6 +142,10 @@
     return shape.type === "rect" ? "矩形" : "多边形（" + shape.points.length + " 个顶点）";
   }
 
+  function editableArticle(article) {
+    return Boolean(data.editable && article && (article.input || article.draft));
+  }
+
   function articleName(id) {
     var article = articles.get(id);
     return article ? "《" + article.title + "》" : "未分配";
@@ -180,6 +193,42 @@
         article.changed = true;
       }
     });
+    if (draftsInput) {
+      var rows = order.filter(function (id) { return articles.get(id).draft; }).map(function (id) {
+        return { article: id, title: articles.get(id).title, shapes: JSON.parse(serialise(id)) };
+      }).filter(function (row) { return row.shapes.length; });
+      draftsInput.value = rows.length ? JSON.stringify(rows) : "";
+    }
+  }
+
+  // --- What a save would not keep, and what it would --------------------------------------
+
+  function looseShapes() {
+    return all().filter(function (a) { var m = meta.get(a.id); return m && m.article === null && m.kind === "area"; });
+  }
+
+  // Shapes under 未分配 and proposals still waiting: a save drops them, so it stops and says so.
+  function unsettled() {
+    var items = looseShapes().map(function (a) { return { id: a.id }; });
+    order.forEach(function (id) {
+      if (proposals.has(id)) {
+        items.push({ proposal: id });
+      }
+    });
+    return items;
+  }
+
+  function unsavedWork() {
+    if (!data.editable || !anno) {
+      return false;
+    }
+    var changed = false;
+    articles.forEach(function (article) {
+      if (article.input && (article.unsaved || serialise(article.id) !== article.baseline)) {
+        changed = true;
+      }
+    });
+    return changed || Boolean(draftsInput && draftsInput.value) || unsettled().length > 0;
   }
 
   // --- Drawing style: each article its colour; proposals dashed; the selection bolder -------
@@ -189,6 +238,10 @@
     var article = articles.get(m.article);
     var colour = article ? article.colour : "#555555";
     var chosen = (state && state.selected) || annotation.id === selected;
+    if (unsettledBox && !unsettledBox.hidden && (m.kind === "proposal" || m.article === null)) {
+      // Named in the list of what a save would drop: marked on the scan too.
+      return { fill: "#ba2121", fillOpacity: chosen ? 0.35 : 0.18, stroke: "#ba2121;stroke-dasharray:6 3", strokeWidth: chosen ? 5 : 4 };
+    }
     if (m.kind === "proposal") {
       // The style is written into the shape's style attribute: a dash pattern rides along with the stroke.
       return { fill: colour, fillOpacity: chosen ? 0.25 : 0.06, stroke: colour + ";stroke-dasharray:9 6", strokeWidth: chosen ? 4 : 3 };
@@ -231,6 +284,7 @@
 
   function shapeButton(annotation, n, prefix) {
     var shape = shapeOf(annotation);
+    var m = meta.get(annotation.id);
     var button = el("button", {
       type: "button",
       className: "hae-shape",
@@ -238,7 +292,11 @@
       "aria-pressed": annotation.id === selected ? "true" : "false",
       "aria-keyshortcuts": data.editable ? "ArrowLeft ArrowRight ArrowUp ArrowDown Shift+ArrowLeft Delete" : null,
     });
-    button.appendChild(el("span", { className: "hae-shape-name" }, prefix + "热区 " + n + " · " + kindName(shape)));
+    var label = el("span", { className: "hae-shape-name" });
+    // Heard, not seen (the list shows it under the article): whose area it is.
+    label.appendChild(el("span", { className: "hae-sr" }, articleName(m ? m.article : null) + "的"));
+    label.appendChild(document.createTextNode(prefix + "热区 " + n + " · " + kindName(shape)));
+    button.appendChild(label);
     button.appendChild(el("span", { className: "hae-shape-where" }, where(shape)));
     return button;
   }
@@ -256,7 +314,7 @@
         item.classList.add("hae-current");
       }
       var head = el("div", { className: "hae-article-head" });
-      if (data.editable && article.input) {
+      if (editableArticle(article)) {
         var label = el("label", { className: "hae-pick" });
         var radio = el("input", { type: "radio", name: "hae-current", value: String(id), "data-focus-key": "pick-" + id });
         radio.checked = article.id === current;
@@ -271,11 +329,11 @@
       var count = shapesOf(id).length + shapesOf(id, "locked").length;
       head.appendChild(el("span", { className: "hae-count" }, count ? count + " 个热区" : "没有热区"));
       if (article.url) {
-        head.appendChild(el("a", { href: article.url, target: "_blank", rel: "noopener", className: "hae-open" }, article.isNew ? "打开新稿件" : "打开稿件"));
+        head.appendChild(el("a", { href: article.url, target: "_blank", rel: "noopener", className: "hae-open" }, article.draft ? "打开新稿件" : "打开稿件"));
       }
       item.appendChild(head);
-      if (article.isNew) {
-        item.appendChild(el("p", { className: "hae-note" }, "新建的草稿，热区已随稿件保存；保存本页后可在这里调整。"));
+      if (article.draft) {
+        item.appendChild(el("p", { className: "hae-note" }, "新建的草稿：正文已保存，热区随本页保存。"));
       }
       (article.errors || []).forEach(function (e) {
         item.appendChild(el("p", { className: "hae-error errornote", role: "alert" }, e));
@@ -283,7 +341,7 @@
       var shapes = el("ul", { className: "hae-shapes" });
       shapesOf(id).concat(shapesOf(id, "locked")).forEach(function (a, n) {
         var li = el("li");
-        li.appendChild(data.editable && article.input ? shapeButton(a, n + 1, "") : el("span", { className: "hae-shape-static" }, "热区 " + (n + 1) + " · " + where(shapeOf(a))));
+        li.appendChild(editableArticle(article) ? shapeButton(a, n + 1, "") : el("span", { className: "hae-shape-static" }, articleName(id) + "的热区 " + (n + 1) + " · " + kindName(shapeOf(a)) + " · " + where(shapeOf(a))));
         shapes.appendChild(li);
       });
       if (shapes.childNodes.length) {
@@ -296,7 +354,7 @@
         var inner = el("ul", { className: "hae-shapes" });
         waiting.forEach(function (a, n) {
           var li = el("li");
-          li.appendChild(shapeButton(a, n + 1, "建议"));
+          li.appendChild(shapeButton(a, n + 1, "建议的"));
           inner.appendChild(li);
         });
         box.appendChild(inner);
@@ -306,7 +364,7 @@
       }
       list.appendChild(item);
     });
-    var loose = all().filter(function (a) { var m = meta.get(a.id); return m && m.article === null; });
+    var loose = looseShapes();
     if (data.editable) {
       var item = el("li", { className: "hae-article hae-unassigned" });
       var head = el("div", { className: "hae-article-head" });
@@ -315,14 +373,14 @@
       radio.checked = current === null;
       label.appendChild(radio);
       label.appendChild(swatch("#555555"));
-      label.appendChild(el("span", { className: "hae-title" }, "未分配（不保存，可用来从选区新建稿件）"));
+      label.appendChild(el("span", { className: "hae-title" }, "未分配（不保存：保存前须指定稿件或删除；可用来从选区新建稿件）"));
       head.appendChild(label);
       item.appendChild(head);
       if (loose.length) {
         var shapes = el("ul", { className: "hae-shapes" });
         loose.forEach(function (a, n) {
           var li = el("li");
-          li.appendChild(shapeButton(a, n + 1, "未分配"));
+          li.appendChild(shapeButton(a, n + 1, ""));
           shapes.appendChild(li);
         });
         item.appendChild(shapes);
@@ -342,6 +400,7 @@
       panel.appendChild(missing);
     }
     renderSelection();
+    renderUnsettled();
     if (focused) {
       var again = panel.querySelector('[data-id="' + focused + '"], [data-focus-key="' + focused + '"]');
       if (again) {
@@ -367,7 +426,7 @@
     assign.textContent = "";
     order.forEach(function (id) {
       var article = articles.get(id);
-      if (article.input) {
+      if (editableArticle(article)) {
         var option = el("option", { value: String(id) }, article.title);
         option.selected = m.article === id;
         assign.appendChild(option);
@@ -640,7 +699,7 @@
       .then(function (answer) {
         clearProposals();
         answer.proposals.forEach(function (p) {
-          if (!articles.has(p.article) || !articles.get(p.article).input) {
+          if (!editableArticle(articles.get(p.article))) {
             return;
           }
           proposals.set(p.article, p.matched);
@@ -729,24 +788,40 @@
         });
       })
       .then(function (answer) {
-        var id = selected;
-        anno.removeAnnotation(id);
-        meta.delete(id);
-        selected = null;
-        articles.set(answer.article, {
-          id: answer.article,
-          title: answer.title,
-          colour: data.palette[order.length % data.palette.length],
-          input: null,
-          url: answer.url,
-          isNew: true,
-        });
-        order.push(answer.article);
-        answer.shapes.forEach(function (shape) { add(answer.article, "locked", shape); });
+        // The region moves to the draft at once, here as in the boxes: it leaves the article (or the
+        // proposal) it was drawn for, and both are written together when the page is saved.
+        var id = a.id;
+        var m = meta.get(id) || null; // deleted while the draft was being made: the draft has no area then
+        var from = m ? m.article : null;
+        if (!articles.has(answer.article)) {
+          articles.set(answer.article, {
+            id: answer.article,
+            title: answer.title,
+            colour: data.palette[order.length % data.palette.length],
+            input: null,
+            draft: true,
+            url: answer.url,
+            errors: [],
+          });
+          order.push(answer.article);
+        }
+        if (m && m.kind === "proposal" && !shapesOf(from, "proposal").filter(function (x) { return x.id !== id; }).length) {
+          proposals.delete(from);
+        }
+        if (m) {
+          m.article = answer.article;
+          m.kind = "area";
+        }
         warn("");
+        restyle();
         writeBoxes();
         renderPanel();
-        say(answer.message);
+        select(m ? id : null);
+        var shapeButton = panel.querySelector('[data-id="' + id + '"]');
+        if (shapeButton) {
+          shapeButton.focus();
+        }
+        say(answer.message + (from !== null && from !== undefined && articles.has(from) ? "（已从" + articleName(from) + "移出）" : ""));
       })
       .catch(function (error) {
         warn(error.message);
@@ -756,12 +831,175 @@
       });
   }
 
+  // --- A save with shapes left unsettled; leaving with changes not saved -----------------------
+
+  function describeUnsettled(items) {
+    var loose = items.filter(function (i) { return i.id; }).length;
+    var waiting = items.length - loose;
+    var parts = [];
+    if (loose) {
+      parts.push(loose + " 个区域未指定稿件");
+    }
+    if (waiting) {
+      parts.push(waiting + " 条自动识别建议未处理");
+    }
+    return "还有 " + parts.join("、") + "：请指定稿件、采用或删除后再保存，或者放弃它们。";
+  }
+
+  function itemTarget(item) {
+    if (item.id) {
+      return panel.querySelector('.hae-shape[data-id="' + item.id + '"]');
+    }
+    return panel.querySelector('.hae-accept[data-article="' + item.proposal + '"]');
+  }
+
+  function renderUnsettled(opening) {
+    if (!unsettledBox || (unsettledBox.hidden && !opening)) {
+      return;
+    }
+    var items = unsettled();
+    var focusedKey = unsettledBox.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    var title = unsettledBox.querySelector(".hae-unsettled-title");
+    var done = !items.length;
+    var words = done ? "未分配的区域和自动识别建议都已处理，可以保存了。" : describeUnsettled(items);
+    if (title.textContent !== words) {
+      title.textContent = words; // in a live region: said as it changes (the focus says it on opening)
+    }
+    unsettledBox.classList.toggle("hae-unsettled-done", done);
+    unsettledBox.querySelector(".hae-discard-save").hidden = done;
+    var list = unsettledBox.querySelector(".hae-unsettled-list");
+    list.hidden = done;
+    list.textContent = "";
+    var n = 0;
+    items.forEach(function (item) {
+      var text;
+      var key;
+      if (item.id) {
+        n += 1;
+        text = "未分配的热区 " + n + "（" + kindName(shapeOf(anno.getAnnotationById(item.id))) + "）：" + where(shapeOf(anno.getAnnotationById(item.id)));
+        key = "unsettled-" + item.id;
+      } else {
+        var count = shapesOf(item.proposal, "proposal").length;
+        text = articleName(item.proposal) + "的自动识别建议（" + count + " 个图形，匹配 " + Math.round(proposals.get(item.proposal) * 100) + "%）";
+        key = "unsettled-proposal-" + item.proposal;
+      }
+      var li = el("li");
+      li.appendChild(el("button", { type: "button", className: "hae-unsettled-item", "data-focus-key": key, "data-id": item.id || null, "data-article": item.proposal || null }, text));
+      list.appendChild(li);
+    });
+    if (focusedKey) {
+      var again = list.querySelector('[data-focus-key="' + focusedKey + '"]');
+      (again || unsettledBox).focus();
+    }
+  }
+
+  function openUnsettled(button) {
+    submitter = button || null;
+    renderUnsettled(true); // written while hidden, so that it is said once, by the focus
+    unsettledBox.hidden = false;
+    restyle();
+    unsettledBox.scrollIntoView({ block: "start" });
+    unsettledBox.focus();
+  }
+
+  function closeUnsettled() {
+    unsettledBox.hidden = true;
+    restyle();
+  }
+
+  function goTo(item) {
+    var target = itemTarget(item);
+    if (!target) {
+      return;
+    }
+    target.focus(); // a shape's button selects it: 归属稿件 above the list, or Delete, settles it
+    if (!item.id) {
+      say(articleName(item.proposal) + "的自动识别建议：采用或拒绝");
+    }
+    target.scrollIntoView({ block: "nearest" });
+  }
+
+  function discardAndSave() {
+    var items = unsettled();
+    looseShapes().forEach(function (a) {
+      anno.removeAnnotation(a.id);
+      meta.delete(a.id);
+    });
+    clearProposals();
+    selected = null;
+    closeUnsettled();
+    writeBoxes();
+    renderPanel();
+    say("已放弃 " + items.length + " 项，正在保存……");
+    var button = submitter && submitter.form === form ? submitter : null;
+    submitter = null;
+    if (button) {
+      form.requestSubmit(button);
+    } else {
+      form.requestSubmit();
+    }
+  }
+
+  function guardSaves() {
+    form.addEventListener("submit", function (event) {
+      if (!unsettled().length) {
+        return;
+      }
+      event.preventDefault();
+      openUnsettled(event.submitter);
+    });
+    // Heard after every other listener of the form: a save that none of them stopped is on its way.
+    document.addEventListener("submit", function (event) {
+      if (event.target === form && !event.defaultPrevented) {
+        submitting = true;
+      }
+    });
+    window.addEventListener("pageshow", function () { submitting = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && unsavedWork()) {
+        event.preventDefault();
+        event.returnValue = ""; // what older browsers need to ask
+      }
+    });
+    unsettledBox.addEventListener("click", function (event) {
+      var t = event.target.closest("button");
+      if (!t) {
+        return;
+      }
+      event.stopPropagation();
+      if (t.classList.contains("hae-discard-save")) {
+        discardAndSave();
+      } else if (t.classList.contains("hae-unsettled-close")) {
+        var first = unsettled()[0];
+        closeUnsettled();
+        if (first) {
+          goTo(first);
+        }
+      } else if (t.classList.contains("hae-unsettled-item")) {
+        goTo(t.dataset.id ? { id: t.dataset.id } : { proposal: Number(t.dataset.article) });
+      }
+    });
+    unsettledBox.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        var first = unsettled()[0];
+        closeUnsettled();
+        if (first) {
+          goTo(first);
+        }
+      }
+    });
+  }
+
   // --- Start ----------------------------------------------------------------------------------
 
   function start() {
     data.articles.forEach(function (a) {
       var input = a.input ? document.getElementById(a.input) : null;
-      articles.set(a.id, { id: a.id, title: a.title, colour: a.colour, input: input, url: a.url, errors: a.errors });
+      articles.set(a.id, {
+        id: a.id, title: a.title, colour: a.colour, input: input, draft: Boolean(a.draft && draftsInput),
+        url: a.url, errors: a.errors, unsaved: a.unsaved,
+      });
       order.push(a.id);
     });
     var firstEditable = data.articles.find(function (a) { return a.input; });
@@ -808,12 +1046,13 @@
       }
       (Array.isArray(shapes) ? shapes : []).forEach(function (shape) {
         if (shape && Array.isArray(shape.points) && (shape.type === "rect" || shape.type === "polygon")) {
-          add(article.id, article.input ? "area" : "locked", shape);
+          add(article.id, editableArticle(article) ? "area" : "locked", shape);
         }
       });
       // What the box holds now, as this editor writes it: the box is written only once that changes,
       // so a box left alone (or holding what the server refused) posts back as it came.
       article.written = article.input ? serialise(article.id) : null;
+      article.baseline = article.written;
     });
     if (!data.editable) {
       meta.forEach(function (m) { m.kind = "locked"; });
@@ -840,9 +1079,13 @@
       }
     });
 
+    if (data.editable && form && unsettledBox) {
+      guardSaves();
+    }
+
     root.addEventListener("click", function (event) {
       var t = event.target.closest("button");
-      if (!t || !root.contains(t)) {
+      if (!t || !root.contains(t) || (unsettledBox && unsettledBox.contains(t))) {
         return;
       }
       if (t.classList.contains("hae-tool")) {

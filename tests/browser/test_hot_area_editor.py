@@ -12,6 +12,7 @@ import datetime
 import html
 import json
 import os
+import re
 
 import pytest
 import reversion
@@ -370,9 +371,14 @@ def test_a_region_drawn_over_a_story_starts_a_draft_with_its_text(browser, live_
     article = Article.objects.get(headline=story.headline)
     assert (article.page_id, article.status, article.created_by) == (page.pk, Status.DRAFT, editor)
     assert key(article.plain_text) == key(story.body)
-    assert iou(story.region(), article.hot_areas, aspect=layout.width / layout.height) > 0.95
+    # The region is the draft's area in the editor at once, selected and adjustable like any other;
+    # it is written with the page, as every area is.
     new = tab.locator(f".hae-article[data-article='{article.pk}']")
     assert story.headline in new.inner_text() and new.locator("a", has_text="打开新稿件").count() == 1
+    assert new.locator("button.hae-shape[aria-pressed=true]").count() == 1
+    assert tab.locator(".hae-unassigned button.hae-shape").count() == 0
+    assert [row["article"] for row in drafts_box(tab)] == [article.pk]
+    assert article.hot_areas == []
 
     # Saved, the page lists the new article in its table and its area in the editor, to adjust like the others.
     save(tab)
@@ -380,7 +386,285 @@ def test_a_region_drawn_over_a_story_starts_a_draft_with_its_text(browser, live_
     tab.wait_for_selector("#hot-area-editor.hae-ready")
     assert tab.locator(f".hae-article[data-article='{article.pk}'] button.hae-shape").count() == 1
     assert iou(story.region(), Article.objects.get(pk=article.pk).hot_areas, aspect=layout.width / layout.height) > 0.95
+    assert drafts_box(tab) == []
     assert not tab.problems, tab.problems
+
+
+def drafts_box(tab):
+    """Return what the page form's box for drafts started from regions holds."""
+    return json.loads(tab.input_value("#id_new_draft_areas") or "[]")
+
+
+def test_a_region_taken_from_an_article_is_the_new_drafts_alone_and_nothing_is_on_two_articles_unsaved(
+    browser, live_server, editor, printed_page, artifacts_dir
+):
+    page, stories, layout, _ = printed_page
+    story = layout.stories[-1]  # printed, with no article yet
+    owner = next(iter(stories))
+    own = stories[owner].region()
+    # Its area was drawn over the story beside it too, by mistake.
+    Article.objects.filter(pk=owner).update(hot_areas=clean_shapes(own + story.region()))
+    tab = open_form(browser, live_server, editor, page)
+    mine = tab.locator(f".hae-article[data-article='{owner}'] button.hae-shape")
+    assert mine.count() == 2
+    mine.nth(1).click()
+    tab.click("button.hae-story")
+    said(tab, "已新建草稿")
+    said(tab, "已从《")
+
+    draft = Article.objects.get(headline=story.headline)
+    # In the editor: the region is the draft's (selected, with the focus), and no longer the owner's.
+    new = tab.locator(f".hae-article[data-article='{draft.pk}'] button.hae-shape")
+    assert new.count() == 1 and new.get_attribute("aria-pressed") == "true"
+    assert tab.evaluate("document.activeElement.matches('.hae-article button.hae-shape[aria-pressed=true]')")
+    assert mine.count() == 1
+    assert close(areas_box(tab, Article(pk=owner)), clean_shapes(own), tolerance=0.001)
+    moved = drafts_box(tab)
+    assert [row["article"] for row in moved] == [draft.pk]
+    assert close(moved[0]["shapes"], clean_shapes(story.region()), tolerance=0.001)
+    tab.screenshot(path=os.path.join(artifacts_dir, "hot-area-editor-story-moved.png"))
+    # In the database, until the page is saved: the owner keeps it, the draft has none; never both.
+    assert len(Article.objects.get(pk=owner).hot_areas) == 2 and Article.objects.get(pk=draft.pk).hot_areas == []
+
+    # Never saved (another tab opens the page): each area on one article, the draft without one to draw.
+    other = tab.context.new_page()
+    other.goto(f"{live_server.url}/admin/issues/page/{page.pk}/change/")
+    other.wait_for_selector("#hot-area-editor.hae-ready")
+    assert other.locator(f".hae-article[data-article='{owner}'] button.hae-shape").count() == 2
+    assert other.locator(f".hae-article[data-article='{draft.pk}'] .hae-count").inner_text() == "没有热区"
+    other.close()
+
+    save(tab)
+    assert "成功" in tab.inner_text("ul.messagelist")
+    assert close(Article.objects.get(pk=owner).hot_areas, clean_shapes(own), tolerance=0.001)
+    assert iou(story.region(), Article.objects.get(pk=draft.pk).hot_areas, aspect=layout.width / layout.height) > 0.99
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert tab.locator(f".hae-article[data-article='{draft.pk}'] button.hae-shape").count() == 1
+    assert not tab.problems, tab.problems
+
+
+def test_a_save_with_areas_left_unassigned_or_proposals_waiting_stops_says_which_and_writes_nothing(
+    browser, live_server, editor, printed_page, artifacts_dir
+):
+    page, stories, _, missing = printed_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.check("input[name=hae-current][value='']")
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.05, 0.005), (0.3, 0.02))
+    drag(tab, (0.6, 0.005), (0.9, 0.02))
+    tab.click("button.hae-tool[data-tool=select]")
+    tab.click("button.hae-suggest")
+    tab.wait_for_selector(".hae-proposal")
+    waiting, *accepted = list(stories)
+    for pk in accepted:
+        tab.click(f".hae-accept[data-article='{pk}']")
+    assert tab.locator(".hae-proposal").count() == 1
+    form_url = tab.url
+
+    tab.click("input[name=_continue]")
+
+    summary = tab.locator(".hae-unsettled")
+    summary.wait_for()
+    words = "还有 2 个区域未指定稿件、1 条自动识别建议未处理：请指定稿件、采用或删除后再保存"
+    assert words in summary.inner_text()
+    assert tab.evaluate("document.activeElement.classList.contains('hae-unsettled')")  # the focus is on it
+    items = summary.locator("button.hae-unsettled-item")
+    assert items.count() == 3
+    assert items.nth(0).inner_text().startswith("未分配的热区 1（矩形）")
+    title = Article.objects.get(pk=waiting).title
+    assert items.nth(2).inner_text().startswith(f"《{title}》的自动识别建议")
+    assert tab.url == form_url and tab.locator("ul.messagelist").count() == 0  # not sent
+    assert not Article.objects.exclude(hot_areas=[]).exists()
+    assert not tab.problems, tab.problems
+    found = axe_violations(tab, include="#hot-area-editor")
+    assert not found, describe(found)
+    tab.problems.clear()  # axe's own probes set inline styles, which the admin's policy refuses
+    tab.screenshot(path=os.path.join(artifacts_dir, "hot-area-editor-unsettled.png"))
+
+    # From the keyboard: the first item takes the focus to its shape, which Delete removes.
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Enter")
+    assert tab.evaluate("document.activeElement.matches('.hae-unassigned button.hae-shape[aria-pressed=true]')")
+    tab.keyboard.press("Delete")
+    tab.locator(".hae-unsettled-title", has_text="还有 1 个区域未指定稿件、1 条自动识别建议未处理").wait_for()
+    # The other one goes to the article not printed; only the waiting proposal is left.
+    tab.locator(".hae-unassigned button.hae-shape").focus()
+    tab.select_option("#hae-assign", str(missing.pk))
+    tab.locator(".hae-unsettled-title", has_text="还有 1 条自动识别建议未处理").wait_for()
+    # Esc puts the list away and the focus on what is left; another save brings it back.
+    tab.locator(".hae-unsettled").focus()
+    tab.keyboard.press("Escape")
+    assert summary.is_hidden()
+    assert tab.evaluate(f"document.activeElement.matches('.hae-accept[data-article=\"{waiting}\"]')")
+    tab.click("input[name=_continue]")
+    summary.wait_for()
+    assert tab.evaluate("document.activeElement.classList.contains('hae-unsettled')")
+
+    # 放弃这些区域并保存: the waiting proposal is dropped, the rest saved with the button pressed first.
+    tab.locator(".hae-discard-save").focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(form_url)
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert "成功" in tab.inner_text("ul.messagelist")  # 保存并继续编辑: back on the form
+    assert Article.objects.get(pk=waiting).hot_areas == []
+    assert all(Article.objects.get(pk=pk).hot_areas for pk in accepted)
+    assigned = [{"type": "rect", "points": [[0.6, 0.005], [0.9, 0.02]]}]
+    assert close(Article.objects.get(pk=missing.pk).hot_areas, assigned)
+    assert not tab.problems, tab.problems
+
+
+def test_nothing_left_unsettled_saves_at_once(browser, live_server, editor, scanned_page):
+    page, first, _ = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    tab.check("input[name=hae-current][value='']")
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.1, 0.1), (0.5, 0.3))
+    tab.click("input[name=_continue]")
+    tab.locator(".hae-unsettled").wait_for()
+    # Given to an article, nothing is left: the list says so and goes, and the save goes through.
+    tab.locator(".hae-unassigned button.hae-shape").focus()
+    tab.select_option("#hae-assign", str(first.pk))
+    done = tab.locator(".hae-unsettled [aria-live=polite]", has_text="未分配的区域和自动识别建议都已处理，可以保存了。")
+    done.wait_for()
+    assert tab.locator(".hae-discard-save").is_hidden() and tab.locator(".hae-unsettled-item").count() == 0
+    save(tab)
+    assert "成功" in tab.inner_text("ul.messagelist")
+    assert close(Article.objects.get(pk=first.pk).hot_areas, [RECT])
+
+
+def leave(tab, asked, *, expect_question):
+    """Follow the breadcrumbs' link to the page list, the question (if any) answered 留下; check what happened."""
+    before, here = len(asked), tab.url
+    tab.click(".breadcrumbs a >> nth=-1")
+    if expect_question:
+        for _ in range(50):
+            if len(asked) > before:
+                break
+            tab.wait_for_timeout(100)
+        assert asked[before:] == ["beforeunload"], asked
+        tab.wait_for_timeout(200)
+        assert tab.url == here  # stayed
+    else:
+        tab.wait_for_url("**/admin/issues/page/")
+        assert len(asked) == before, asked
+
+
+def test_leaving_with_changes_not_saved_asks_first_and_a_save_clears_it(browser, live_server, editor, scanned_page):
+    page, first, _ = scanned_page
+    Article.objects.filter(pk=first.pk).update(hot_areas=[RECT])
+    tab = open_form(browser, live_server, editor, page)
+    asked = []
+    tab.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    form_url = tab.url
+
+    tab.click(".hae-panel button.hae-shape")  # looked at, not changed
+    leave(tab, asked, expect_question=False)
+
+    tab.goto(form_url)
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    tab.check("input[name=hae-current][value='']")
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.5, 0.5), (0.7, 0.6))  # under 未分配: in no box, and lost if the page is left
+    leave(tab, asked, expect_question=True)
+    assert tab.locator(".hae-unassigned button.hae-shape").count() == 1  # stayed, the drawing with it
+
+    tab.locator(".hae-unassigned button.hae-shape").focus()
+    tab.keyboard.press("Delete")
+    assert not tab.evaluate("() => document.querySelector('.hae-unassigned button.hae-shape') !== null")
+    tab.locator(f".hae-article[data-article='{first.pk}'] button.hae-shape").focus()
+    tab.keyboard.press("Delete")  # a saved area deleted
+    said(tab, "已删除")
+    leave(tab, asked, expect_question=True)
+    assert Article.objects.get(pk=first.pk).hot_areas == [RECT]
+
+    save(tab)
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    assert Article.objects.get(pk=first.pk).hot_areas == []
+    leave(tab, asked, expect_question=False)  # saved: nothing to ask about
+    assert asked == ["beforeunload", "beforeunload"]
+
+
+def test_a_form_refused_as_stale_asks_before_it_is_left(browser, live_server, editor, chief, scanned_page):
+    page, first, _ = scanned_page
+    tab = open_form(browser, live_server, editor, page)
+    asked = []
+    tab.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    tab.click("button.hae-tool[data-tool=rect]")
+    drag(tab, (0.1, 0.1), (0.5, 0.3))
+    with reversion.create_revision():
+        colleague = Article.objects.get(pk=first.pk)
+        colleague.headline = "职工书屋开进三号车间"
+        colleague.save()
+        reversion.set_user(chief)
+    save(tab)
+    tab.wait_for_selector("#concurrency-conflict")
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    tab.click(".hae-panel button.hae-shape")
+    # The drawing came back in the form, not in the database: leaving it asks.
+    leave(tab, asked, expect_question=True)
+
+
+def controls(tab):
+    """Return every visible control of the editor with its box: [(what, x, y, width, height)]."""
+    return tab.evaluate(
+        """() => Array.from(document.querySelectorAll(
+                '#hot-area-editor button, #hot-area-editor select, #hot-area-editor .hae-pick,'
+                + ' #hot-area-editor a, #hot-area-editor summary'))
+            .filter(e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed')
+            .map(e => {
+                const r = e.getBoundingClientRect();
+                const what = (e.className || e.tagName) + " " + e.textContent.trim().slice(0, 12);
+                return [what, r.x, r.y, r.width, r.height];
+            })
+            .filter(c => c[3] > 0 && c[4] > 0)"""
+    )
+
+
+@pytest.mark.parametrize(
+    ("viewport", "touch", "least"),
+    [({"width": 768, "height": 1024}, True, 44), ({"width": 1280, "height": 800}, False, 24)],
+    ids=["tablet-touch-768", "desktop-1280"],
+)
+def test_the_editor_fits_a_tablet_and_a_desktop_with_targets_big_enough_and_names_each_shapes_article(
+    browser, live_server, editor, scanned_page, artifacts_dir, viewport, touch, least
+):
+    page, first, second = scanned_page
+    Article.objects.filter(pk=first.pk).update(hot_areas=[RECT])
+    Article.objects.filter(pk=second.pk).update(hot_areas=[{"type": "polygon", "points": [list(p) for p in L_SHAPE]}])
+    context = browser.new_context(viewport=viewport, locale="zh-CN", has_touch=touch)
+    tab = log_in(context, live_server.url, editor)
+    tab.goto(f"{live_server.url}/admin/issues/page/{page.pk}/change/")
+    tab.wait_for_selector("#hot-area-editor.hae-ready")
+    tab.locator(".hae-panel button.hae-shape").first.click()  # the selection's box shown too
+    tab.wait_for_selector(".hae-selection:not([hidden])")
+
+    # A screen reader hears whose area each shape is, and what kind.
+    for name in (r"^《职工书屋开进车间》的\s*热区 1 · 矩形", r"^《劳模工作室揭牌》的\s*热区 1 · 多边形（4 个顶点）"):
+        assert tab.get_by_role("button", name=re.compile(name)).count() == 1, name
+
+    if touch:  # a finger draws at this width too
+        tab.tap("button.hae-tool[data-tool=rect]")
+        tab.locator(".hae-viewport").scroll_into_view_if_needed()
+        touch_drag(tab, (0.3, 0.6), (0.6, 0.8))
+        tab.wait_for_timeout(300)
+        assert len(areas_box(tab, first)) == 2
+        tab.tap("button.hae-tool[data-tool=select]")
+    tab.check("input[name=hae-current][value='']")
+    tab.click("button.hae-add-rect")  # left under 未分配: the save below stops for it
+    tab.click("input[name=_continue]")
+    tab.locator(".hae-unsettled").wait_for()
+
+    width = viewport["width"]
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    assert tab.eval_on_selector("#hot-area-editor", "r => r.scrollWidth <= r.clientWidth")
+    shown = controls(tab)
+    assert len(shown) > 15
+    off = [c for c in shown if c[1] < 0 or c[1] + c[3] > width + 0.5]
+    assert not off, off
+    small = [c for c in shown if c[3] < least or c[4] < least]
+    assert not small, small
+    tab.locator("#hot-area-editor").screenshot(path=os.path.join(artifacts_dir, f"hot-area-editor-{width}.png"))
+    context.close()
 
 
 def test_axe_finds_no_barrier_in_the_editor_on_the_page_form(browser, live_server, editor, scanned_page):

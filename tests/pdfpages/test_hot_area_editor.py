@@ -17,6 +17,7 @@ from reversion.models import Version
 
 from articles.hotareas.geometry import iou
 from articles.hotareas.match import key
+from articles.hotareas.shapes import clean_shapes
 from articles.models import Article, WorkingCopy
 from tests.admin_http import Browser
 from tests.factories import make_article, make_issue, make_page, pdf_bytes, png_bytes
@@ -263,7 +264,7 @@ def test_suggestions_and_stories_are_for_editors_only(reporter, printed_page):
 # --- 从选区新建稿件 ----------------------------------------------------------------------------
 
 
-def test_a_region_starts_a_draft_with_its_text_and_its_area(editor, printed_page):
+def test_a_region_starts_a_draft_with_its_text_whose_area_waits_for_the_page_form(editor, printed_page):
     page, _, layout, _ = printed_page
     story = next(s for s in layout.stories if s.shape == "polygon")
     region = story.region()
@@ -282,12 +283,127 @@ def test_a_region_starts_a_draft_with_its_text_and_its_area(editor, printed_page
     assert key(article.byline) == key(story.byline)
     assert key(article.plain_text) == key(story.body)
     assert article.body.count("<p>") == len(story.body.split("\n"))
-    assert iou(region, article.hot_areas, aspect=layout.width / layout.height) > 0.99
+    # The region is the draft's area once the page form is saved (it may still be another article's there).
+    assert article.hot_areas == []
+    assert iou(region, answer["shapes"], aspect=layout.width / layout.height) > 0.99
     assert article.order > max(a.order for a in Article.objects.exclude(pk=article.pk))
     revision = Version.objects.get_for_object(article).get().revision
     assert (revision.comment, revision.user) == ("从选区新建稿件", editor)
     assert answer["url"] == reverse("admin:articles_article_change", args=[article.pk])
-    assert "已新建草稿" in answer["message"]
+    assert "已新建草稿" in answer["message"] and "保存本页后生效" in answer["message"]
+
+
+def start_draft(user, page, shapes) -> Article:
+    response = client_for(user).post(
+        reverse("admin:issues_page_story_from_region", args=[page.pk]), {"shapes": json.dumps(shapes)}
+    )
+    assert response.status_code == 201, response.content.decode()
+    return Article.objects.get(pk=response.json()["article"])
+
+
+def editor_data_of(response) -> dict:
+    text = response.content.decode()
+    return json.loads(text.split('id="hot-area-editor-data" type="application/json">')[1].split("</script>")[0])
+
+
+def test_a_region_taken_from_an_article_moves_to_the_draft_in_the_page_forms_save(editor, printed_page):
+    page, stories, layout, _ = printed_page
+    story = layout.stories[-1]
+    owner = next(pk for pk, s in stories.items() if s is not story)
+    own = stories[owner].region()
+    Article.objects.filter(pk=owner).update(hot_areas=own + story.region())  # drawn over two stories
+    browser = Browser(editor)
+    form = browser.open(page_url(page))
+    assert form.get("new_draft_areas") == ""  # the box for drafts started from regions
+
+    draft = start_draft(editor, page, story.region())
+    # Until the page form is saved, the region stays with the article it was drawn for, and only there.
+    assert Article.objects.get(pk=owner).hot_areas == own + story.region() and draft.hot_areas == []
+
+    # The editor moves it: out of the owner's box, into the drafts' box.
+    form.set(box_of(form, Article(pk=owner)), json.dumps(own))
+    form.set("new_draft_areas", json.dumps([{"article": draft.pk, "title": draft.title, "shapes": story.region()}]))
+    assert browser.submit(form).status_code == 302
+
+    assert Article.objects.get(pk=owner).hot_areas == clean_shapes(own)
+    moved = Article.objects.get(pk=draft.pk).hot_areas
+    assert iou(story.region(), moved, aspect=layout.width / layout.height) > 0.99
+    # One save, one revision: the owner's loss and the draft's gain together.
+    revision = Version.objects.get_for_object(Article.objects.get(pk=draft.pk)).first().revision
+    assert revision.user == editor
+    assert {v.object_id for v in revision.version_set.all()} >= {str(owner), str(draft.pk)}
+    # Opened again, the draft is a row of the page's table like the others.
+    again = browser.open(page_url(page))
+    assert json.loads(again.get(box_of(again, draft))) == moved and again.get("new_draft_areas") == ""
+
+
+def test_a_drafts_area_off_the_page_or_for_a_draft_gone_is_refused_and_shown_again(editor, printed_page):
+    page, _, layout, _ = printed_page
+    story = layout.stories[-1]
+    browser = Browser(editor)
+    form = browser.open(page_url(page))
+    draft = start_draft(editor, page, story.region())
+    gone = start_draft(editor, page, story.region())
+    Article.objects.filter(pk=gone.pk).update(page=None)  # taken off the page meanwhile
+    off = [{"type": "rect", "points": [[0.6, 0.1], [1.2, 0.3]]}]
+    rows = [
+        {"article": draft.pk, "title": draft.title, "shapes": off},
+        {"article": gone.pk, "title": gone.title, "shapes": [RECT]},
+    ]
+    form.set("new_draft_areas", json.dumps(rows))
+
+    response = browser.submit(form)
+
+    assert response.status_code == 200
+    data = editor_data_of(response)
+    shown = {a["id"]: a for a in data["articles"] if a.get("draft")}
+    assert set(shown) == {draft.pk, gone.pk}
+    assert any("超出版面" in e for e in shown[draft.pk]["errors"]) and shown[draft.pk]["shapes"] == off
+    assert any("已不在本版" in e for e in shown[gone.pk]["errors"]) and shown[gone.pk]["title"] == gone.title
+    assert shown[draft.pk]["unsaved"] and data["drafts_input"] == "id_new_draft_areas"
+    assert json.loads(browser.read(response).get("new_draft_areas")) == rows  # posted back as it came
+    assert Article.objects.get(pk=draft.pk).hot_areas == [] and Article.objects.get(pk=gone.pk).hot_areas == []
+
+
+def test_a_drafts_area_drawn_meanwhile_elsewhere_is_not_overwritten(editor, printed_page):
+    page, _, layout, _ = printed_page
+    browser = Browser(editor)
+    form = browser.open(page_url(page))
+    draft = start_draft(editor, page, layout.stories[-1].region())
+    Article.objects.filter(pk=draft.pk).update(hot_areas=[ELL])  # the 总编 drew it on the story's own form
+    form.set("new_draft_areas", json.dumps([{"article": draft.pk, "title": draft.title, "shapes": [RECT]}]))
+
+    response = browser.submit(form)
+
+    assert response.status_code == 200
+    shown = next(a for a in editor_data_of(response)["articles"] if a["id"] == draft.pk)
+    assert shown["errors"] == ["新建之后这篇稿件已在别处有了热区，未覆盖：请打开这篇稿件看过它的热区后再画。"]
+    assert Article.objects.get(pk=draft.pk).hot_areas == [ELL]
+
+
+def test_a_drafts_area_on_a_published_page_waits_in_the_pages_working_copy(editor, generated):
+    data, layout = generated("classic", "cff", 0)
+    with reversion.create_revision():
+        page = make_page(make_issue(DAY), "A01")
+        page.pdf = ContentFile(data, name="A01.pdf")
+        page.save()
+    story = layout.stories[-1]
+    browser = Browser(editor)
+    form = browser.open(page_url(page))
+    draft = start_draft(editor, page, story.region())
+    form.set("new_draft_areas", json.dumps([{"article": draft.pk, "title": draft.title, "shapes": story.region()}]))
+
+    assert browser.submit(form).status_code == 302
+
+    assert Article.objects.get(pk=draft.pk).hot_areas == []  # live rows keep what they had
+    assert WorkingCopy.objects.get().changed == ["稿件"]
+    again = browser.open(page_url(page))  # the form shows the copy, the draft among the page's rows
+    assert iou(story.region(), json.loads(again.get(box_of(again, draft))), aspect=layout.width / layout.height) > 0.99
+
+
+def test_someone_who_may_not_edit_areas_gets_no_box_for_drafts(reporter, printed_page):
+    text = client_for(reporter).get(page_url(printed_page[0])).content.decode()
+    assert "new_draft_areas" not in text
 
 
 def test_a_region_without_text_or_off_the_page_is_refused_in_chinese(editor, printed_page):
