@@ -289,7 +289,8 @@ def render_ahead(paths, *, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     state = _Ahead(tick=ck.clock())
     token = _ahead.set(state)
     try:
-        with db_routers.reading_primary():
+        # The caller's language stays its own whatever the readers' requests activate.
+        with db_routers.reading_primary(), translation.override(translation.get_language()):
             for path in paths:
                 started = time.monotonic()
                 handler.get_response(_reader_request(path, host))
