@@ -3,13 +3,13 @@
 
    The page first shows the plain responsive scan (a fast first paint); the
    viewer and its library load only when the reader asks to zoom: ＋, a pinch
-   or a double tap on the scan, or the 放大查看 button this script adds. Without
+   or a double tap on the scan, or the 放大查看 button among the tools. Without
    this script, or when the tiles cannot be had, the plain scan and zoom.js stay.
 
    Markup (the page template's scan figure, plus two attributes):
      <figure class="scan" data-zoom data-deepzoom="/media/deepzoom/….dzi"
              data-deepzoom-viewer="/static/vendor/openseadragon/openseadragon.min.js">
-       [data-zoom-tools] with the ＋ button (data-zoom-step="1"),
+       [data-zoom-tools] with the ＋ button (data-zoom-step="1") and 放大查看 (data-deepzoom-action="open"),
        [data-zoom-viewport] holding the scan and its SVG areas (a.area > rect, polygon; in percent).
    Load it before zoom.js or after: it listens first, on the figure. */
 (function () {
@@ -282,8 +282,9 @@
     var viewport = root.querySelector("[data-zoom-viewport]");
     var tools = root.querySelector("[data-zoom-tools]");
     if (!viewport || !tools) return;
-    var start = button("open", "放大查看");
-    tools.appendChild(start);
+    // The page template puts 放大查看 among the hidden tools, so that their room is kept from the first paint.
+    var start = tools.querySelector("[data-deepzoom-action=open]");
+    if (!start) tools.appendChild(start = button("open", "放大查看"));
     tools.hidden = false;
 
     function openAt(focus) {

@@ -236,3 +236,55 @@ def test_an_article_with_long_neighbouring_headlines_fits_a_phone_screen(live_se
         ).click()
         page.wait_for_url("**" + made["产业工人队伍建设改革推进会在高新区召开百家企业交流经验做法"].get_absolute_url())
         context.close()
+
+
+# What moved on the screen, summed as Lighthouse does for CLS. The reader does nothing here; an emulated
+# phone marks its first shifts "after recent input" all the same, so none is left out (nor is it by Lighthouse).
+RECORD_SHIFTS = """window.layoutShift = 0;
+window.addShifts = entries => entries.forEach(e => { window.layoutShift += e.value; });
+window.shiftObserver = new PerformanceObserver(list => window.addShifts(list.getEntries()));
+window.shiftObserver.observe({type: "layout-shift", buffered: true});"""
+# The observer's callbacks come late on a slow phone: what it has not delivered yet is taken too.
+LAYOUT_SHIFT = "() => { window.addShifts(window.shiftObserver.takeRecords()); return window.layoutShift; }"
+
+
+def slow_phone(context, page):
+    """Make ``page`` load as on a mid-range phone on slow 4G, as Lighthouse's mobile preset does."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+    cdp.send("Network.emulateNetworkConditions", conditions)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+
+
+# A 360 px phone, where the tools fill their row, and Lighthouse's mobile screen, where its CLS saw the scan move.
+SLOW_PHONES = (
+    {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 3},
+    {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75},
+)
+
+
+@pytest.mark.parametrize("deep_zoom", [False, True], ids=["zoom.js", "with the viewer"])
+def test_the_scan_does_not_jump_when_its_buttons_come(live_server, browser, paper, deep_zoom):
+    """The zoom buttons and 显示/隐藏热区 appear with their scripts, in room kept for them from the first paint."""
+    if deep_zoom:
+        from issues.models import Page
+
+        for page in Page.objects.filter(issue__date=datetime.date(2023, 1, 8)):
+            deepzoom.make_deep_zoom(page.image.name)
+    for screen in SLOW_PHONES:
+        context = browser.new_context(**screen, is_mobile=True, has_touch=True)
+        for url in ("/", "/issues/2023-01-08/A02/"):
+            page = context.new_page()
+            slow_phone(context, page)
+            page.add_init_script(RECORD_SHIFTS)
+            page.goto(live_server.url + url, wait_until="networkidle")
+            page.get_by_role("button", name="隐藏热区").wait_for()
+            assert page.get_by_role("button", name="＋ 放大").is_visible()
+            assert page.get_by_role("button", name="放大查看").is_visible() == deep_zoom
+            shift = page.evaluate(LAYOUT_SHIFT)
+            assert shift < 0.005, (screen, url, shift)
+            if deep_zoom:  # the tools keep to one row, 放大查看 included
+                assert page.locator(".scan-tools").bounding_box()["height"] < 50, screen
+            page.close()
+        context.close()
