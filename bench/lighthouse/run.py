@@ -260,7 +260,8 @@ def main():
     failing = "\n".join(f"- {name}: {', '.join(m['failing a11y']) or 'none'}" for name, _path, m, _scores in rows)
     body = (
         f"Run on {scale.today()} ({platform.machine()}, {os.cpu_count()} cores, Lighthouse {LIGHTHOUSE}, "
-        f"Chromium headless; Lighthouse's benchmark index {rows[0][2]['benchmark index']:.0f}): "
+        f"Chromium headless; Lighthouse's benchmark index {rows[0][2]['benchmark index']:.0f}; "
+        f"load average {os.getloadavg()[0]:.1f} at the end, on a machine shared with other work): "
         f"`.venv/bin/python bench/lighthouse/run.py{' --runs ' + str(args.runs) if args.runs != 3 else ''}`. "
         "Mobile preset: simulated slow 4G (150 ms, 1.6 Mbit/s) and 4x CPU slowdown, 412 x 823 at 1.75x. "
         f"The demo site (`seed_demo`) served by gunicorn with `DEBUG=false`; the photo is a "
