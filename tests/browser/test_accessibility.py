@@ -82,6 +82,11 @@ def visit(browser, live_server, chief, paper, screen):
             response = tab.goto(live_server.url + url)
             assert response.status == 200, (view, url, response.status)
             tab.wait_for_load_state("load")
+            # The body's CKEditor starts after the load and names its box (role, label) as it gets ready:
+            # checked as an editor works in it, not half made.
+            tab.wait_for_function(
+                "() => !window.CKEDITOR || Object.values(CKEDITOR.instances).every(e => e.status === 'ready')"
+            )
             yield view, tab
     finally:
         reader.close()
