@@ -31,6 +31,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def when_ready(server):
     """Before forking workers, do in the master what each would do on its first request."""
     if server.cfg.preload_app:
+        # Gunicorn reads this file before it loads the app: Django is set up only by now.
         from unionpaper.warmup import warm
 
         server.log.info("warmed %d templates", len(warm()))

@@ -250,6 +250,11 @@ def _theme_ids_of_issue(issue_id, using=None) -> set[int]:
     return set(rows.values_list("tag_id", flat=True).distinct())
 
 
+def _placed(state: PageState) -> tuple:
+    """Return where a page stands: its issue and its place in it."""
+    return (state.issue_id, state.issue_date, state.sort_key)
+
+
 def issue_keys(before: IssueState | None, after: IssueState | None, using=None) -> set[str]:
     """Return the keys an issue's change touches (its pages and articles show it: ``issue:<date>``)."""
     states = [s for s in (before, after) if s is not None]
@@ -288,8 +293,7 @@ def page_keys(before: PageState | None, after: PageState | None, using=None) -> 
     if not shown:
         return keys
     keys |= {ck.sitemap_list("pages"), ck.SITEMAP_INDEX}
-    placed = lambda s: (s.issue_id, s.issue_date, s.sort_key)  # noqa: E731
-    if before is None or after is None or placed(before) != placed(after):
+    if before is None or after is None or _placed(before) != _placed(after):
         keys |= {ck.issue_list(s.issue_date) for s in shown}
         keys |= {ck.issue_pages_list(s.issue_date) for s in shown}
         keys.add(ck.page_list(pk))

@@ -31,6 +31,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from issues.models import Issue, Page
+from issues.selectors import can_preview_issues
 from unionpaper.adminkit.concurrency import has_version
 from unionpaper.concurrency import adopt_current_version, current_version
 from unionpaper.dependency_cache import rendering_ahead
@@ -338,8 +339,6 @@ class ApplyDueChangesMiddleware:
 
 def preview_copies(user):
     """Return the working copies a staff preview by ``user`` shows, or an empty list."""
-    from issues.selectors import can_preview_issues
-
     # A reporter previews own drafts only; the changes waiting on published rows are the editors' business.
     if not can_preview_issues(user) or not user.has_perm("articles.edit_others_articles"):
         return []

@@ -60,6 +60,7 @@ def timed(client, url, repeat, before=None):
 
 def archive_size():
     """Return "1,000,032 articles in postgresql (10,417 issues)" for the archive in use."""
+    # Called after setup(): Django and the models load only then.
     from django.db import connection
 
     from articles.models import Article

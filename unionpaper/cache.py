@@ -26,7 +26,6 @@ __all__ = [
     "PublicPageCacheMiddleware",
     "bump_generation",
     "bump_generation_now_and_on_commit",
-    "one_bump_for_many_changes",
     "shared",
     "start_afresh_after_migrate",
     "start_afresh_after_migrate_of",
@@ -41,8 +40,6 @@ class PublicPageCacheMiddleware(DependencyPageCacheMiddleware):
 
 # Holds the keys of a bulk writer's saves and moves them at ``flush()``.
 DeferredBumps = ck.HeldKeys
-# Moves the keys of every change inside the block once, when it ends.
-one_bump_for_many_changes = ck.deferring
 
 
 def bump_generation(**_signal_kwargs) -> None:

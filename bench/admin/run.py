@@ -28,6 +28,7 @@ def main():
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     scale.setup()
+    # The project's modules load only once scale.setup() has started Django.
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -73,7 +74,7 @@ def main():
     body = (
         f"Run on {scale.today()}: `{scale.command_line()}` against {scale.archive_size()}. Each view is fetched "
         f"through Django's whole stack as a signed-in superuser; median and worst of {args.repeat} runs after a "
-        "warm-up. Target (issue 7): every row under 1,000 ms.\n\n" + table + "\n"
+        "warm-up. Target: every row under 1,000 ms.\n\n" + table + "\n"
     )
     print(body)
     if not args.no_write:

@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.scale import DOC, write_section  # noqa: E402 (after the path that makes it importable)
+
 TARGET = 0.9
 PRODUCERS = [("fpdf2", "cff"), ("fpdf2", "truetype"), ("chromium", "cff"), ("chromium", "truetype")]
 TECHNOLOGY = {
@@ -46,6 +48,7 @@ def setup_django():
 
 
 def generate(seeds: int, chromium: bool):
+    # The generator reads Django's settings: imported once setup_django() has configured them.
     from tests.pdfpages.generate import LAYOUTS, page_pdf
 
     producers = [p for p in PRODUCERS if chromium or p[0] != "chromium"]
@@ -81,6 +84,7 @@ class _browser:
 
 
 def quality(pages):
+    # The project's modules load only once setup_django() has configured Django.
     from articles.hotareas.geometry import iou
     from articles.hotareas.match import suggest
 
@@ -106,6 +110,7 @@ def quality(pages):
 
 def timings(pages):
     """Return (render ms per page, renditions ms per page, suggest seconds for 16 pages, extract share)."""
+    # The project's modules load only once setup_django() has configured Django.
     from articles.hotareas.extract import page_text
     from articles.hotareas.match import suggest, suggest_from_text
     from issues import renditions
@@ -239,8 +244,6 @@ def main():
         if row["iou"] < TARGET:
             print("below target:", row, file=sys.stderr)
     if not args.no_write:
-        from bench.scale import DOC, write_section
-
         hot = ROOT / "docs" / "hot-areas.md"
         write_section("hotareas", "Quality of suggested hot areas (`bench/hotareas`)", quality_text, doc=hot)
         write_section("pdf", "Page PDFs: scans and hot areas (`bench/hotareas`)", timing_text, doc=DOC)

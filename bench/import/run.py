@@ -104,7 +104,7 @@ def main():
         SECRET_KEY="bench-import-" + "k" * 40,
         ALLOWED_HOSTS="localhost",
         DJANGO_SETTINGS_MODULE="unionpaper.settings",
-        # Production's shared cache: every content change moves the page cache's generation there.
+        # Production's shared cache: every content change moves the page cache's keys there.
         CACHE_URL=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/6"),
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,9 +112,11 @@ def main():
         import django
 
         django.setup()
+        # The project's modules load only once django.setup() has run with the environment above.
         from django.core.management import call_command
 
         from articles.models import Article
+        from articles.search import index as search_index
 
         call_command("migrate", verbosity=0)
         folder = Path(tmp) / "archive"
@@ -138,8 +140,6 @@ def main():
 
         without_search = None
         if args.breakdown:
-            from articles.search import index as search_index
-
             Article.objects.all().delete()
             search_index.update = lambda article_ids: None  # every path that indexes goes through it
             start = time.perf_counter()

@@ -61,6 +61,7 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
+    # The project's modules load only once scale.setup() above has started Django.
     from articles.models import Article
 
     try:

@@ -53,6 +53,7 @@ def main():
 
     call_command("collectstatic", "--noinput", verbosity=0)  # production templates need the hashed names
 
+    # The project's modules load only once scale.setup() above has started Django.
     from articles.models import Article, Theme, ThemedArticle
     from issues.models import Issue
     from unionpaper.cache import bump_generation

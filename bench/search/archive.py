@@ -291,6 +291,7 @@ def _copy(table, columns, rows):
 
 
 def ensure_themes():
+    # Django is set up by the caller (bench/search/run.py): models load only now.
     from articles.models import Theme
 
     ids = []
@@ -302,8 +303,9 @@ def ensure_themes():
 
 def build(size: int, progress=print, batch_issues: int = 50):
     """Extend the archive to ``size`` articles; return the number it holds."""
+    # Django is set up by the caller (bench/search/run.py): models load only now.
     from articles.models import Article
-    from issues.models import Issue, page_sort_key
+    from issues.models import Issue, Page, page_sort_key
 
     theme_ids = ensure_themes()
     have = Article.objects.count()
@@ -324,8 +326,6 @@ def build(size: int, progress=print, batch_issues: int = 50):
                 )
             Issue.objects.bulk_create(issues)
             issue_ids = dict(Issue.objects.filter(date__in=[i.date for i in issues]).values_list("date", "id"))
-            from issues.models import Page
-
             pages = []
             for issue in issues:
                 for p in range(PAGES_PER_ISSUE):

@@ -68,6 +68,7 @@ def main():
         t = time.perf_counter()
         archive.build(args.size, progress=lambda m: print(m, flush=True))
         print(f"archive ready in {time.perf_counter() - t:.0f} s", flush=True)
+        # Django is set up by setup() above: the project's modules load only now.
         from articles.search import index
 
         t = time.perf_counter()

@@ -32,6 +32,7 @@ def percentile(values, p):
 
 def naive(params):
     """The same search done with icontains on the published articles (first page and count)."""
+    # Django is set up by the caller (bench/search/run.py): models load only now.
     from django.db.models import Q
 
     from articles.models import Article
@@ -82,6 +83,7 @@ def index_size():
 
 def date_range():
     """Return (start, end): whole years from 40 % to 75 % of the archive's span."""
+    # Django is set up by the caller (bench/search/run.py): models load only now.
     from django.db.models import Max, Min
 
     from issues.models import Issue
@@ -94,11 +96,13 @@ def date_range():
 
 
 def run(args, index_seconds=None):
+    # Django is set up by the caller (bench/search/run.py): the project's modules load only now.
     from django.conf import settings
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from articles.models import Article
+    from articles.search.results import run as run_search
 
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
@@ -117,8 +121,6 @@ def run(args, index_seconds=None):
                 response = client.get("/search/", query)
                 times.append((time.perf_counter() - t) * 1000)
                 assert response.status_code == 200, response.status_code
-            from articles.search.results import run as run_search
-
             search = run_search(query)
             total = search.matches.total
             rows.append(

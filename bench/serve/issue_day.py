@@ -45,7 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.serve import run as serve  # noqa: E402
+from bench.scale import write_section  # noqa: E402 (after the path that makes it importable)
+from bench.serve import run as serve  # noqa: E402 (after the path that makes it importable)
 
 VARNISH_PORT = 8124
 BURST_CONNECTIONS = 32
@@ -421,8 +422,6 @@ def main():
 
 
 def write_results(rows, verdict, args, urls, started_load, ended_load):
-    from bench.scale import write_section
-
     body = (
         f"Run on {datetime.date.today():%Y-%m-%d}: "
         f"`{' '.join(['.venv/bin/python', 'bench/serve/issue_day.py', *sys.argv[1:]])}`\n\n"

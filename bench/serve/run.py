@@ -243,7 +243,7 @@ def saturation(url, main, args):
 
 
 def verdicts(results, modes):
-    """Return one line per target of issue 7, saying whether this run met it and by what figure."""
+    """Return one line per serving target, saying whether this run met it and by what figure."""
 
     def share(name, mode):
         return 100 * results[(name, mode)][0] / results[("trivial Django view", mode)][0]
@@ -301,7 +301,7 @@ def write_results(table, args, articles, verdict):
         f"{', '.join(map(str, sweep_levels(args)))} connections ({max(3, args.duration // 2)} s each); the fewest "
         "connections reaching 90 % of the most requests/s seen for that URL are the load that saturates the two "
         "cores, and the p99 target is read there.\n\n"
-        "Targets (issue 7): cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
+        "Targets: cached pages ≥ 90 % of the trivial view's requests/s; uncached article and page "
         "views ≥ 40 %; p99 < 50 ms at the load that saturates the two cores. This run:\n\n" + verdict + "\n"
     )
     text = re.sub(

@@ -14,14 +14,14 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionpaper.settings")
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connections  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article  # noqa: E402
-from issues.models import Issue, Page  # noqa: E402
-from unionpaper.publishing import Status  # noqa: E402
+from articles.models import Article
+from issues.models import Issue, Page
+from unionpaper.publishing import Status
 
 
 def wait_for_replica(check, seconds=10):
@@ -71,7 +71,7 @@ result["admin"] = {
 
 # Publishing renders the new issue's pages ahead, inside its transaction: from the primary,
 # since the replica cannot have what is not committed yet.
-from articles.publishing import publish_issue  # noqa: E402
+from articles.publishing import publish_issue
 
 next_issue = Issue.objects.create(date=datetime.date(2024, 5, 2), status=Status.DRAFT)
 next_page = Page.objects.create(issue=next_issue, code="A01", name="要闻")
