@@ -51,6 +51,10 @@ TABLES = [
 ADDED_TABLES = {"review_decisions.jsonl"}
 
 
+# Ends every refusal of a restore.
+UNCHANGED = "；拒绝恢复，数据库和媒体存储均未改动"
+
+
 class ArchiveError(Exception):
     """The archive cannot be written or restored; the message says why."""
 
@@ -218,19 +222,38 @@ def _ensure_empty():
         raise ArchiveError(f"数据库不是空的（已有{'、'.join(map(str, filled))}）；归档只能恢复到空数据库")
 
 
-def _lines(path: Path):
-    """Yield each record of a table file; nothing for a table the archive predates."""
+def _lines(path: Path, model):
+    """Yield each record of a table file; nothing for a table the archive predates.
+
+    A table file holds rows of its own model only: any other record (an
+    ``auth.user`` with ``is_superuser``, say) would be created by the
+    deserializer as it stands, so it is refused, as is a line that is not a
+    record at all.
+    """
     if not path.exists() and path.name in ADDED_TABLES:
         return
+    label = model._meta.label_lower
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            where = f"{path.name} 第 {number} 行"
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                raise ArchiveError(f"{where}不是有效的 JSON：{exc}") from None
+            if not isinstance(data, dict) or not isinstance(data.get("fields"), dict) or "pk" not in data:
+                raise ArchiveError(f"{where}不是一条记录（应为含 model、pk、fields 的对象）")
+            if data.get("model") != label:
+                raise ArchiveError(
+                    f"{where}的记录是 {data.get('model')!r}，不是本表的{model._meta.verbose_name}（{label}）"
+                )
+            yield data
 
 
 def _objects(path: Path, model, missing_users: set, summary: Summary):
     user_fields = [(name, model._meta.get_field(name).verbose_name) for name in _user_fields(model)]
-    for data in _lines(path):
+    for data in _lines(path, model):
         if data.get("model") == "articles.article":
             _area_as_shapes(data["fields"])
         for name, label in user_fields:
@@ -345,11 +368,20 @@ def import_archive(*, indir: Path) -> Summary:
     User = get_user_model()
     # Users are not part of the archive; a row's creator, reviewer and so on are matched by username.
     wanted = set()
-    for name, model in _models():
-        user_fields = _user_fields(model)
-        if user_fields:
-            for data in _lines(indir / name):
-                wanted.update(tuple(who) for f in user_fields if (who := data["fields"].get(f)))
+    try:
+        for name, model in _models():
+            user_fields = _user_fields(model)
+            if user_fields:
+                for data in _lines(indir / name, model):
+                    for f in user_fields:
+                        who = data["fields"].get(f)
+                        if who is None:
+                            continue
+                        if not (isinstance(who, list) and len(who) == 1 and isinstance(who[0], str)):
+                            raise ArchiveError(f"{name} 中的记录 {data['pk']} 的 {f} 应为 [用户名]，而是 {who!r}")
+                        wanted.add(tuple(who))
+    except ArchiveError as exc:
+        raise ArchiveError(f"{exc}{UNCHANGED}") from None
     existing = {
         (u,)
         for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": [w[0] for w in wanted]}).values_list(
@@ -405,7 +437,7 @@ def import_archive(*, indir: Path) -> Summary:
                     written.extend(n for n in (page.image.name, page.thumbnail.name) if n)
     except ArchiveError as exc:
         _delete(written)
-        raise ArchiveError(f"{exc}；拒绝恢复，数据库和媒体存储均未改动") from None
+        raise ArchiveError(f"{exc}{UNCHANGED}") from None
     except Exception:
         _delete(written)
         raise

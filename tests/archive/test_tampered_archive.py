@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -157,3 +158,63 @@ def test_a_media_file_of_the_wrong_kind_is_refused(archive):
     _add_media(archive, "pages/pdf/2023/01/page.pdf", png_bytes(20, 20))
     _edit(archive, "pages.jsonl", lambda f: f.update(pdf="pages/pdf/2023/01/page.pdf"))
     assert "pages/pdf/2023/01/page.pdf" in _refused(archive)
+
+
+def _append_record(archive, table: str, record: dict):
+    """Add ``record`` to ``table``, count it in the manifest and fix the checksums."""
+    path = archive / table
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    manifest_path = archive / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == table:
+            entry["records"] += 1
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    _reseal(archive)
+
+
+def test_a_record_of_another_model_is_refused_and_no_account_is_made(archive):
+    # A superuser slipped into a table file: the restore must not create any row but its table's own.
+    superuser = {
+        "model": "auth.user",
+        "pk": 999,
+        "fields": {
+            "username": "intruder",
+            "password": "pbkdf2_sha256$1000000$salt$hash",
+            "is_superuser": True,
+            "is_staff": True,
+            "is_active": True,
+            "date_joined": "2023-01-01T00:00:00+00:00",
+            "groups": [],
+            "user_permissions": [],
+        },
+    }
+    _append_record(archive, "themes.jsonl", superuser)
+    message = _refused(archive)
+    assert "themes.jsonl" in message and "auth.user" in message and "articles.theme" in message
+    assert not get_user_model().objects.filter(username="intruder").exists()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"model": "articles.theme", "pk": 7',
+        '["articles.theme", 7]',
+        '{"model": "articles.theme", "pk": 7, "fields": 1}',
+    ],
+    ids=["broken JSON", "not an object", "fields not an object"],
+)
+def test_a_line_that_is_not_a_record_is_refused_with_its_line_number(archive, line):
+    path = archive / "themes.jsonl"
+    count = len(path.read_text(encoding="utf-8").splitlines())
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+    _reseal(archive)
+    message = _refused(archive)
+    assert f"themes.jsonl 第 {count + 1} 行" in message
+
+
+def test_a_user_link_that_is_not_a_username_is_refused(archive):
+    _edit(archive, "articles.jsonl", lambda f: f.update(created_by=7))
+    assert "created_by" in _refused(archive)
