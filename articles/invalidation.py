@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from issues.models import Issue, Page
 from unionpaper import cache_keys as ck
-from unionpaper.publishing import Status
+from unionpaper.publishing import is_public_state, published_q
 
 from .models import Article, ArticleImage, Theme, ThemedArticle
 
@@ -46,10 +46,6 @@ LISTED_FIELDS = (
     "author_names",
     "hot_areas",
 )
-
-
-def _public(status, publish_at, now) -> bool:
-    return status == Status.PUBLISHED and publish_at is not None and publish_at <= now
 
 
 # --- States -------------------------------------------------------------------------------------
@@ -116,7 +112,7 @@ def issue_state(pk, using=None) -> IssueState | None:
     row = row.first()
     if row is None:
         return None
-    public = _public(row["status"], row["publish_at"], timezone.now())
+    public = is_public_state(row["status"], row["publish_at"])
     return IssueState(pk=pk, date=row["date"], public=public, number=row["number"], serial=row["serial"])
 
 
@@ -129,7 +125,7 @@ def page_state(pk, using=None) -> PageState | None:
         pk=pk,
         issue_id=row["issue_id"],
         issue_date=row["issue__date"],
-        issue_public=_public(row["issue__status"], row["issue__publish_at"], timezone.now()),
+        issue_public=is_public_state(row["issue__status"], row["issue__publish_at"]),
         code=row["code"],
         sort_key=row["sort_key"],
     )
@@ -161,8 +157,8 @@ def article_state(pk, using=None) -> ArticleState | None:
         order=row["order"],
         public=row["page_id"] is not None
         and row["trashed_at"] is None
-        and _public(row["status"], row["publish_at"], now)
-        and _public(row["page__issue__status"], row["page__issue__publish_at"], now),
+        and is_public_state(row["status"], row["publish_at"], now=now)
+        and is_public_state(row["page__issue__status"], row["page__issue__publish_at"], now=now),
         theme_ids=frozenset(themes),
         listed=tuple(row[f] for f in LISTED_FIELDS),
     )
@@ -242,10 +238,9 @@ def _issue_neighbour_dates(state: IssueState, using=None) -> list[datetime.date]
 
 
 def _theme_ids_of_issue(issue_id, using=None) -> set[int]:
+    # Its articles' own state only: the issue's is what changes.
     rows = ThemedArticle._default_manager.using(using).filter(
-        content_object__page__issue_id=issue_id,
-        content_object__status=Status.PUBLISHED,
-        content_object__publish_at__lte=timezone.now(),
+        published_q("content_object__"), content_object__page__issue_id=issue_id
     )
     return set(rows.values_list("tag_id", flat=True).distinct())
 
@@ -358,12 +353,11 @@ def keys_coming_due(start: datetime.datetime, end: datetime.datetime, using=None
     first request after it moves these keys, with no cron job.
     """
     keys = set()
-    due = {"status": Status.PUBLISHED, "publish_at__gt": start, "publish_at__lte": end}
-    for pk in Issue._default_manager.using(using).filter(**due).values_list("pk", flat=True):
+    for pk in Issue._default_manager.using(using).coming_due(start, end).values_list("pk", flat=True):
         after = issue_state(pk, using)
         if after is not None and after.public:
             keys |= issue_keys(None, after, using)
-    for pk in Article._default_manager.using(using).filter(**due).values_list("pk", flat=True):
+    for pk in Article._default_manager.using(using).coming_due(start, end).values_list("pk", flat=True):
         after = article_state(pk, using)
         if after is not None and after.public:
             keys |= article_keys(None, after)

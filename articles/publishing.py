@@ -22,7 +22,7 @@ from django.utils import timezone
 from issues.models import Issue
 from unionpaper.concurrency import check_version
 from unionpaper.dependency_cache import render_ahead
-from unionpaper.publishing import Status
+from unionpaper.publishing import Status, is_public_state, is_scheduled_state
 
 from . import working_copies
 from .models import Article
@@ -36,11 +36,11 @@ def can_publish_issue(user) -> bool:
 
 
 def _live(row, now) -> bool:
-    return row.status == Status.PUBLISHED and row.publish_at is not None and row.publish_at <= now
+    return is_public_state(row.status, row.publish_at, now=now)
 
 
 def _scheduled(row, now) -> bool:
-    return row.status == Status.PUBLISHED and row.publish_at is not None and row.publish_at > now
+    return is_scheduled_state(row.status, row.publish_at, now=now)
 
 
 @dataclass

@@ -42,6 +42,18 @@ def public_from(*states: tuple[str, object]):
     return max(publish_at for _, publish_at in states)
 
 
+def is_public_state(status, publish_at, *, now=None) -> bool:
+    """Return True when a row in this state is public at ``now``: ``published_q`` for a row already read."""
+    at = public_from((status, publish_at))
+    return at is not None and at <= (now or timezone.now())
+
+
+def is_scheduled_state(status, publish_at, *, now=None) -> bool:
+    """Return True when a row in this state is published for a time still to come: ``scheduled_q`` in Python."""
+    at = public_from((status, publish_at))
+    return at is not None and at > (now or timezone.now())
+
+
 class PublishableQuerySet(models.QuerySet):
     """Queries by publication state; the one statement of "what the public may see".
 
@@ -75,6 +87,10 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self, *, now=None):
         """Return the rows whose own publication time is still to come, soonest first."""
         return self.filter(scheduled_q(now=now)).order_by("publish_at")
+
+    def coming_due(self, start, end):
+        """Return the rows whose own state became public in ``(start, end]``: published, due in that span."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=start, publish_at__lte=end)
 
 
 def publishable_models() -> list[type["Publishable"]]:
@@ -130,4 +146,4 @@ class Publishable(models.Model):
     @property
     def is_public(self) -> bool:
         """Return True when the public may see this row now (its own state only)."""
-        return self.status == Status.PUBLISHED and self.publish_at is not None and self.publish_at <= timezone.now()
+        return is_public_state(self.status, self.publish_at)
