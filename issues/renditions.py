@@ -26,7 +26,6 @@ import hashlib
 import io
 import logging
 import posixpath
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -34,6 +33,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from unionpaper import renditions as ladder
+from unionpaper.renditions import UNREADABLE, Rendition
 from unionpaper.uploads import image_format
 
 logger = logging.getLogger(__name__)
@@ -49,18 +49,6 @@ FORMATS = {
 }
 PREFIX = "renditions/pages"
 CACHE_PREFIX = "unionpaper:renditions"
-# A scan that is missing (FileNotFoundError), not an image (UnidentifiedImageError),
-# truncated, or too large to decode safely.
-UNREADABLE = (OSError, Image.DecompressionBombError)
-
-
-@dataclass(frozen=True)
-class Rendition:
-    name: str
-    url: str
-    width: int
-    height: int
-    mime: str
 
 
 def rendition_name(source_name: str, width: int, ext: str) -> str:

@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from unionpaper.renditions import UNREADABLE
 from unionpaper.uploads import image_format
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,6 @@ FORMATS = {
 PREFIX = "deepzoom"
 NAMESPACE = "http://schemas.microsoft.com/deepzoom/2008"
 CACHE_PREFIX = "unionpaper:deepzoom"
-UNREADABLE = (OSError, Image.DecompressionBombError)
 # What the cache holds for a scan with no pyramid yet, and for how long: a pyramid made
 # elsewhere (the command on another server) shows within this time.
 ABSENT = "absent"

@@ -10,7 +10,6 @@ import reversion
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
 from unionpaper.adminkit import NewsroomAdmin
@@ -191,30 +190,17 @@ class ArticleAdmin(WorkingCopyAdminMixin, ReviewAdminMixin, NewsroomAdmin):
 
     # --- Actions ----------------------------------------------------------------
 
-    def _apply(self, request, queryset, move, done_label):
-        done, refused = 0, []
-        for article in queryset:
-            try:
-                move(article=article, user=request.user)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                refused.append(f"《{article.headline}》：{' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        if done:
-            self.message_user(request, f"已{done_label} {done} 篇稿件。", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, f"未{done_label}{line}", messages.WARNING)
-
     @admin.action(description="送审所选稿件", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._apply(request, queryset, services.submit_article, "送审")
+        self._decide_each(request, queryset, services.submit_article, "送审")
 
     @admin.action(description="立即发布所选稿件", permissions=["publish"])
     def publish_now(self, request, queryset):
-        self._apply(request, queryset, services.publish_article, "发布")
+        self._decide_each(request, queryset, services.publish_article, "发布")
 
     @admin.action(description="撤回所选已发布稿件", permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._apply(request, queryset.filter(status=Status.PUBLISHED), services.unpublish_article, "撤回")
+        self._decide_each(request, queryset.filter(status=Status.PUBLISHED), services.unpublish_article, "撤回")
 
     # --- Display ----------------------------------------------------------------
 

@@ -147,6 +147,7 @@ class ReviewAdminMixin:
     # --- Actions -------------------------------------------------------------------------
 
     def _decide_each(self, request, queryset, move, label, **kwargs):
+        """Apply ``move`` to each article; say how many it moved, and why each of the others was refused."""
         done, refused = 0, []
         for article in queryset:
             try:
