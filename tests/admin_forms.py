@@ -1,4 +1,6 @@
-"""Build the POST data the admin's article form sends, as a browser would."""
+"""Build the POST data the admin's forms send, as a browser would: written out, or read from a rendered form."""
+
+from html.parser import HTMLParser
 
 from django.utils import timezone
 
@@ -59,3 +61,61 @@ def article_data(*, page, article=None, **overrides):
             )
     data.update(overrides)
     return data
+
+
+class _ChangeForm(HTMLParser):
+    """Collect what a browser would submit from an admin change form (``<form id="…_form">``)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data: dict[str, list[str]] = {}
+        self.in_form = False
+        self.textarea = self.select = None
+        self.options: list = []
+
+    def add(self, name, value):
+        if name and "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.in_form = (a.get("id") or "").endswith("_form")
+        if not self.in_form:
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind == "file" or (kind == "submit" and a.get("name") != "_save"):
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self.add(a.get("name"), a.get("value", "on" if kind in {"checkbox", "radio"} else ""))
+        elif tag == "textarea":
+            self.textarea, self.text = a.get("name"), ""
+        elif tag == "select":
+            self.select, self.options = a.get("name"), []
+        elif tag == "option" and self.select:
+            self.options.append((a.get("value", ""), "selected" in a))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea is not None:
+            self.add(self.textarea, self.text.removeprefix("\n"))
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            chosen = [v for v, selected in self.options if selected] or [v for v, _ in self.options[:1]]
+            for value in chosen:
+                self.add(self.select, value)
+            self.select = None
+
+
+def rendered_form_data(response) -> dict:
+    """Return the POST a browser sends from the change form in ``response``, unchanged."""
+    parser = _ChangeForm()
+    parser.feed(response.content.decode())
+    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}

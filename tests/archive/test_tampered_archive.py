@@ -5,68 +5,26 @@ would (and fixes the checksums), then expects ``import_archive`` to name the
 row and the reason and to write nothing: no row, no media file.
 """
 
-import datetime
-import hashlib
 import io
 import json
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticleImage, Theme, ThemedArticle
+from articles.models import Article, Theme
 from issues.models import Issue, Page
-from tests.factories import make_article, make_issue, make_page, png_bytes
+from tests.archive.edits import add_media, edit, exported_archive, reseal
+from tests.factories import png_bytes
 
 GIF_WITH_HTML = png_bytes(8, 8, fmt="GIF") + b"<html><script>alert(document.domain)</script></html>"
 
 
 @pytest.fixture
 def archive(tmp_path, db, settings):
-    settings.MEDIA_ROOT = str(tmp_path / "media-before")
-    page = make_page(make_issue(datetime.date(2023, 1, 1)), "A01", name="要闻", image=True)
-    upload = default_storage.save("uploads/2023/01/chart.png", ContentFile(png_bytes(40, 30)))
-    make_article(page, headline="职工书屋开进车间", themes=["法律援助"], body=f'<p>正文<img src="/media/{upload}"></p>')
-    call_command("export_archive", str(tmp_path / "a"), stdout=io.StringIO())
-    for model in (ArticleImage, ThemedArticle, Article, Page, Issue, Theme):
-        model.objects.all().delete()
-    settings.MEDIA_ROOT = str(tmp_path / "media-after")
-    return tmp_path / "a"
-
-
-def _edit(archive, table: str, change):
-    """Apply ``change(fields)`` to the first record of ``table`` and fix the manifest's checksum."""
-    path = archive / table
-    lines = path.read_text(encoding="utf-8").splitlines()
-    record = json.loads(lines[0])
-    change(record["fields"])
-    lines[0] = json.dumps(record, ensure_ascii=False)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _reseal(archive)
-
-
-def _add_media(archive, name: str, data: bytes):
-    target = archive / "media" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    _reseal(archive)
-
-
-def _reseal(archive):
-    manifest_path = archive / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    entries = {e["path"]: e for e in manifest["files"]}
-    for path in sorted(archive.rglob("*")):
-        rel = path.relative_to(archive).as_posix()
-        if path.is_file() and rel != "manifest.json":
-            data = path.read_bytes()
-            entry = entries.setdefault(rel, {"path": rel})
-            entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    manifest["files"] = list(entries.values())
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return exported_archive(tmp_path, settings)
 
 
 def _refused(archive) -> str:
@@ -94,45 +52,45 @@ def test_the_untouched_archive_restores(archive):
     ],
 )
 def test_a_hostile_body_is_refused(archive, body):
-    _edit(archive, "articles.jsonl", lambda f: f.update(body=body))
+    edit(archive, "articles.jsonl", lambda f: f.update(body=body))
     message = _refused(archive)
     assert "稿件" in message and "正文" in message
 
 
 def test_a_theme_name_with_markup_is_refused(archive):
-    _edit(archive, "themes.jsonl", lambda f: f.update(name="<img src=x onerror=alert(1)>"))
+    edit(archive, "themes.jsonl", lambda f: f.update(name="<img src=x onerror=alert(1)>"))
     assert "主题" in _refused(archive)
 
 
 def test_a_page_name_with_markup_is_refused(archive):
-    _edit(archive, "pages.jsonl", lambda f: f.update(name="<b>要闻</b>"))
+    edit(archive, "pages.jsonl", lambda f: f.update(name="<b>要闻</b>"))
     message = _refused(archive)
     assert "版面" in message and "版名" in message
 
 
 def test_an_invalid_page_code_is_refused(archive):
-    _edit(archive, "pages.jsonl", lambda f: f.update(code="<A1>"))
+    edit(archive, "pages.jsonl", lambda f: f.update(code="<A1>"))
     assert "版次" in _refused(archive)
 
 
 def test_a_page_image_pointing_at_an_html_upload_is_refused(archive):
-    _add_media(archive, "uploads/evil.html", b"<html><script>alert(document.domain)</script></html>")
-    _edit(archive, "pages.jsonl", lambda f: f.update(image="uploads/evil.html"))
+    add_media(archive, "uploads/evil.html", b"<html><script>alert(document.domain)</script></html>")
+    edit(archive, "pages.jsonl", lambda f: f.update(image="uploads/evil.html"))
     message = _refused(archive)
     assert "uploads/evil.html" in message and "pages/" in message
 
 
 def test_an_svg_page_image_in_its_own_folder_is_refused(archive):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    _add_media(archive, "pages/2023/01/scan.svg", svg)
-    _edit(archive, "pages.jsonl", lambda f: f.update(image="pages/2023/01/scan.svg"))
+    add_media(archive, "pages/2023/01/scan.svg", svg)
+    edit(archive, "pages.jsonl", lambda f: f.update(image="pages/2023/01/scan.svg"))
     assert "pages/2023/01/scan.svg" in _refused(archive)
 
 
 def test_a_body_linking_a_lying_image_is_refused(archive):
     # HTML under an image's name, linked from a body the sanitizer accepts.
-    _add_media(archive, "uploads/2023/01/photo.jpg", b"<html><script>alert(1)</script></html>")
-    _edit(archive, "articles.jsonl", lambda f: f.update(body='<p><img src="/media/uploads/2023/01/photo.jpg"></p>'))
+    add_media(archive, "uploads/2023/01/photo.jpg", b"<html><script>alert(1)</script></html>")
+    edit(archive, "articles.jsonl", lambda f: f.update(body='<p><img src="/media/uploads/2023/01/photo.jpg"></p>'))
     message = _refused(archive)
     assert "uploads/2023/01/photo.jpg" in message and "图片" in message
 
@@ -145,18 +103,18 @@ def test_an_image_whose_extension_lies_about_its_format_is_refused(archive):
     manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"] = [e for e in manifest["files"] if not e["path"].endswith(".png") or "uploads" in e["path"]]
     (archive / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    _edit(archive, "pages.jsonl", lambda f: f.update(image=name))
+    edit(archive, "pages.jsonl", lambda f: f.update(image=name))
     assert "扩展名" in _refused(archive)
 
 
 def test_media_that_no_row_uses_is_refused(archive):
-    _add_media(archive, "uploads/2023/01/extra.gif", GIF_WITH_HTML)
+    add_media(archive, "uploads/2023/01/extra.gif", GIF_WITH_HTML)
     assert "没有任何记录使用" in _refused(archive)
 
 
 def test_a_media_file_of_the_wrong_kind_is_refused(archive):
-    _add_media(archive, "pages/pdf/2023/01/page.pdf", png_bytes(20, 20))
-    _edit(archive, "pages.jsonl", lambda f: f.update(pdf="pages/pdf/2023/01/page.pdf"))
+    add_media(archive, "pages/pdf/2023/01/page.pdf", png_bytes(20, 20))
+    edit(archive, "pages.jsonl", lambda f: f.update(pdf="pages/pdf/2023/01/page.pdf"))
     assert "pages/pdf/2023/01/page.pdf" in _refused(archive)
 
 
@@ -171,7 +129,7 @@ def _append_record(archive, table: str, record: dict):
         if entry["path"] == table:
             entry["records"] += 1
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    _reseal(archive)
+    reseal(archive)
 
 
 def test_a_record_of_another_model_is_refused_and_no_account_is_made(archive):
@@ -210,11 +168,11 @@ def test_a_line_that_is_not_a_record_is_refused_with_its_line_number(archive, li
     count = len(path.read_text(encoding="utf-8").splitlines())
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
-    _reseal(archive)
+    reseal(archive)
     message = _refused(archive)
     assert f"themes.jsonl 第 {count + 1} 行" in message
 
 
 def test_a_user_link_that_is_not_a_username_is_refused(archive):
-    _edit(archive, "articles.jsonl", lambda f: f.update(created_by=7))
+    edit(archive, "articles.jsonl", lambda f: f.update(created_by=7))
     assert "created_by" in _refused(archive)

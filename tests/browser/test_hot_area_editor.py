@@ -28,7 +28,7 @@ from issues.models import Issue
 from tests.a11y import axe_violations, describe
 from tests.admin_browser import log_in
 from tests.factories import make_article, make_issue, make_page, png_bytes
-from tests.pdfpages.conftest import _page as generated_page
+from tests.pdfpages.generate import cached_page_pdf
 from unionpaper.publishing import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -299,7 +299,7 @@ def test_a_form_whose_article_changed_meanwhile_is_refused_and_keeps_the_drawing
 @pytest.fixture
 def printed_page(db):
     """A draft page whose PDF is a generated page (scan rendered from it), an article per story, one not printed."""
-    data, layout = generated_page("classic", "cff", 0)
+    data, layout = cached_page_pdf("classic", "cff", 0)
     with reversion.create_revision():
         page = make_page(make_issue(DAY, published=False), "A01")
         page.pdf = ContentFile(data, name="A01.pdf")

@@ -22,9 +22,13 @@ All text is invented from the word lists below; nothing comes from a real paper.
 
 import functools
 import html
+import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, FloatObject, NameObject
 
 WIDTH, HEIGHT = 842.0, 1191.0  # A3 in points, the proportions of a broadsheet page
 MARGIN = 36.0
@@ -534,3 +538,22 @@ def save(path: Path, **kwargs) -> "Page":
     data, page = page_pdf(**kwargs)
     Path(path).write_bytes(data)
     return page
+
+
+@functools.cache
+def cached_page_pdf(layout, font, seed):
+    """Return ``page_pdf(layout, font=font, seed=seed)``, made once per test run (embedding fonts takes seconds)."""
+    return page_pdf(layout, font=font, seed=seed)
+
+
+def transformed(data: bytes, *, rotate=0, crop=None) -> bytes:
+    """Return the one-page PDF ``data`` turned by ``rotate`` degrees and cut to the box ``crop``."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    page = writer.pages[0]
+    if rotate:
+        page.rotate(rotate)
+    if crop:
+        page[NameObject("/CropBox")] = ArrayObject([FloatObject(v) for v in crop])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,25 +1,10 @@
 """The text layer of page PDFs is read with every line where it is printed, whatever the font technology."""
 
-import io
-
 import pytest
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, FloatObject, NameObject
 
 from articles.hotareas.extract import page_text
 from articles.hotareas.match import key
-
-
-def transformed(data: bytes, *, rotate=0, crop=None) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    page = writer.pages[0]
-    if rotate:
-        page.rotate(rotate)
-    if crop:
-        page[NameObject("/CropBox")] = ArrayObject([FloatObject(v) for v in crop])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+from tests.pdfpages.generate import transformed
 
 
 def near(a, b, tolerance=1.0):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from issues.pdf_render import MAX_LONG_SIDE, render_scan
-from tests.pdfpages.test_extract import transformed
+from tests.pdfpages.generate import transformed
 
 
 def opened(scan) -> Image.Image:

@@ -1,17 +1,14 @@
 """Hot areas as shapes: several per article, rectangles and polygons, drawn over the scan, always on the page."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from articles.models import Article
-from tests.archive.test_tampered_archive import _edit, archive  # noqa: F401 (the fixture)
 from tests.factories import make_article, make_issue, make_page
 
 L_SHAPE = {"type": "polygon", "points": [[0.1, 0.1], [0.6, 0.1], [0.6, 0.3], [0.35, 0.3], [0.35, 0.5], [0.1, 0.5]]}
@@ -99,13 +96,3 @@ def test_the_migration_carries_each_rectangle_over_unchanged():
 
     assert Now.objects.get(pk=boxed.pk).hot_areas == [{"type": "rect", "points": [[0.025, 0.03], [0.975, 0.4325]]}]
     assert Now.objects.get(pk=bare.pk).hot_areas == []
-
-
-def test_an_archive_written_before_shapes_restores_its_box_as_a_rectangle(archive):  # noqa: F811
-    def as_before(fields):
-        fields.pop("hot_areas")
-        fields.update(area_left="10.50", area_top="5.25", area_width="40.00", area_height="33.33")
-
-    _edit(archive, "articles.jsonl", as_before)
-    call_command("import_archive", str(archive), stdout=io.StringIO())
-    assert Article.objects.get().hot_areas == [{"type": "rect", "points": [[0.105, 0.0525], [0.505, 0.3858]]}]

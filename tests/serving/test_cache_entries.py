@@ -6,23 +6,10 @@ import pytest
 from django.db import transaction
 
 from tests.factories import make_article, make_issue, make_page
+from tests.serving.entries import cached, render
 from unionpaper import cache_keys as ck
 
 pytestmark = pytest.mark.django_db
-
-
-def render(name, *keys, until=None, value="html"):
-    """Make an entry as a page render would: tick first, then record what it shows, then store."""
-    _, tick, _ = ck.lookup(name)
-    with ck.recording() as deps:
-        ck.depends_on_list(*keys)
-        if until:
-            ck.depends_until(until)
-    return ck.store(name, value, deps, tick, timeout=60)
-
-
-def cached(name, **kwargs):
-    return ck.lookup(name, **kwargs)[0]
 
 
 def test_an_entry_stays_fresh_while_none_of_its_keys_changes():

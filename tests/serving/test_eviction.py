@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.serving.test_cache_entries import cached, render
+from tests.serving.entries import cached, render
 from unionpaper import cache_keys as ck
 
 pytestmark = pytest.mark.django_db

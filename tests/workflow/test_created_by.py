@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
+from tests.admin_forms import rendered_form_data
 from tests.factories import make_issue, make_page
 from tests.people import client_for
-from tests.workflow.test_history_restore import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 

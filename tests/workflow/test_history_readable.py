@@ -5,10 +5,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
-from tests.admin_forms import article_data
+from tests.admin_forms import article_data, rendered_form_data
 from tests.factories import make_issue, make_page
 from tests.people import client_for
-from tests.workflow.test_history_restore import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ restore posts back exactly what the restore page rendered, as a browser would.
 """
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
@@ -17,70 +16,12 @@ from reversion.models import Version
 from articles import working_copies
 from articles.models import Article
 from issues.models import Issue, Page
-from tests.admin_forms import article_data, inline_management
+from tests.admin_forms import article_data, inline_management, rendered_form_data
 from tests.factories import make_article, make_issue, make_page, png_bytes
 from tests.people import client_for
 from unionpaper.publishing import Status
 
 pytestmark = pytest.mark.django_db
-
-
-class _ChangeForm(HTMLParser):
-    """Collect what a browser would submit from an admin change form (``<form id="…_form">``)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.data: dict[str, list[str]] = {}
-        self.in_form = False
-        self.textarea = self.select = None
-        self.options: list = []
-
-    def add(self, name, value):
-        if name and "__prefix__" not in name:
-            self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.in_form = (a.get("id") or "").endswith("_form")
-        if not self.in_form:
-            return
-        if tag == "input":
-            kind = a.get("type", "text")
-            if kind == "file" or (kind == "submit" and a.get("name") != "_save"):
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in a:
-                return
-            self.add(a.get("name"), a.get("value", "on" if kind in {"checkbox", "radio"} else ""))
-        elif tag == "textarea":
-            self.textarea, self.text = a.get("name"), ""
-        elif tag == "select":
-            self.select, self.options = a.get("name"), []
-        elif tag == "option" and self.select:
-            self.options.append((a.get("value", ""), "selected" in a))
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.text += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea" and self.textarea is not None:
-            self.add(self.textarea, self.text.removeprefix("\n"))
-            self.textarea = None
-        elif tag == "select" and self.select is not None:
-            chosen = [v for v, selected in self.options if selected] or [v for v, _ in self.options[:1]]
-            for value in chosen:
-                self.add(self.select, value)
-            self.select = None
-
-
-def rendered_form_data(response) -> dict:
-    """Return the POST a browser sends from the change form in ``response``, unchanged."""
-    parser = _ChangeForm()
-    parser.feed(response.content.decode())
-    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
 
 
 def restore(client, model_admin, obj, version):

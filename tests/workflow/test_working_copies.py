@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, WorkingCopy
-from tests.admin_forms import article_data
+from tests.admin_forms import article_data, rendered_form_data
 from tests.factories import make_article, make_issue, make_page
 from tests.people import client_for, make_staff
 from unionpaper.publishing import Status
@@ -244,8 +244,6 @@ def test_a_history_restore_by_an_editor_goes_to_the_working_copy(editor, chief, 
 
 def page_form(user, page, **changes):
     """Post the page's form as rendered for ``user``, with ``changes`` applied."""
-    from tests.workflow.test_history_restore import rendered_form_data
-
     client = client_for(user)
     url = reverse("admin:issues_page_change", args=[page.pk])
     data = rendered_form_data(client.get(url))
@@ -278,8 +276,6 @@ def test_an_editors_change_of_a_live_page_and_its_article_list_waits_for_the_chi
 
 
 def test_an_editors_change_of_a_live_issue_waits_and_unpublishing_the_issue_keeps_it(editor, chief, client):
-    from tests.workflow.test_history_restore import rendered_form_data
-
     issue = make_issue(datetime.date(2023, 1, 1), note="")
     url = reverse("admin:issues_issue_change", args=[issue.pk])
     data = rendered_form_data(client_for(editor).get(url))
@@ -297,8 +293,6 @@ def test_an_editors_change_of_a_live_issue_waits_and_unpublishing_the_issue_keep
 
 
 def test_a_save_based_on_an_older_state_of_the_working_copy_is_refused(editor, client, live_article):
-    from tests.workflow.test_history_restore import rendered_form_data
-
     colleague = make_staff("lihua", "编辑")
     first, second = client_for(editor), client_for(colleague)
     opened_by_second = rendered_form_data(second.get(change_url(live_article)))
