@@ -3,7 +3,8 @@
 ``history`` (compare and restore versions) with ``restore`` (what a restore
 changes), ``files`` (compact file boxes, notices of uploads not kept) and
 ``scale`` (lists that stay fast at a million rows), ``concurrency`` (no save
-based on a stale version). ``NewsroomAdmin`` puts history, files and
+based on a stale version) with ``conflicts`` (what was saved since, by whom),
+``presence`` (who has a form open), ``staff`` (new staff accounts). ``NewsroomAdmin`` puts history, files and
 concurrency together for every table the newsroom edits.
 """
 
