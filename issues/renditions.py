@@ -94,15 +94,6 @@ def _cache_key(source_name: str) -> str:
     return f"{CACHE_PREFIX}:{hashlib.sha256(scheme.encode()).hexdigest()}"
 
 
-def _known_to_exist(key: str):
-    """Return the remembered plan of a scan whose renditions all exist, or ``None``."""
-    try:
-        return cache.get(key)
-    except Exception as exc:  # the cache backend's own connection errors
-        logger.warning("Rendition cache unavailable (%s: %s); asking storage", type(exc).__name__, exc)
-        return None
-
-
 def _remember(key: str, planned: dict) -> None:
     try:
         cache.set(key, planned, timeout=None)
@@ -147,7 +138,7 @@ def page_renditions(page, *, storage=default_storage) -> dict[str, list[Renditio
     if not page.image:
         return {}
     key = _cache_key(page.image.name)
-    planned = _known_to_exist(key)
+    planned = ladder.remembered(key)  # the plan of a scan whose renditions all exist
     if planned is None:
         try:
             planned = _plan(page)

@@ -166,7 +166,8 @@ def _save_once(storage, name: str, data: bytes) -> None:
         storage.delete(saved)
 
 
-def _cache_get(key: str):
+def remembered(key: str):
+    """Return what the cache holds under ``key``, or ``None`` when it holds nothing or does not answer."""
     try:
         return cache.get(key)
     except Exception as exc:  # the cache backend's own connection errors
@@ -217,7 +218,7 @@ def image_ladder(source_name: str, *, storage=default_storage, widths=WIDTHS) ->
     # The widths and formats are part of the key: a release that changes them checks the new set.
     scheme = f"{source_name}\n{widths}\n{sorted(FORMATS)}"
     key = f"{CACHE_PREFIX}:{hashlib.sha256(scheme.encode()).hexdigest()}"
-    planned = _cache_get(key)
+    planned = remembered(key)
     if planned is None:
         try:
             with storage.open(source_name, "rb") as file, Image.open(file) as img:
@@ -294,7 +295,7 @@ def share_image(
         return None
     name = share_name(source_name, crop)
     key = f"{CACHE_PREFIX}:share:{hashlib.sha256(name.encode()).hexdigest()}"
-    size = _cache_get(key)
+    size = remembered(key)
     if size is None:
         try:
             if storage.exists(name):
