@@ -218,6 +218,18 @@ def send_back(*, article: Article, user, note: str) -> Article:
     return article
 
 
+def settable_statuses(article: Article, statuses) -> list[str]:
+    """Return those of ``statuses`` that a form may set ``article`` to.
+
+    A story waiting at a stage leaves it by that stage's 退回修改 (with its
+    note, on the record), by its author's 撤回, or by publication: never by
+    setting it back to 草稿.
+    """
+    if article.pk and current_stage(article) is not None:
+        return [s for s in statuses if s != Status.DRAFT]
+    return list(statuses)
+
+
 def return_note(article: Article) -> ReviewDecision | None:
     """Return the step that sent a draft back to its author, while it is still a draft, else None."""
     if article.status != Status.DRAFT or article.trashed_at:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from unionpaper.publishing import Status
 
+from .. import review
 from ..models import Article, Theme, ThemedArticle
 from ..themes import format_themes
 
@@ -35,7 +36,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
-            self.fields["status"].choices = [c for c in Status.choices if c[0] in self.allowed_statuses]
+            offered = review.settable_statuses(self.instance, self.allowed_statuses)  # as stored, before this form
+            self.fields["status"].choices = [c for c in Status.choices if c[0] in offered]
         if "hot_areas" in self.fields:
             self.fields["hot_areas"].widget.attrs.update(rows=3, cols=80, spellcheck="false")
         subwidgets = getattr(self.fields.get("publish_at"), "widget", None)

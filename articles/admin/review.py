@@ -128,7 +128,8 @@ class ReviewAdminMixin:
         return mark_safe(f'<div class="article-body-read">{clean_html(article.body)}</div>')  # sanitized by clean_html
 
     def save_model(self, request, obj, form, change):
-        before = form.initial.get("status") if change else None
+        # The stored status, not the form's: a form without the status field (read-only in review) has none.
+        before = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         submitting = obj.status == Status.REVIEW and before in (None, Status.DRAFT)
         if submitting and obj.trashed_at is not None:
             raise PermissionDenied("回收站里的稿件不能送审。")

@@ -11,6 +11,7 @@ from articles import review, services
 from articles.models import Article, ArticleImage, ReviewDecision
 from issues.models import Issue
 from tests.admin_forms import inline_management
+from tests.admin_http import Browser
 from tests.factories import make_issue, make_page, png_bytes
 from tests.people import client_for
 from unionpaper.publishing import Status
@@ -238,3 +239,39 @@ def test_a_decision_on_a_story_changed_since_the_panel_showed_it_is_refused(repo
     assert "未能通过" in page.content.decode()
     story.refresh_from_db()
     assert review.stage_label(story) == "初审中"
+
+
+def test_an_editor_editing_a_story_in_review_leaves_it_at_its_stage(
+    reporter, editor, django_capture_on_commit_callbacks
+):
+    story = file_story(reporter)
+    services.submit_article(article=story, user=reporter)
+    review.approve(article=story, user=editor)
+    desk = Browser(editor)
+    form = desk.open(change_url(story)).set("headline", "车间里的职工书屋（改标题）")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert desk.submit(form, "_save").status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "车间里的职工书屋（改标题）"
+    assert review.stage_label(story) == "复审中"  # not sent back to 初审 by the edit
+    assert list(story.review_decisions.values_list("decision", flat=True)) == ["submit", "approve"]
+    assert mail.outbox == []  # nobody is told it was submitted again
+    assert not review.can_withdraw(reporter, story)
+
+
+def test_the_chief_cannot_return_a_story_waiting_at_a_stage_through_the_form(reporter, chief):
+    story = file_story(reporter)
+    services.submit_article(article=story, user=reporter)
+
+    # The 总编 may publish from the form, but not return a story at 初审 there without a note on the record.
+    desk = Browser(chief)
+    form = desk.open(change_url(story))
+    html = desk.client.get(change_url(story)).content.decode()
+    status_box = html[html.index('name="status"') : html.index("</select>", html.index('name="status"'))]
+    assert 'value="published"' in status_box and 'value="draft"' not in status_box
+    page = desk.submit(form.set("status", "draft"), "_save")
+    assert page.status_code == 200
+    assert "errors field-status" in page.content.decode()  # refused at 状态, nothing saved
+    story.refresh_from_db()
+    assert (story.status, review.stage_label(story)) == (Status.REVIEW, "初审中")
+    assert list(story.review_decisions.values_list("decision", flat=True)) == ["submit"]
