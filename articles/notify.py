@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
+from unionpaper.links import absolute_url
+
 logger = logging.getLogger(__name__)
 
 
 def _link(article) -> str:
-    return reverse("admin:articles_article_change", args=[article.pk])
+    return absolute_url(reverse("admin:articles_article_change", args=[article.pk]))
 
 
 def _send(messages):

@@ -38,6 +38,7 @@ from django.utils.http import http_date
 
 from unionpaper import cache_keys as ck
 from unionpaper import db_routers, frontend_cache, sandbox, single_flight
+from unionpaper.links import public_host
 from unionpaper.paths import UNCACHED_PREFIXES
 from unionpaper.publishing import next_publication_time
 
@@ -281,7 +282,7 @@ def render_ahead(paths, *, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     page_cache = getattr(settings, "PUBLIC_PAGE_CACHE", True)
     if not page_cache or sandbox.active() or not ck.can_keep_after_commit(using=using):
         return []
-    host = _public_host()
+    host = public_host()
     if host is None:
         return []
     handler = BaseHandler()
@@ -298,14 +299,6 @@ def render_ahead(paths, *, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     finally:
         _ahead.reset(token)
     return state.kept
-
-
-def _public_host() -> str | None:
-    """Return the host pages rendered ahead are asked for: the first in ``ALLOWED_HOSTS`` that names one."""
-    for host in settings.ALLOWED_HOSTS:
-        if host and host != "*" and not host.startswith("."):
-            return host
-    return None
 
 
 def _reader_request(path: str, host: str) -> WSGIRequest:

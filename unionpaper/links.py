@@ -1,4 +1,4 @@
-"""URLs of the paper's objects, reversed once and then remembered.
+"""URLs of the paper's objects, reversed once and then remembered; links that work off the site.
 
 A page of the e-paper links to dozens of articles and pages; ``reverse()``
 walks the URL patterns each time, which made it a visible share of a page's
@@ -9,6 +9,7 @@ forgotten whenever the URLconf setting changes (as tests do).
 
 import functools
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -28,3 +29,23 @@ def cached_reverse(viewname: str, **kwargs) -> str:
 def _forget(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
         _reverse.cache_clear()
+
+
+def public_host() -> str | None:
+    """Return the site's own host: the first in ``ALLOWED_HOSTS`` that names one (no wildcard)."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return host
+    return None
+
+
+def absolute_url(path: str) -> str:
+    """Return ``path`` as a link that works outside the site (in an e-mail): on ``public_host()``.
+
+    https when the site redirects to it (``SECURE_SSL_REDIRECT``); the path alone when no host is named.
+    """
+    host = public_host()
+    if host is None:
+        return path
+    scheme = "https" if getattr(settings, "SECURE_SSL_REDIRECT", False) else "http"
+    return f"{scheme}://{host}{path}"

@@ -194,14 +194,16 @@ def test_reaching_a_stage_and_being_returned_send_mail(settings, reporter, edito
     reporter.email = "wangxm@example.org"
     reporter.save()
     story = file_story(reporter)
+    settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = ["paper.example.org", "testserver"], True
+    link = f"https://paper.example.org/admin/articles/article/{story.pk}/change/"  # opens from a mail client
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_article(article=story, user=reporter)
     assert [m.to for m in mail.outbox] == [["linping@example.org"]]
-    assert "初审" in mail.outbox[0].subject
+    assert "初审" in mail.outbox[0].subject and link in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         review.send_back(article=story, user=editor, note="标题再短些")
     assert mail.outbox[-1].to == ["wangxm@example.org"]
-    assert "标题再短些" in mail.outbox[-1].body
+    assert "标题再短些" in mail.outbox[-1].body and link in mail.outbox[-1].body
 
 
 def test_publishing_an_issue_publishes_only_what_is_placed_in_it(chief, reporter):
