@@ -26,7 +26,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
@@ -233,23 +233,34 @@ def save_copy(*, obj, data: str, keys: list[str], user) -> WorkingCopy | None:
     return copy
 
 
-def publish_changes(*, obj, user, at=None) -> WorkingCopy | None:
+def copy_state(copy: WorkingCopy) -> str:
+    """Return what tells one state of a working copy from the next: the copy, and how often it was saved."""
+    return f"{copy.pk}.{copy.saves}"
+
+
+def publish_changes(*, obj, user, at=None, seen: str | None = None) -> WorkingCopy | None:
     """Publish ``obj``'s working copy now, or schedule it for ``at``; return the copy (None if none).
 
     Now: one transaction and one revision; the live rows change and, through
-    their signals, the page cache and the search index with them.
+    their signals, the page cache and the search index with them. Given the
+    ``copy_state`` the caller showed (``seen``), refuse a copy saved since.
     """
     if not can_publish_changes(user, obj):
         raise PermissionDenied("只有总编可以发布修改。")
-    copy = copy_of(obj)
-    if copy is None:
-        return None
-    if at is not None and at > timezone.now():
-        copy.status, copy.publish_at = Status.PUBLISHED, at
-        copy.save(update_fields=["status", "publish_at", "updated_at"])
-        _forget_next_due()
-        return copy
-    _apply(copy, user=user, comment="发布修改：" + "、".join(copy.changed))
+    with transaction.atomic():
+        copy = copy_of(obj)
+        if copy is not None:
+            copy = WorkingCopy.objects.select_for_update().get(pk=copy.pk)
+        if seen is not None and (copy is None or copy_state(copy) != seen):
+            raise ValidationError(f"“{obj}”的待发布修改在你查看之后又有了变化，未发布。", code="stale")
+        if copy is None:
+            return None
+        if at is not None and at > timezone.now():
+            copy.status, copy.publish_at = Status.PUBLISHED, at
+            copy.save(update_fields=["status", "publish_at", "updated_at"])
+            _forget_next_due()
+            return copy
+        _apply(copy, user=user, comment="发布修改：" + "、".join(copy.changed))
     return copy
 
 

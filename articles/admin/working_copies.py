@@ -13,7 +13,7 @@ copies of the selected rows now or at a chosen time. See
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -186,14 +186,28 @@ class WorkingCopyAdminMixin:
         if not rows:
             self.message_user(request, "所选内容没有待发布的修改。", messages.WARNING)
             return None
-        if confirming and form.is_valid():
+        moved = [(obj, copy) for obj, copy in rows if confirming and _copy_moved(request, obj, copy)]
+        if moved:
+            # What the 总编 confirms is what the page listed: a copy saved again since is shown again, not published.
+            names = "、".join(f"“{obj}”" for obj, _ in moved)
+            self.message_user(
+                request,
+                f"未发布：确认页打开之后，{names}的待发布修改又被保存过。请看清下面最新的内容后再确认。",
+                messages.ERROR,
+            )
+            form = PublishForm()
+        elif confirming and form.is_valid():
             at = form.cleaned_data["publish_at"]
             for obj, _ in rows:
                 try:
-                    copy = wc.publish_changes(obj=obj, user=request.user, at=at)
+                    seen = request.POST.get(copy_input_name(obj.pk))
+                    copy = wc.publish_changes(obj=obj, user=request.user, at=at, seen=seen)
                 except PermissionDenied as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                     return None
+                except ValidationError as exc:
+                    self.message_user(request, exc.messages[0], messages.ERROR)
+                    continue
                 if at and at > timezone.now():
                     said = f"“{obj}”的修改将于 {timezone.localtime(at):%Y年%m月%d日 %H:%M} 上线。"
                 else:
@@ -205,7 +219,15 @@ class WorkingCopyAdminMixin:
             "title": "确认发布修改",
             "opts": self.model._meta,
             "rows": [
-                {"obj": obj, "copy": copy, "who": _who(copy), "when": _when(copy), "changed": "、".join(copy.changed)}
+                {
+                    "obj": obj,
+                    "copy": copy,
+                    "who": _who(copy),
+                    "when": _when(copy),
+                    "changed": "、".join(copy.changed),
+                    "copy_input": copy_input_name(obj.pk),
+                    "copy_state": wc.copy_state(copy),
+                }
                 for obj, copy in rows
             ],
             "form": form,
@@ -214,6 +236,20 @@ class WorkingCopyAdminMixin:
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/working_copies/publish_confirmation.html", context)
+
+
+def copy_input_name(pk) -> str:
+    """Name the hidden box in which the confirmation carries the state of the copy of row ``pk`` it listed."""
+    return f"_copy_{pk}"
+
+
+def _copy_moved(request, obj, copy) -> bool:
+    """Return True when the confirmation posted listed another state of ``obj``'s copy than ``copy``.
+
+    A confirmation posted without the box (a script) is checked against nothing.
+    """
+    shown = request.POST.get(copy_input_name(obj.pk))
+    return shown is not None and shown != wc.copy_state(copy)
 
 
 def _render(response):

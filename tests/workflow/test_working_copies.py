@@ -314,3 +314,51 @@ def test_a_save_based_on_an_older_state_of_the_working_copy_is_refused(editor, c
     assert second.post(change_url(live_article), again).status_code == 302
     assert WorkingCopy.objects.get().changed == ["主标题", "副标题"]
     assert OLD in client.get(live_article.get_absolute_url()).content.decode()
+
+
+def test_a_copy_saved_again_after_the_confirmation_was_shown_is_shown_again_not_published(
+    editor, chief, client, live_article
+):
+    from tests.admin_http import Browser
+
+    writer, publisher = Browser(editor), Browser(chief)
+    form = writer.open(change_url(live_article))
+    form.set("headline", NEW)
+    assert writer.submit(form).status_code == 302
+    listing = publisher.open(reverse("admin:articles_article_changelist"), "changelist-form")
+    listing.tick("_selected_action", live_article.pk).set("action", "publish_changes")
+    confirmation = publisher.read(publisher.submit(listing))
+    form = writer.open(change_url(live_article))
+    form.set("subtitle", "三个车间")
+    assert writer.submit(form).status_code == 302
+
+    refused = publisher.submit(confirmation)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "未发布：确认页打开之后，" in html and "的待发布修改又被保存过" in html
+    assert "主标题、副标题" in html  # the confirmation now lists what the copy holds
+    assert Article.objects.get(pk=live_article.pk).subtitle == ""
+    assert headlines_in(public_views(client, live_article)) == old_everywhere()
+    assert WorkingCopy.objects.get().changed == ["主标题", "副标题"]
+
+    assert publisher.submit(publisher.read(refused)).status_code == 302
+    live_article.refresh_from_db()
+    assert (live_article.headline, live_article.subtitle) == (NEW, "三个车间")
+    assert not WorkingCopy.objects.exists()
+
+
+def test_publishing_changes_refuses_a_state_of_the_copy_saved_over_since(editor, chief, live_article):
+    from django.core.exceptions import ValidationError
+
+    from articles import working_copies
+
+    edit(editor, live_article, headline=NEW)
+    seen = working_copies.copy_state(WorkingCopy.objects.get())
+    edit(editor, live_article, headline=NEW, subtitle="三个车间")
+
+    with pytest.raises(ValidationError):
+        working_copies.publish_changes(obj=live_article, user=chief, seen=seen)
+
+    assert Article.objects.get(pk=live_article.pk).headline == OLD
+    assert WorkingCopy.objects.get().changed == ["主标题", "副标题"]
