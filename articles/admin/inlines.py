@@ -24,7 +24,8 @@ class ArticleImageInline(ConcurrentInlineMixin, CompactInlineMixin, admin.Tabula
         if obj is not None and not self.has_change_permission(request, obj):
             # Read-only: the photo itself, not its stored file name.
             return ("order", "photo", "caption", "credit")
-        return self.fields
+        # Through the mixins: each photo row carries its version, so a stale row is refused like the article.
+        return super().get_fields(request, obj)
 
     @admin.display(description="图片")
     def photo(self, image):

@@ -232,6 +232,25 @@ def test_an_issue_form_opened_before_publishing_cannot_take_the_issue_offline(ed
     assert issue.note == ""
 
 
+def test_reapplying_an_issue_form_opened_before_publishing_saves_the_note_and_keeps_the_issue_live(
+    chief, client, article
+):
+    issue = article.page.issue
+    note_taker = Browser(chief)
+    form = note_taker.open(reverse("admin:issues_issue_change", args=[issue.pk]))
+    publish_through_the_list(Browser(chief), issue)
+    form.set("note", "头版换图")
+    refused = note_taker.read(note_taker.submit(form), "issue_form")
+
+    assert note_taker.submit(refused, button="_reapply").status_code == 302
+
+    issue.refresh_from_db()
+    assert (issue.note, issue.status, issue.is_public) == ("头版换图", Status.PUBLISHED, True)
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
 def test_a_fresh_issue_form_saving_the_note_keeps_the_publication(chief):
     issue = make_issue(datetime.date(2023, 1, 8))
     published_at = issue.publish_at
@@ -290,9 +309,37 @@ def test_issue_actions_refuse_a_stale_list(editor, chief, article):
     response = lister.submit(listing)
 
     assert response.status_code == 302
+    assert "操作未执行" in lister.client.get(response.url).content.decode()
     issue.refresh_from_db()
-    assert issue.status == Status.DRAFT
+    assert (issue.status, issue.note) == (Status.DRAFT, "等头版照片")
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
+
+
+def test_returning_a_story_is_refused_when_it_changed_while_the_note_was_written(reporter, editor, chief):
+    from articles import services
+    from tests.newsroom.steps import file_story
+
+    story = file_story(reporter)
+    services.submit_article(article=story, user=reporter)
+    reviewer = Browser(editor)
+    listing = reviewer.open(reverse("admin:articles_article_changelist"), "changelist-form")
+    listing.tick("_selected_action", story.pk).set("action", "return_to_draft")
+    asked = reviewer.read(reviewer.submit(listing))
+    assert asked.get(f"_version_{story.pk}") == str(Article.objects.get(pk=story.pk).version)
+    other = Browser(chief)
+    form = other.open(article_url(story))
+    form.set("headline", "车间里的职工书屋开张了")
+    assert other.submit(form).status_code == 302
+
+    asked.set("note", "导语太长")
+    response = reviewer.submit(asked)
+
+    assert response.status_code == 302
+    shown = reviewer.client.get(response.url).content.decode()
+    assert "操作未执行" in shown
+    assert "主标题：“车间里的职工书屋” → “车间里的职工书屋开张了”（zhoumin" in shown
+    story.refresh_from_db()
+    assert (story.status, story.headline) == (Status.REVIEW, "车间里的职工书屋开张了")
 
 
 def test_confirming_a_publication_is_refused_when_the_issue_changed_on_the_way(chief, article):
@@ -422,3 +469,35 @@ def test_reapplying_keeps_the_themes_someone_else_set(editor, chief, article):
     article.refresh_from_db()
     assert sorted(article.themes.names()) == ["职工书屋", "阅读"]
     assert article.subtitle == "首批藏书三千册"
+
+
+def test_an_older_form_cannot_revert_a_photo_caption_changed_since(editor, chief, article):
+    from django.core.files.base import ContentFile
+
+    from articles.models import ArticleImage
+    from tests.factories import png_bytes
+
+    with reversion.create_revision():  # as the article's form saves a photo added to it
+        photo = ArticleImage(article=article, caption="书屋一角", credit="")
+        photo.image.save("shelf.png", ContentFile(png_bytes()), save=False)
+        photo.save()
+        reversion.add_to_revision(article)
+    first, second = Browser(chief), Browser(editor)
+    theirs = first.open(article_url(article))
+    mine = second.open(article_url(article))
+    theirs.set("images-0-caption", "职工在书屋读书")
+    assert first.submit(theirs).status_code == 302
+
+    mine.set("images-0-credit", "王晓明")
+    response = second.submit(mine)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html
+    assert "图片说明：“书屋一角” → “职工在书屋读书”（zhoumin，" in html
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("职工在书屋读书", "")
+
+    assert second.submit(second.read(response, "article_form"), button="_reapply").status_code == 302
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("职工在书屋读书", "王晓明")
