@@ -14,7 +14,9 @@ and refuses:
   annotations) and XFA forms, which carry their own scripts;
 - streams that decode to more than ``PDF_MAX_STREAM_BYTES`` (a stream bomb,
   which readers and the renderer would inflate), or to more than
-  ``PDF_MAX_TOTAL_BYTES`` together; images are counted by their declared size;
+  ``PDF_MAX_TOTAL_BYTES`` together; an image counts its declared size, or what
+  its data inflates to if that is more (a 1×1 image whose FlateDecode data
+  inflates to gigabytes);
 - more than ``PDF_MAX_PAGES`` pages, nesting deeper than ``PDF_MAX_DEPTH``
   inside one object, a page tree deeper than ``PDF_MAX_PAGE_TREE_DEPTH``.
 
@@ -325,19 +327,32 @@ class _Walk:
             filters = [filters]
         filters = [str(_resolve(f)) for f in filters]
         data = stream._data or b""
-        steps = [f for f in filters if f in TEXT_FILTERS]
+        # The filters that come first and decode to a size known only by decoding
+        # are decoded, whatever follows them: an image whose FlateDecode inflates
+        # to gigabytes, or Flate before a filter this check does not know, is a
+        # bomb for every reader all the same. An image counts at least its
+        # declared size, whatever its data inflates to.
+        steps = []
+        for name in filters:
+            if name not in TEXT_FILTERS:
+                break
+            steps.append(name)
+        declared = 0
         if len(steps) < len(filters) or _resolve(stream.get("/Subtype")) == "/Image":
-            self.count(self.image_size(stream))
-            return
+            declared = self.image_size(stream)
+        size = len(data)
         for index, name in enumerate(steps):
             last = index == len(steps) - 1
             if name in ("/FlateDecode", "/Fl"):
                 data, size = self.inflate(data, keep=not last)
+            elif name in ("/LZWDecode", "/LZW"):
+                data, size = self.unlzw(data, keep=not last, early=_early_change(stream, index))
+            elif name in ("/RunLengthDecode", "/RL"):
+                data, size = self.unrun(data, keep=not last)
             else:
                 data = self.decode(name, data)
                 size = len(data)
-            if last:
-                self.count(size)
+        self.count(max(size if steps else 0, declared))
 
     def count(self, size: int):
         if size > self.max_stream:
@@ -368,18 +383,79 @@ class _Walk:
             pass  # a damaged stream decodes no further in any reader either
         return b"".join(parts), size
 
+    def unrun(self, data: bytes, *, keep: bool) -> tuple[bytes, int]:
+        """Decode RunLengthDecode ``data``, refusing it as soon as it passes the stream limit.
+
+        Two bytes repeat one 128 times, so 60 MB would decode to nearly 4 GB:
+        the size is counted before anything is built.
+        """
+        parts, size, pos, end = [], 0, 0, len(data)
+        while pos < end:
+            length = data[pos]
+            if length == 128:  # end of data
+                break
+            if length < 128:
+                run = data[pos + 1 : pos + 2 + length]
+                pos += 2 + length
+            else:
+                run = data[pos + 1 : pos + 2] * (257 - length)
+                pos += 2
+            size += len(run)
+            if size > self.max_stream:
+                raise ValidationError(_too_big_message(size), code="stream_too_large")
+            if keep:
+                parts.append(run)
+        return b"".join(parts), size
+
+    def unlzw(self, data: bytes, *, keep: bool, early: int = 1) -> tuple[bytes, int]:
+        """Decode LZWDecode ``data``, refusing it as soon as it passes the stream limit.
+
+        One 12-bit code can stand for 4,096 bytes, so a small stream can decode
+        to gigabytes; codes are read one by one and counted before anything is
+        kept. A damaged stream decodes up to the damage, as in readers.
+        """
+        table = [bytes([i]) for i in range(256)] + [b"", b""]  # 256 clears the table, 257 ends the data
+        bits, buffer, held, previous = 9, 0, 0, None
+        parts, size = [], 0
+        for byte in data:
+            buffer, held = (buffer << 8) | byte, held + 8
+            while held >= bits:
+                held -= bits
+                code = (buffer >> held) & ((1 << bits) - 1)
+                buffer &= (1 << held) - 1
+                if code == 256:
+                    del table[258:]
+                    bits, previous = 9, None
+                    continue
+                if code == 257:
+                    return b"".join(parts), size
+                if code < len(table):
+                    entry = table[code]
+                    if previous is not None and len(table) < 4096:
+                        table.append(previous + entry[:1])
+                elif code == len(table) and previous is not None:
+                    entry = previous + previous[:1]
+                    table.append(entry)
+                else:
+                    return b"".join(parts), size
+                size += len(entry)
+                if size > self.max_stream:
+                    raise ValidationError(_too_big_message(size), code="stream_too_large")
+                if keep:
+                    parts.append(entry)
+                previous = entry
+                if len(table) + early >= 1 << bits and bits < 12:
+                    bits += 1
+        return b"".join(parts), size
+
     def decode(self, name: str, data: bytes) -> bytes:
         from pypdf import filters
 
         decoder = {
-            "/LZWDecode": filters.LZWDecode,
-            "/LZW": filters.LZWDecode,
             "/ASCIIHexDecode": filters.ASCIIHexDecode,
             "/AHx": filters.ASCIIHexDecode,
             "/ASCII85Decode": filters.ASCII85Decode,
             "/A85": filters.ASCII85Decode,
-            "/RunLengthDecode": filters.RunLengthDecode,
-            "/RL": filters.RunLengthDecode,
         }[name]
         try:
             out = decoder.decode(data)
@@ -403,6 +479,16 @@ class _Walk:
             space = _resolve(space[0]) if space else None
         components = 1 if _resolve(stream.get("/ImageMask")) else COMPONENTS.get(space, 4)
         return width * height * components * bits // 8
+
+
+def _early_change(stream, index: int) -> int:
+    """Return the /EarlyChange of the ``index``-th filter's parameters (1, the default, or 0)."""
+    parms = _resolve(stream.get("/DecodeParms"))
+    if isinstance(parms, list):
+        parms = _resolve(parms[index]) if index < len(parms) else None
+    if parms is None or not hasattr(parms, "get"):
+        return 1
+    return 0 if _number(parms.get("/EarlyChange", 1)) == 0 else 1
 
 
 def _resolve(obj):

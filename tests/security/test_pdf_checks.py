@@ -1,11 +1,13 @@
 """Page PDFs: what opens is accepted, what runs or explodes is refused, and the message says which."""
 
 import io
+import tracemalloc
 import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfWriter
+from pypdf._codecs._codecs import LzwCodec
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -256,6 +258,108 @@ def test_an_image_declaring_a_gigapixel_is_refused():
         "/Filter": name("/DCTDecode"),
     }
     assert "解压后过大" in refusal(with_stream(b"\xff\xd8\xff\xd9", **entries))
+
+
+def image_entries(**filters) -> dict:
+    return {
+        "/Subtype": name("/Image"),
+        "/Width": NumberObject(1),
+        "/Height": NumberObject(1),
+        "/ColorSpace": name("/DeviceGray"),
+        "/BitsPerComponent": NumberObject(8),
+        **filters,
+    }
+
+
+def test_a_tiny_image_whose_data_inflates_past_the_limit_is_refused(settings):
+    # Declared 1x1, its FlateDecode data inflating to 16 MB: the data, not the declaration, counts.
+    settings.PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024
+    bomb = with_stream(flate_of_zeros(16 * 1024 * 1024), **image_entries(**{"/Filter": name("/FlateDecode")}))
+    assert "解压后过大" in refusal(bomb)
+    assert check(with_stream(zlib.compress(b"\x80"), **image_entries(**{"/Filter": name("/FlateDecode")}))) == 1
+
+
+def test_flate_before_a_filter_the_check_does_not_know_is_still_inflated(settings):
+    settings.PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024
+    filters = ArrayObject([name("/FlateDecode"), name("/Crypt")])
+    assert "解压后过大" in refusal(with_stream(flate_of_zeros(16 * 1024 * 1024), **{"/Filter": filters}))
+
+
+def peak_memory_of(run) -> int:
+    tracemalloc.start()
+    try:
+        run()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_run_length_bomb_is_refused_before_it_is_decoded(settings):
+    # Two bytes stand for 128: 2 MB of runs decode to 128 MB.
+    settings.PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024
+    pdf = with_stream(bytes([129, 0]) * (1024 * 1024), **{"/Filter": name("/RunLengthDecode")})
+    messages = []
+    peak = peak_memory_of(lambda: messages.append(refusal(pdf)))
+    assert "解压后过大" in messages[0]
+    assert peak < 40 * 1024 * 1024, f"decoding took {peak:,} bytes"
+
+
+def test_an_lzw_bomb_is_refused_before_it_is_decoded(settings):
+    settings.PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024
+    pdf = with_stream(lzw_of_zeros(tables=9), **{"/Filter": name("/LZWDecode")})
+    assert len(pdf) < 64 * 1024
+    messages = []
+    peak = peak_memory_of(lambda: messages.append(refusal(pdf)))
+    assert "解压后过大" in messages[0]
+    assert peak < 40 * 1024 * 1024, f"decoding took {peak:,} bytes"
+
+
+@pytest.mark.parametrize("filter_name", ["/LZWDecode", "/RunLengthDecode"])
+def test_lzw_and_run_length_streams_are_counted_at_their_decoded_size(settings, filter_name):
+    text = ("职工天地 第A03版 " * 5000).encode()
+    encoded = LzwCodec().encode(text) if filter_name == "/LZWDecode" else run_length(text)
+    pdf = with_stream(encoded, **{"/Filter": name(filter_name)})
+    settings.PDF_MAX_STREAM_BYTES = len(text)
+    assert check(pdf) == 1
+    settings.PDF_MAX_STREAM_BYTES = len(text) - 1
+    assert "解压后过大" in refusal(pdf)
+
+
+def lzw_of_zeros(tables: int) -> bytes:
+    """Return LZW codes (EarlyChange 1) that fill the code table ``tables`` times with ever longer runs of zeros.
+
+    Each table is about 5 KB of codes and decodes to 7.4 MB: code 258 is two
+    zeros, 259 three, and so on up to 4095.
+    """
+    out, buffer, held = bytearray(), 0, 0
+
+    def emit(code, bits):
+        nonlocal buffer, held
+        buffer, held = (buffer << bits) | code, held + bits
+        while held >= 8:
+            held -= 8
+            out.append((buffer >> held) & 0xFF)
+
+    for _ in range(tables):
+        emit(256, 12 if out else 9)  # clear the table
+        bits, size = 9, 258
+        emit(0, bits)
+        for code in range(258, 4096):
+            emit(code, bits)
+            size += 1
+            if size + 1 >= 1 << bits and bits < 12:
+                bits += 1
+    emit(257, 12)  # end of data
+    if held:
+        out.append((buffer << (8 - held)) & 0xFF)
+    return bytes(out)
+
+
+def run_length(data: bytes) -> bytes:
+    """Return ``data`` RunLength-encoded as literal runs of up to 128 bytes, with the end marker."""
+    runs = [bytes([len(data[i : i + 128]) - 1]) + data[i : i + 128] for i in range(0, len(data), 128)]
+    return b"".join(runs) + bytes([128])
 
 
 def test_more_pages_than_a_section_has_are_refused():
