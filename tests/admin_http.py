@@ -4,7 +4,9 @@ The client checks CSRF as the site does (``enforce_csrf_checks=True``), so a
 form only goes through with the token and cookie that fetching it gave.
 """
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 
 from django.test import Client
@@ -107,6 +109,17 @@ class _FormParser(HTMLParser):
                 chosen = [self._options[0][0]]
             self.form.fields += [[name, v] for v in chosen]
             self._select = None
+
+
+_MESSAGE = re.compile(r'<li class="(\w+)">(.*?)</li>', re.S)
+
+
+def shown_messages(html: str) -> list[tuple[str, str]]:
+    """Return the admin's messages on a page as (level, text) pairs, the text as the reader sees it."""
+    listed = re.search(r'<ul class="messagelist">(.*?)</ul>', html, re.S)
+    if listed is None:
+        return []
+    return [(level, unescape(re.sub(r"<[^>]+>", "", text)).strip()) for level, text in _MESSAGE.findall(listed[1])]
 
 
 def read_form(html: str, form_id=None) -> Form:

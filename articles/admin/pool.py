@@ -11,9 +11,8 @@ import datetime
 import re
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,6 +20,7 @@ from django.utils.html import format_html
 from .. import review
 from ..models import Article, PoolArticle, TrashedArticle
 from .filters import ThemeFilter
+from .review import decide_each
 
 VIEW_PERMISSION = "articles.view_article"
 
@@ -101,16 +101,8 @@ class TrashedArticleAdmin(OffPageAdmin):
         return admin.ModelAdmin.get_queryset(self, request).trashed()
 
     def _each(self, request, queryset, move, label):
-        done = 0
         # As Article rows, not the proxy's: the signals that keep the index and the caches listen for Article.
-        for article in Article.objects.filter(pk__in=queryset.values("pk")):
-            try:
-                move(article=article, user=request.user)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"未能{label}《{article.headline}》：{exc}", messages.WARNING)
-        if done:
-            self.message_user(request, f"已{label} {done} 篇稿件。", messages.SUCCESS)
+        decide_each(self, request, Article.objects.filter(pk__in=queryset.values("pk")), move, label)
 
     @admin.action(description="从回收站恢复所选稿件", permissions=["purge"])
     def restore_selected(self, request, queryset):

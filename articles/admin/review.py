@@ -39,6 +39,21 @@ def refusal(exc) -> str:
     return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
+def decide_each(modeladmin, request, articles, move, label, **kwargs):
+    """Apply ``move`` to each article; say how many it moved, and why each of the others was refused."""
+    done, refused = 0, []
+    for article in articles:
+        try:
+            move(article=article, user=request.user, **kwargs)
+            done += 1
+        except (PermissionDenied, ValidationError) as exc:
+            refused.append(f"《{article.headline}》：{refusal(exc)}")
+    if done:
+        modeladmin.message_user(request, f"已{label} {done} 篇稿件。", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, f"未{label}{line}", messages.WARNING)
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
@@ -148,18 +163,7 @@ class ReviewAdminMixin:
     # --- Actions -------------------------------------------------------------------------
 
     def _decide_each(self, request, queryset, move, label, **kwargs):
-        """Apply ``move`` to each article; say how many it moved, and why each of the others was refused."""
-        done, refused = 0, []
-        for article in queryset:
-            try:
-                move(article=article, user=request.user, **kwargs)
-                done += 1
-            except (PermissionDenied, ValidationError) as exc:
-                refused.append(f"《{article.headline}》：{refusal(exc)}")
-        if done:
-            self.message_user(request, f"已{label} {done} 篇稿件。", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, f"未{label}{line}", messages.WARNING)
+        decide_each(self, request, queryset, move, label, **kwargs)
 
     def has_review_permission(self, request):
         return bool(review.decidable_stages(request.user))

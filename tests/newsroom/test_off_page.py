@@ -9,8 +9,9 @@ from reversion.models import Version
 from articles import review
 from articles.citations import gbt7714
 from articles.models import Article
+from tests.admin_http import Browser, shown_messages
 from tests.factories import make_article, make_page
-from tests.people import client_for
+from tests.people import client_for, make_staff
 from unionpaper.publishing import Status
 
 WORD = "独一无二的车间书屋"  # the headline
@@ -105,6 +106,37 @@ def test_the_chief_deletes_a_trashed_story_for_good(public_page, editor, chief):
         {"action": "purge_selected", "_selected_action": [story.pk]},
     )
     assert not Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_restore_refused_on_the_trash_list_says_why_in_words(public_page, editor, chief, monkeypatch):
+    story = make_article(public_page, headline=WORD, body=BODY)
+    kept = make_article(public_page, headline="劳模工作室授牌", body=BODY)
+    review.trash(article=story, user=editor)
+    review.trash(article=kept, user=editor)
+    colleague = make_staff("wangjun", "总编")
+    restore = review.restore
+
+    def restored_by_a_colleague_first(*, article, user):
+        if article.pk == story.pk:  # another 总编 restores this one while the action reaches it
+            restore(article=Article.objects.get(pk=story.pk), user=colleague)
+        return restore(article=article, user=user)
+
+    monkeypatch.setattr(review, "restore", restored_by_a_colleague_first)
+    browser = Browser(chief)
+    changelist = reverse("admin:articles_trashedarticle_changelist")
+    form = browser.open(changelist, form_id="changelist-form")
+    form.set("action", "restore_selected").tick("_selected_action", story.pk).tick("_selected_action", kept.pk)
+    response = browser.submit(form, button="index")
+
+    assert response.status_code == 302
+    shown = shown_messages(browser.client.get(response.url).content.decode())
+    refused = [text for level, text in shown if level == "warning"]
+    assert len(refused) == 1, shown
+    assert WORD in refused[0] and "在你打开之后已被他人修改" in refused[0]
+    assert "['" not in refused[0] and "']" not in refused[0]
+    assert ("success", "已恢复 1 篇稿件。") in shown
+    kept.refresh_from_db()
+    assert not kept.in_trash
 
 
 def test_a_reporter_cannot_trash(public_page, reporter):
