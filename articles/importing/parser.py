@@ -71,7 +71,7 @@ _CITATION_RE = re.compile(
     rf"^《(?P<paper>[^》]+)》\s*[(（]\s*{_DATE}\s*(?P<page>第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?)\s*[)）]$"
 )
 # Lines shaped like a citation or a masthead, for saying which part of one is wrong.
-_CITATION_LIKE = re.compile(r"^《(?P<paper>[^》]+)》\s*[(（](?P<inside>.*)[)）]$")
+_CITATION_LIKE = re.compile(r"^《(?P<paper>[^》]+)》\s*(?P<open>[(（])?(?P<inside>.*?)(?P<close>[)）])?$")
 _PAGE_PART = re.compile(r"第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?")
 _WEEKDAY_PART = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _DASHES = ("——", "--", "—", "──", "－－")
@@ -218,6 +218,9 @@ def citation_problem(text: str) -> str | None:
         return None
     inside = m["inside"].strip()
     date = re.match(_DATE, inside)
+    bracketed = m["open"] and m["close"]
+    if not bracketed and not date:
+        return None  # a title in 《》 followed by words: a heading, not a citation
     if not date:
         return (
             f"出处行“{text}”的日期无法识别：日期应写成 2023年01月01日，后接版次，如《职工天地》(2023年01月01日 第A34版)"
@@ -227,6 +230,9 @@ def citation_problem(text: str) -> str | None:
         return f"出处行“{text}”缺少版次：日期后应接版次，如“第A34版”"
     if not _PAGE_PART.fullmatch(page):
         return f"出处行“{text}”的版次“{page}”无效：应为版序字母加版号，如“第A34版”“第03版”"
+    if not bracketed:
+        missing = "右括号“)”" if m["open"] else "左括号“(”" if m["close"] else "括号"
+        return f"出处行“{text}”缺少{missing}：日期和版次应在括号内，如《职工天地》(2023年01月01日 第A34版)"
     return None
 
 

@@ -263,6 +263,26 @@ def test_a_line_that_almost_parses_is_reported_for_the_part_that_is_wrong(run_im
     assert not Page.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "citation, says",
+    [
+        ("《职工天地》(2023年03月05日 第A03版", "缺少右括号"),
+        ("《职工天地》（2023年03月05日 第A03版", "缺少右括号"),
+        ("《职工天地》2023年03月05日 第A03版)", "缺少左括号"),
+        ("《职工天地》2023年03月05日 第A03版", "缺少括号"),
+        ("《职工天地》(2023年03月05日 第第3版版", "版次“第第3版版”无效"),
+    ],
+    ids=["no closing bracket", "no closing full-width bracket", "no opening bracket", "no brackets", "both wrong"],
+)
+def test_a_citation_missing_a_bracket_is_reported_for_the_bracket(run_import, write_file, citation, says):
+    text = samples.seed_shape().replace("《职工天地》(2023年03月05日 第A03版)", citation)
+    outcome = run_import(write_file("bad.txt", text))
+    assert not outcome.ok
+    assert "第 7 行" in outcome.err and says in outcome.err, outcome.err
+    assert "直到文件结尾都没有出处行" not in outcome.err
+    assert not Page.objects.exists()
+
+
 def test_a_heading_shaped_like_a_citation_is_still_a_heading(run_import, write_file):
     text = samples.seed_shape(heading="《劳动法》（2018年修正）解读")
     outcome = run_import(write_file("a.txt", text))
