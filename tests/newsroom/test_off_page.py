@@ -1,5 +1,7 @@
 """A story in the pool or the 回收站 is never public, whatever its status; the trash keeps it until a 总编 acts."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -10,7 +12,7 @@ from articles import review
 from articles.citations import gbt7714
 from articles.models import Article
 from tests.admin_http import Browser, shown_messages
-from tests.factories import make_article, make_page
+from tests.factories import make_article, make_issue, make_page
 from tests.people import client_for, make_staff
 from unionpaper.publishing import Status
 
@@ -178,3 +180,36 @@ def test_citations_and_the_preview_cope_with_a_story_on_no_page(db, editor):
     assert client_for(editor).get(story.get_absolute_url()).status_code == 404
     assert client_for(editor).get(reverse("admin:articles_article_change", args=[story.pk])).status_code == 200
     assert "稿库" in client_for(editor).get(reverse("admin:articles_article_changelist")).content.decode()
+
+
+def test_an_editor_places_and_unplaces_from_the_story_form_and_the_page_form(db, editor, reporter):
+    page = make_page(make_issue(datetime.date(2024, 6, 1), published=False))  # the issue being prepared
+    story = Article.objects.create(page=None, headline=WORD, body=BODY, created_by=reporter)  # a draft, filed
+    desk = Browser(editor)
+    story_url = reverse("admin:articles_article_change", args=[story.pk])
+    page_url = reverse("admin:issues_page_change", args=[page.pk])
+    pool_url = reverse("admin:articles_poolarticle_changelist")
+
+    def in_pool():
+        listing = desk.client.get(pool_url).content.decode()
+        return WORD in listing[listing.find('id="changelist"') :]  # the list, not the message of the last save
+
+    # From the story's form: choose its 版面, then clear it.
+    assert desk.submit(desk.open(story_url).set("page", page.pk), "_save").status_code == 302
+    story.refresh_from_db()
+    assert story.page == page and not in_pool()
+    assert desk.submit(desk.open(story_url).set("page", ""), "_save").status_code == 302
+    story.refresh_from_db()
+    assert story.page is None and in_pool()
+
+    # From the page's form: 从稿库排入本版, then 移回稿库; each step in the story's history.
+    form = desk.open(page_url)
+    form.fields.append(["place_stories", str(story.pk)])
+    assert desk.submit(form, "_save").status_code == 302
+    story.refresh_from_db()
+    assert story.page == page
+    assert "从稿库排入本版" in Version.objects.get_for_object(story).first().revision.comment
+    assert desk.submit(desk.open(page_url).tick("unplace_stories", story.pk), "_save").status_code == 302
+    story.refresh_from_db()
+    assert story.page is None and in_pool()
+    assert "移回稿库" in Version.objects.get_for_object(story).first().revision.comment

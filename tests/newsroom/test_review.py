@@ -78,6 +78,10 @@ def test_the_whole_review_from_the_pool_to_the_public_page(reporter, editor, dep
     timeline = client_for(chief).get(change_url(story)).content.decode()
     for line in ("初审退回修改：导语太长", "初审通过", "复审通过", "终审通过"):
         assert line in timeline
+    # And in its history (历史), each step a version with who took it.
+    history = client_for(chief).get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+    for line in ("送审", "初审退回修改：导语太长，请压缩到两句", "初审通过", "复审通过", "终审通过", "zhaoqiang"):
+        assert line in history
     steps = list(ReviewDecision.objects.filter(article=story).values_list("stage_label", "decision"))
     assert steps == [
         ("初审", "submit"),
