@@ -1,20 +1,14 @@
-"""Article HTML read as plain text: for search, snippets, feeds and page descriptions."""
+"""Article HTML read as plain text: for search, snippets, feeds, page descriptions and import fingerprints."""
 
-import html
-import re
-
-from django.utils.html import strip_tags
-
-# Elements that end a line of text: a paragraph, a list item, a table cell …
-_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|figure|figcaption|hr)\b[^>]*>", re.I)
+from unionpaper.html_text import text_of
 
 
 def plain_text(body_html: str, *, paragraph: str = "\n") -> str:
     """Return the text of ``body_html``: tags dropped, entities read, ``paragraph`` between blocks.
 
+    A table cell and a figure are blocks of their own (``unionpaper.html_text``).
     The default keeps one line per paragraph (search never matches across
     one); ``paragraph=""`` runs the paragraphs together, as a one-line summary of
     Chinese prose wants them.
     """
-    text = _BLOCK_TAG.sub(paragraph, body_html or "")
-    return html.unescape(strip_tags(text)).replace("\xa0", " ")
+    return text_of(body_html, cells=True, line_end=paragraph)

@@ -9,7 +9,6 @@ import difflib
 import re
 from collections.abc import Callable
 from contextlib import nullcontext
-from html import unescape
 from typing import NamedTuple
 
 import reversion
@@ -24,12 +23,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from reversion.admin import _RollBackRevisionView
 from reversion.errors import RevertError
 from reversion.models import Version
 from reversion.utils import mute_signals
 
+from unionpaper.html_text import read_references, without_tags
 from unionpaper.publishing import Publishable
 
 from . import restore
@@ -371,7 +370,6 @@ def display(field, value) -> str:
 
 
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-_BLOCK = re.compile(r"<\s*(?:/\s*)?(?:p|div|h[1-6]|li|ul|ol|blockquote|tr|table|br|hr)\b[^>]*>", re.IGNORECASE)
 
 
 def _is_html(*values) -> bool:
@@ -379,9 +377,12 @@ def _is_html(*values) -> bool:
 
 
 def paragraphs(html: str) -> list[str]:
-    """Return the paragraphs of rich text as plain text, one per block, empty ones left out."""
-    text = strip_tags(_BLOCK.sub("\n", html))
-    lines = (" ".join(unescape(line).split()) for line in text.splitlines())
+    """Return the paragraphs of rich text as plain text, one per block, spaces collapsed, empty ones left out.
+
+    A table row is one paragraph (``unionpaper.html_text``); references are read
+    within their line, so ``&#10;`` reads as a space, not a new paragraph.
+    """
+    lines = (" ".join(read_references(line).split()) for line in without_tags(html, cells=False).splitlines())
     return [line for line in lines if line]
 
 
