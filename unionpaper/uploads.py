@@ -126,9 +126,12 @@ def image_end(data: bytes, fmt: str) -> int | None:
 
     PNG ends with its IEND chunk, GIF with its trailer byte, JPEG with the EOI
     marker after the last scan, WebP where its RIFF header says. TIFF has no
-    end of its own (its parts are found by offsets), so it is not judged.
+    end of its own: its parts are found by offsets, so it ends with the last
+    byte any of them reaches (:func:`_tiff_end`).
     """
     try:
+        if fmt == "TIFF":
+            return _tiff_end(data)
         if fmt == "PNG":
             pos = 8
             while pos + 8 <= len(data):
@@ -187,9 +190,73 @@ def image_end(data: bytes, fmt: str) -> int | None:
     return None
 
 
+# Bytes of one value of each TIFF field type (TIFF 6.0 and its extensions).
+_TIFF_TYPE_SIZES = {
+    **{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4},
+    **{16: 8, 17: 8, 18: 8},  # BigTIFF's
+}
+# Tags whose values are offsets of data (strips, tiles, JPEG tables) with their byte counts beside them.
+_TIFF_DATA_TAGS = ((273, 279), (324, 325), (513, 514))
+# Tags that point at further IFDs: SubIFDs, Exif, GPS, Interoperability.
+_TIFF_IFD_TAGS = (330, 34665, 34853, 40965)
+_TIFF_MAX_IFDS = 2 * MAX_IMAGE_FRAMES + 64
+
+
+def _tiff_end(data: bytes) -> int | None:
+    """Return the end of the last part a TIFF's directories point at; None if it cannot be followed.
+
+    Walks every image file directory (IFD) of the chain and those its Exif,
+    GPS and SubIFD tags point at: the directory itself, each value stored
+    outside it, and each strip or tile of image data. BigTIFF is not judged.
+    """
+    order = {b"II": "little", b"MM": "big"}.get(data[:2])
+    if order is None or int.from_bytes(data[2:4], order) != 42:
+        return None
+
+    def number(pos: int, size: int) -> int:
+        if pos + size > len(data):
+            raise IndexError(pos)
+        return int.from_bytes(data[pos : pos + size], order)
+
+    def values(kind: int, count: int, pos: int) -> list[int]:
+        size = _TIFF_TYPE_SIZES.get(kind, 1)
+        if size not in (2, 4, 8) or kind not in (3, 4, 8, 9, 13, 16, 17, 18):
+            return []
+        return [number(pos + i * size, size) for i in range(count)]
+
+    end = 8
+    pending, seen = [number(4, 4)], set()
+    while pending:
+        ifd = pending.pop()
+        if ifd == 0 or ifd in seen:
+            continue
+        if len(seen) >= _TIFF_MAX_IFDS:
+            return None
+        seen.add(ifd)
+        entries = number(ifd, 2)
+        end = max(end, ifd + 2 + 12 * entries + 4)
+        fields = {}
+        for i in range(entries):
+            at = ifd + 2 + 12 * i
+            tag, kind, count = number(at, 2), number(at + 2, 2), number(at + 4, 4)
+            length = _TIFF_TYPE_SIZES.get(kind, 1) * count
+            pos = at + 8 if length <= 4 else number(at + 8, 4)
+            end = max(end, pos + length)
+            fields[tag] = (kind, count, pos)
+        for offsets_tag, counts_tag in _TIFF_DATA_TAGS:
+            if offsets_tag in fields and counts_tag in fields:
+                offsets, counts = values(*fields[offsets_tag]), values(*fields[counts_tag])
+                end = max([end, *(o + c for o, c in zip(offsets, counts, strict=False))])
+        for tag in _TIFF_IFD_TAGS:
+            if tag in fields:
+                pending.extend(values(*fields[tag]))
+        pending.append(number(ifd + 2 + 12 * entries, 4))
+    return end
+
+
 def _refuse_trailing_bytes(fileobj, fmt: str):
-    """Refuse an image with anything but zero padding after its image data (a GIF followed by HTML)."""
-    if fmt not in ("PNG", "GIF", "JPEG", "WEBP"):
+    """Refuse an image with anything but zero padding after its image data (a GIF or TIFF followed by HTML)."""
+    if fmt not in ("PNG", "GIF", "JPEG", "WEBP", "TIFF"):
         return
     data = fileobj.read()
     end = image_end(data, fmt)

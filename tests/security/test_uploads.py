@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, ArticleImage
-from issues.models import Page
+from issues.models import Issue, Page
 from tests.admin_forms import article_data, inline_management
 from tests.factories import make_issue, make_page, pdf_bytes, png_bytes
 from tests.people import client_for
@@ -111,7 +111,7 @@ def test_a_truncated_jpeg_is_refused(editor):
 HTML_TAIL = b"<html><body><script>alert(document.domain)</script></body></html>"
 
 
-@pytest.mark.parametrize("fmt", ["GIF", "PNG", "JPEG", "WEBP"])
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "JPEG", "WEBP", "TIFF"])
 def test_an_image_followed_by_html_is_refused(editor, fmt):
     data = image_bytes(fmt) + HTML_TAIL
     response = post_page(client_for(editor), image=SimpleUploadedFile("scan.gif", data))
@@ -126,6 +126,28 @@ def test_an_animated_gif_and_zero_padding_are_accepted(editor):
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], comment=b"<b>not a tail</b>")
     data = out.getvalue() + b"\x00" * 16
     assert post_page(client_for(editor), image=SimpleUploadedFile("a.gif", data)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"compression": "tiff_lzw"},
+        {"compression": "jpeg"},
+        {"compression": "tiff_adobe_deflate", "dpi": (300, 300), "description": "<b>扫描</b>"},
+        {"save_all": True, "append_images": [Image.new("L", (30, 50)), Image.new("RGB", (20, 20))]},
+    ],
+    ids=["LZW", "JPEG", "deflate with tags", "three pages"],
+)
+def test_tiff_scans_as_writers_make_them_are_accepted_and_html_after_them_refused(editor, options):
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 180, 160)).save(out, "TIFF", **options)
+    scan = out.getvalue()
+    client = client_for(editor)
+    response = post_page(client, image=SimpleUploadedFile("scan.tif", scan + HTML_TAIL))
+    assert "字节的其他内容" in errors_of(response, "image")  # the tail, with any padding before it
+    Issue.objects.all().delete()  # the refused form's issue, so the next post can make its own
+    assert post_page(client, image=SimpleUploadedFile("scan.tif", scan + b"\x00" * 8)).status_code == 302
+    assert Page.objects.get().image.name.endswith(".tif")
 
 
 def test_the_editor_refuses_a_gif_followed_by_html(reporter):
