@@ -39,7 +39,8 @@ def check_editor_is_covered(app_configs, **kwargs):
             "保护本站的是：每篇正文在保存时（后台、导入、历史恢复）和显示时都经 articles/sanitize.py 按白名单净化"
             "（本检查刚用脚本、事件属性、javascript: 链接和 SVG 验证过）；"
             + ("内容安全策略却允许内联脚本，请改回。" if inline else "内容安全策略禁止内联脚本，编辑器页面也不例外；")
-            + "编辑器上传只收通过检查的图片，需要稿件修改权限和 CSRF 令牌。",
+            + "编辑器上传只收通过检查的图片，需要稿件修改权限，"
+            + "且只收本站页面发出的请求（同源检查，或无来源标头时的 CSRF 令牌）。",
             hint="长远的办法是换用仍在维护的编辑器；说明见 README 的“Rich text”一节和 docs/security.md。",
             id="unionpaper.W001",
         )
