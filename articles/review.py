@@ -23,8 +23,9 @@ from django.utils import timezone
 from issues.models import Page
 from unionpaper.concurrency import RecordModifiedError, StaleVersion, current_version
 from unionpaper.publishing import Status
+from unionpaper.sandbox import active as sandbox_active
 
-from . import notify
+from . import notify, working_copies
 from .models import Article, ReviewDecision
 
 EDIT_OTHERS_PERMISSION = "articles.edit_others_articles"
@@ -249,24 +250,47 @@ def _save(article, *, user, comment):
     return article
 
 
+def placement_waits(user, article: Article) -> bool:
+    """Return True when placing ``article`` (or taking it off) by ``user`` waits for the 总编 as a pending change.
+
+    The rule of every save of a published story (``working_copies.goes_to_copy``):
+    a published story changes for readers only when the 总编 publishes the
+    change. Inside a sandbox the change is already part of a copy being made
+    (the page form of a published page), so it is written there as it is.
+    """
+    return working_copies.goes_to_copy(user, article) and not sandbox_active()
+
+
+def _move(article: Article, *, user, page: Page | None, order: int | None, comment: str) -> Article:
+    if placement_waits(user, article):
+
+        def change(row):
+            row.page = page
+            if order is not None:
+                row.order = order
+
+        working_copies.save_as_copy(obj=article, user=user, change=change)
+        return article
+    article.page = page
+    if order is not None:
+        article.order = order
+    return _save(article, user=user, comment=comment)
+
+
 def place(*, article: Article, page: Page, user, order: int | None = None) -> Article:
-    """Put a story from the pool (or another page) on ``page``."""
+    """Put a story from the pool (or another page) on ``page``; a published story's move waits for the 总编."""
     if not user.has_perm(EDIT_OTHERS_PERMISSION):
         raise PermissionDenied("只有编辑可以排版。")
     if article.trashed_at:
         raise ValidationError("回收站里的稿件不能排到版面。")
-    article.page = page
-    if order is not None:
-        article.order = order
-    return _save(article, user=user, comment=f"排到{page}")
+    return _move(article, user=user, page=page, order=order, comment=f"排到{page}")
 
 
 def unplace(*, article: Article, user) -> Article:
-    """Take a story off its page, back into the pool (稿库)."""
+    """Take a story off its page, back into the pool (稿库); a published story's move waits for the 总编."""
     if not user.has_perm(EDIT_OTHERS_PERMISSION):
         raise PermissionDenied("只有编辑可以排版。")
-    article.page = None
-    return _save(article, user=user, comment="移回稿库")
+    return _move(article, user=user, page=None, order=None, comment="移回稿库")
 
 
 # --- The trash (回收站) ---------------------------------------------------------------------

@@ -233,6 +233,24 @@ def save_copy(*, obj, data: str, keys: list[str], user) -> WorkingCopy | None:
     return copy
 
 
+def save_as_copy(*, obj, user, change) -> WorkingCopy | None:
+    """Make ``change`` (a function given the row to alter) on ``obj``'s working copy; the live rows stay.
+
+    What a script or a service changes on a published object goes where the
+    admin's form would put the same change: the change is made over the copy
+    (if any) inside ``sandbox()``, read back and kept, as the form's save is.
+    """
+    copy = copy_of(obj)
+    with sandbox():
+        if copy is not None:
+            write(copy)
+        row = type(obj)._default_manager.get(pk=obj.pk)
+        change(row)
+        row.save()
+        data, keys = capture(obj)
+    return save_copy(obj=obj, data=data, keys=keys, user=user)
+
+
 def copy_state(copy: WorkingCopy) -> str:
     """Return what tells one state of a working copy from the next: the copy, and how often it was saved."""
     return f"{copy.pk}.{copy.saves}"

@@ -11,7 +11,7 @@ import datetime
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import Q
 from django.urls import reverse
@@ -159,13 +159,21 @@ class PagePlacementMixin:
         super().save_related(request, form, formsets, change)
         page = form.instance
         placed = form.cleaned_data.get("place_stories") or []
+        unplaced = form.cleaned_data.get("unplace_stories") or []
+        waiting = [a for a in [*placed, *unplaced] if review.placement_waits(request.user, a)]
         if placed:
             last = Article.objects.filter(page=page).order_by("-order").values_list("order", flat=True).first()
             following = (last or 0) + 1
             for offset, article in enumerate(placed):
                 review.place(article=article, page=page, user=request.user, order=following + offset)
-        for article in form.cleaned_data.get("unplace_stories") or []:
+        for article in unplaced:
             review.unplace(article=article, user=request.user)
+        for article in waiting:
+            self.message_user(
+                request,
+                f"《{article.headline}》已发布：排版已保存为待发布的修改，读者仍看到原样，总编发布修改后才会生效。",
+                messages.WARNING,
+            )
 
     def get_search_results(self, request, queryset, search_term):
         dated = page_date_q(search_term)

@@ -1,10 +1,36 @@
 """What the newsroom does in the admin, as a browser would post it."""
 
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
 from tests.admin_forms import article_data
 from tests.people import client_for
+
+WORD = "独一无二的车间书屋"  # the headline
+BODY = "<p>书架上摆满了藏书千册</p>"
+SEARCHED = "藏书千册"  # printed in the body only: the search page repeats the query
+
+
+def public_text() -> str:
+    """Return everything a reader (or a crawler) gets from the public paths, in one string."""
+    reader = Client()
+    paths = [
+        "/",
+        reverse("issues:page", kwargs={"date": "2023-01-01", "code": "A01"}),
+        reverse("articles:feed_latest"),
+        "/sitemap-articles.xml",
+        f"/search/?q={SEARCHED}",
+        f"/search/?q={SEARCHED}&format=csv",
+        f"/search/?q={SEARCHED}&format=json",
+        f"/search/?q={SEARCHED}&format=ris",
+    ]
+    out = []
+    for path in paths:
+        response = reader.get(path)
+        assert response.status_code == 200, path
+        out.append(b"".join(response) if response.streaming else response.content)
+    return b"".join(out).decode()
 
 
 class NoPage:

@@ -16,30 +16,7 @@ from tests.factories import make_article, make_issue, make_page
 from tests.people import client_for, make_staff
 from unionpaper.publishing import Status
 
-WORD = "独一无二的车间书屋"  # the headline
-BODY = "<p>书架上摆满了藏书千册</p>"
-SEARCHED = "藏书千册"  # printed in the body only: the search page repeats the query
-
-
-def public_text() -> str:
-    """Return everything a reader (or a crawler) gets from the public paths, in one string."""
-    reader = Client()
-    paths = [
-        "/",
-        reverse("issues:page", kwargs={"date": "2023-01-01", "code": "A01"}),
-        reverse("articles:feed_latest"),
-        "/sitemap-articles.xml",
-        f"/search/?q={SEARCHED}",
-        f"/search/?q={SEARCHED}&format=csv",
-        f"/search/?q={SEARCHED}&format=json",
-        f"/search/?q={SEARCHED}&format=ris",
-    ]
-    out = []
-    for path in paths:
-        response = reader.get(path)
-        assert response.status_code == 200, path
-        out.append(b"".join(response) if response.streaming else response.content)
-    return b"".join(out).decode()
+from .steps import BODY, WORD, public_text
 
 
 @pytest.fixture
@@ -58,12 +35,12 @@ def test_a_published_story_with_no_page_is_nowhere_public(public_page):
     assert story.citation == "" and story.date is None
 
 
-def test_placing_then_unplacing_a_story_shows_then_hides_it(public_page, editor):
+def test_placing_then_unplacing_a_story_shows_then_hides_it(public_page, chief):
     story = Article.objects.create(page=None, headline=WORD, status=Status.PUBLISHED, body=BODY)
-    review.place(article=story, page=public_page, user=editor)
+    review.place(article=story, page=public_page, user=chief)
     assert public_text().count(WORD) >= 5
     assert WORD in gbt7714(story)
-    review.unplace(article=story, user=editor)
+    review.unplace(article=story, user=chief)
     assert WORD not in public_text()
 
 
