@@ -501,3 +501,42 @@ def test_an_older_form_cannot_revert_a_photo_caption_changed_since(editor, chief
     assert second.submit(second.read(response, "article_form"), button="_reapply").status_code == 302
     photo.refresh_from_db()
     assert (photo.caption, photo.credit) == ("职工在书屋读书", "王晓明")
+
+
+def test_a_script_sending_back_a_story_someone_changed_since_is_refused_and_the_story_stays_in_review(editor, article):
+    from articles import services
+    from unionpaper.concurrency import StaleVersion
+
+    read = article.version
+    changed = Article.objects.get(pk=article.pk)
+    changed.headline = "职工书屋开进三号车间"
+    changed.save()
+
+    with pytest.raises(StaleVersion):
+        services.return_to_draft(article=Article.objects.get(pk=article.pk), user=editor, note="请补充", version=read)
+
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("职工书屋开进三号车间", Status.REVIEW)
+    services.return_to_draft(article=article, user=editor, note="请补充", version=article.version)
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_a_script_withdrawing_a_story_someone_changed_since_is_refused_and_readers_still_see_it(chief, article, client):
+    from articles import services
+    from unionpaper.concurrency import StaleVersion
+
+    services.publish_article(article=article, user=chief)
+    issue = article.page.issue
+    issue.status, issue.publish_at = Status.PUBLISHED, timezone.now() - datetime.timedelta(days=1)
+    issue.save()
+    read = Article.objects.get(pk=article.pk).version
+    Article.objects.get(pk=article.pk).save()  # someone else's save
+
+    with pytest.raises(StaleVersion):
+        services.unpublish_article(article=Article.objects.get(pk=article.pk), user=chief, version=read)
+
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+    assert client.get(article.get_absolute_url()).status_code == 200
+    current = Article.objects.get(pk=article.pk)
+    services.unpublish_article(article=current, user=chief, version=current.version)
+    assert client.get(article.get_absolute_url()).status_code == 404
