@@ -143,6 +143,65 @@ def test_only_the_chief_editor_may_publish_an_issue(editor, reporter):
     assert issue.status == Status.DRAFT
 
 
+def test_withdrawing_an_issue_takes_it_off_the_site_and_its_articles_keep_their_state(chief, client):
+    from reversion.models import Version
+
+    issue, articles = unpublished_issue_with_articles()
+    services.publish_issue(issue=issue, user=chief)
+    assert client.get(issue.get_absolute_url()).status_code == 200
+
+    services.unpublish_issue(issue=Issue.objects.get(pk=issue.pk), user=chief)
+
+    issue.refresh_from_db()
+    assert (issue.status, issue.publish_at) == (Status.REVIEW, None)
+    assert client.get(issue.get_absolute_url()).status_code == 404
+    assert client.get(articles[0].get_absolute_url()).status_code == 404
+    assert {a.status for a in Article.objects.filter(pk__in=[a.pk for a in articles])} == {Status.PUBLISHED}
+    revision = Version.objects.get_for_object(issue).first().revision
+    assert (revision.user, revision.comment) == (chief, "撤回整期")
+    assert Version.objects.get_for_object(issue).first().field_dict["status"] == Status.REVIEW
+
+
+def test_withdrawing_an_issue_takes_in_the_change_waiting_for_the_chief_editor(editor, chief):
+    from reversion.models import Version
+
+    from articles.models import WorkingCopy
+    from tests.workflow.test_history_restore import rendered_form_data
+
+    issue, _ = unpublished_issue_with_articles()
+    services.publish_issue(issue=issue, user=chief)
+    url = reverse("admin:issues_issue_change", args=[issue.pk])
+    data = rendered_form_data(client_for(editor).get(url))
+    data["note"] = "春节特刊"
+    assert client_for(editor).post(url, data).status_code == 302
+    assert Issue.objects.get(pk=issue.pk).note == ""
+
+    services.unpublish_issue(issue=Issue.objects.get(pk=issue.pk), user=chief)
+
+    issue.refresh_from_db()
+    assert (issue.status, issue.note) == (Status.REVIEW, "春节特刊")
+    assert not WorkingCopy.objects.exists()
+    assert Version.objects.get_for_object(issue).first().revision.user == chief
+
+
+def test_only_the_chief_editor_may_withdraw_an_issue_and_a_stale_withdrawal_is_refused(editor, chief, client):
+    from unionpaper.concurrency import StaleVersion
+
+    issue, _ = unpublished_issue_with_articles()
+    services.publish_issue(issue=issue, user=chief)
+    with pytest.raises(PermissionDenied, match="只有总编可以撤回整期。"):
+        services.unpublish_issue(issue=Issue.objects.get(pk=issue.pk), user=editor)
+    read = Issue.objects.get(pk=issue.pk).version
+    Issue.objects.get(pk=issue.pk).save()  # someone else's save
+    with pytest.raises(StaleVersion):
+        services.unpublish_issue(issue=Issue.objects.get(pk=issue.pk), user=chief, version=read)
+    assert client.get(issue.get_absolute_url()).status_code == 200
+
+    current = Issue.objects.get(pk=issue.pk)
+    services.unpublish_issue(issue=current, user=chief, version=current.version)
+    assert client.get(issue.get_absolute_url()).status_code == 404
+
+
 def test_an_article_goes_draft_review_published_and_back(reporter, editor, chief):
     article = make_article(make_page(make_issue()), published=False, created_by=reporter)
     article_services.submit_article(article=article, user=reporter)
