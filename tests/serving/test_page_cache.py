@@ -270,7 +270,69 @@ def test_migrate_still_runs_when_the_cache_is_down(monkeypatch, caplog):
 
     monkeypatch.setattr(cache, "set", down)
     call_command("migrate", verbosity=0, stdout=io.StringIO())
-    assert "could not start cached pages afresh" in caplog.text
+    assert (
+        "migrate could not start cached pages afresh (ConnectionError: cache unreachable); "
+        "run it again once the cache answers"
+    ) in caplog.messages
+
+
+@pytest.fixture
+def shared_http_cache(settings):
+    from tests.serving.test_frontend_cache import FakeAPI, fastly
+
+    api = FakeAPI()
+    settings.FRONTEND_CACHES = {"fastly": fastly(api)}
+    yield api
+    api.close()
+
+
+def purged(api) -> list[str]:
+    return [r["headers"]["surrogate-key"] for r in api.requests]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deploy_purges_the_whole_site_from_the_shared_cache_once_however_often_the_apps_were_readied(
+    shared_http_cache,
+):
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from unionpaper import cache_keys
+    from unionpaper.cache import start_afresh_after_migrate_of
+
+    start_afresh_after_migrate_of(apps.get_app_config("issues"))  # a second setup of the apps, as a reload does
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    assert purged(shared_http_cache) == [cache_keys.SITE]
+
+
+def test_starting_the_site_afresh_renders_every_page_again(client, article):
+    from unionpaper.cache import bump_generation
+
+    urls = [article.get_absolute_url(), article.page.get_absolute_url()]
+    for url in urls:
+        get(client, url)
+        assert get(client, url)["X-Page-Cache"] == "hit"
+    bump_generation()
+    assert [get(client, url)["X-Page-Cache"] for url in urls] == ["miss", "miss"]
+
+
+def test_a_data_migration_starting_the_site_afresh_purges_the_shared_cache_once_it_commits(
+    client, article, shared_http_cache, django_capture_on_commit_callbacks
+):
+    from unionpaper import cache_keys
+    from unionpaper.cache import bump_generation_now_and_on_commit
+
+    url = article.get_absolute_url()
+    get(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_generation_now_and_on_commit()
+        assert purged(shared_http_cache) == []
+        assert get(client, url)["X-Page-Cache"] == "miss"
+    (keys,) = purged(shared_http_cache)  # one purge, with the article's own save in the same transaction
+    assert cache_keys.SITE in keys.split(" ")
+    assert get(client, url)["X-Page-Cache"] == "miss"
 
 
 def test_an_importer_between_files_leaves_the_callers_own_saves_bumping(article, tmp_path):
