@@ -80,6 +80,39 @@ def test_roles_and_titles_are_still_not_names(byline, role, title, names):
     assert (parsed.role, parsed.title, parsed.names) == (role, title, names)
 
 
+@pytest.mark.parametrize(
+    "byline, names",
+    [
+        # A compound surname's given name is spaced apart; more lone characters after it are a name of their own.
+        ("欧阳 文 刘 飞", ["欧阳文", "刘飞"]),
+        ("本报记者 欧阳 晓 明 李强", ["欧阳晓明", "李强"]),
+        # A two-character name that is also a compound surname takes no role, title or three-character name after it.
+        ("通讯员 欧阳 记者 李强", ["欧阳", "李强"]),
+        ("通讯员 欧阳 摄影 李强", ["欧阳", "李强"]),
+        # … and printed last, it is kept as printed.
+        ("本报记者 王晓明 东方", ["王晓明", "东方"]),
+    ],
+)
+def test_a_compound_surname_takes_only_the_given_name_printed_after_it(byline, names):
+    assert parse_byline(byline).names == names
+
+
+def test_a_lone_surname_before_a_title_is_not_joined_to_the_title():
+    parsed = parse_byline("文 李 副主席")
+    assert (parsed.title, parsed.names) == ("副主席", ["李"])
+
+
+def test_a_role_after_a_listed_name_starts_the_next_group():
+    parsed = parse_byline("文 张三、 图 李四")
+    assert [(g.role, g.names) for g in parsed.groups] == [("文", ["张三"]), ("图", ["李四"])]
+
+
+@pytest.mark.parametrize("byline, role, title", [("本报记者", "本报记者", ""), ("市总工会", "", "市总工会")])
+def test_a_byline_with_no_name_keeps_its_role_or_title(byline, role, title):
+    parsed = parse_byline(byline)
+    assert (parsed.role, parsed.title, parsed.names) == (role, title, [])
+
+
 def test_every_role_is_still_recognised_before_a_spaced_name():
     from articles.bylines import ROLES
 
