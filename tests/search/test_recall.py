@@ -55,6 +55,34 @@ def test_simplified_query_finds_traditional_text(archive):
     assert found("服务职工") == {"勞動保障宣傳月"}
 
 
+def forget_opencc_tables():
+    """Drop the t2s tables read from OpenCC's dictionaries, as a worker just started has not read them yet."""
+    from articles.search import highlight, text
+
+    for cached in (text.t2s_characters, text._t2s_changes, highlight._char):
+        cached.cache_clear()
+
+
+def test_a_worker_just_started_finds_simplified_text_by_a_traditional_query(archive):
+    forget_opencc_tables()
+    try:
+        assert found("勞動保障") == {"勞動保障宣傳月"}
+        assert found("服務職工") == {"勞動保障宣傳月"}
+    finally:
+        forget_opencc_tables()
+
+
+def test_a_worker_just_started_marks_a_traditional_character_that_has_two_simplified_forms(db):
+    # 戰 becomes 战 (OpenCC lists 𢧐 as a second, rarer form).
+    make_article(headline="纪念大会", body="<p>纪念抗戰勝利八十周年。</p>")
+    forget_opencc_tables()
+    try:
+        (hit,) = results.run({"q": "抗战胜利"}).hits
+        assert "<mark>抗戰勝利</mark>" in hit.snippet
+    finally:
+        forget_opencc_tables()
+
+
 def test_full_width_digits_match_half_width(archive):
     assert found("1000人次") == {"勞動保障宣傳月"}
     assert found("１０００件") == {"法律援助进车间"}
