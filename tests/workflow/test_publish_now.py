@@ -123,3 +123,12 @@ def test_publishing_a_live_issue_again_keeps_its_time_and_says_nothing_changes(c
     issue.refresh_from_db()
     assert issue.publish_at == SIX
     assert Issue.objects.published().count() == 1
+
+
+def test_an_issue_that_went_live_this_very_minute_is_shown_as_live(chief):
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        publish(chief, issue)
+        html = confirmation(chief, issue)
+    assert "本期已上线，发布时间不变" in html
+    assert "本期尚未发布" not in html
