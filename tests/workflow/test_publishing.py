@@ -189,8 +189,9 @@ def test_only_the_chief_editor_may_withdraw_an_issue_and_a_stale_withdrawal_is_r
 
     issue, _ = unpublished_issue_with_articles()
     services.publish_issue(issue=issue, user=chief)
-    with pytest.raises(PermissionDenied, match="只有总编可以撤回整期。"):
+    with pytest.raises(PermissionDenied) as refused:
         services.unpublish_issue(issue=Issue.objects.get(pk=issue.pk), user=editor)
+    assert str(refused.value) == "只有总编可以撤回整期。"
     read = Issue.objects.get(pk=issue.pk).version
     Issue.objects.get(pk=issue.pk).save()  # someone else's save
     with pytest.raises(StaleVersion):
