@@ -57,6 +57,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         [
             "tests/workflow/test_publishing.py",
             "tests/workflow/test_publication_rules.py",
+            "tests/workflow/test_publication_state.py",
             "tests/workflow/test_publish_empty.py",
             "tests/workflow/test_publish_now.py",
             "tests/workflow/test_concurrent_edits.py",
