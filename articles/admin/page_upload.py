@@ -15,6 +15,13 @@ from django.template.response import TemplateResponse
 from issues.models import Issue, Page
 from issues.services import MAX_FILES, REFUSED, PageUpload, expand_upload, page_upload_pdf
 
+from .. import working_copies as wc
+
+# What an editor who may not publish is told on the upload page of a published issue.
+LIVE_ISSUE_REFUSAL = (
+    "本期已发布：上传的版面会立即替换读者看到的版面，只有总编可以上传。请在各版的表单中修改，保存为待发布的修改。"
+)
+
 
 def can_upload_pages(user) -> bool:
     opts = Page._meta
@@ -32,9 +39,14 @@ def upload_pages_view(model_admin, request, object_id):
     if not model_admin.has_change_permission(request, issue):
         raise PermissionDenied
     results: list[PageUpload] = []
+    # Uploaded pages replace what readers see at once: on a published issue only a 总编 uploads them.
+    refusal = LIVE_ISSUE_REFUSAL if wc.goes_to_copy(request.user, issue) else ""
     if request.method == "POST":
         files = request.FILES.getlist("files")
-        if len(files) > MAX_FILES:
+        if refusal:
+            results.append(PageUpload("", REFUSED, refusal))
+            files = []
+        elif len(files) > MAX_FILES:
             results.append(PageUpload("", REFUSED, f"一次最多上传 {MAX_FILES} 个文件。"))
             files = []
         for upload in files:
@@ -57,5 +69,6 @@ def upload_pages_view(model_admin, request, object_id):
         "ok": [r for r in results if r.ok],
         "refused": [r for r in results if not r.ok],
         "max_files": MAX_FILES,
+        "refusal": refusal,
     }
     return TemplateResponse(request, "admin/issues/issue/upload_pages.html", context)

@@ -7,6 +7,7 @@ the page's articles in a table, and ``issues`` never imports ``articles``.
 from functools import partial
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 from issues.models import Page
 from unionpaper.adminkit import NewsroomAdmin
 
+from .. import working_copies as wc
 from ..hotareas import service as hot_areas
 from ..models import Article
 from . import hot_area_editor
@@ -21,9 +23,24 @@ from .inlines import ArticleInline
 from .pool import PagePlacementForm, PagePlacementMixin
 from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
 
+# What someone who may not publish is told when a page would reach readers straight from their form.
+LIVE_ISSUE_REFUSAL = (
+    "本期已发布：放入本期的版面会立即让读者看到，须经总编。请在本期的表单中添加版面，保存为待发布的修改，由总编发布。"
+)
+
 
 class PageForm(hot_area_editor.DraftAreasFormMixin, PagePlacementForm):
     """The page's fields, the stories to place and take off, and the areas of drafts started from regions."""
+
+    #: False when the save goes straight to the tables and its user may not publish (PageAdmin.get_form).
+    may_go_live = True
+
+    def clean_issue(self):
+        issue = self.cleaned_data.get("issue")
+        moved_in = self.instance.pk is None or self.instance.issue_id != getattr(issue, "pk", None)
+        if not self.may_go_live and issue is not None and moved_in and wc.is_published(issue):
+            raise ValidationError(LIVE_ISSUE_REFUSAL, code="live_issue")
+        return issue
 
 
 @admin.register(Page)
@@ -76,7 +93,16 @@ class PageAdmin(WorkingCopyAdminMixin, PagePlacementMixin, NewsroomAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and hot_area_editor.can_edit_areas(request, self, obj):
             form = type(form.__name__, (form,), {"edits_areas": True})
+        # A page of a published issue saves into the issue's working copy; a page added or moved into one would not.
+        if not wc.can_publish_changes(request.user, Page()) and not wc.goes_to_copy(request.user, obj):
+            form = type(form.__name__, (form,), {"may_go_live": False})
         return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a page of a published issue takes it from readers: the 总编's, or an issue working copy's.
+        if obj is not None and wc.goes_to_copy(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The hot-area editor: on the form itself, not on a version restored from the history.

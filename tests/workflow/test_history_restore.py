@@ -79,8 +79,8 @@ def chief_publishes(chief, issue):
     assert issue.status == Status.PUBLISHED
 
 
-def editor_adds_page_with_article(editor, issue, code="34"):
-    """版面 → 增加: a page with one article on it, added after the issue's first version."""
+def adds_page_with_article(user, issue, code="34"):
+    """版面 → 增加: a page with one article on it, added by ``user`` after the issue's first version."""
     data = {
         "issue": issue.pk,
         "code": code,
@@ -91,8 +91,9 @@ def editor_adds_page_with_article(editor, issue, code="34"):
         "articles-0-kicker": "",
         "articles-0-headline": "后来加的稿件",
         "articles-0-byline": "",
+        "articles-0-status": "draft",  # a column of the 总编's table only
     }
-    response = client_for(editor).post(reverse("admin:issues_page_add"), data)
+    response = client_for(user).post(reverse("admin:issues_page_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return Page.objects.get(issue=issue, code=code)
 
@@ -102,7 +103,7 @@ def test_restoring_an_issue_keeps_pages_and_articles_added_since_and_its_publica
     issue = editor_builds_issue(editor)
     chief_publishes(chief, issue)
     published_at = Issue.objects.get(pk=issue.pk).publish_at
-    added = editor_adds_page_with_article(editor, issue)
+    added = adds_page_with_article(chief, issue)  # on a live issue a page is the 总编's to add
     article = added.articles.get()
     client = client_for(by_role(request, role))
 
@@ -155,7 +156,7 @@ def test_restoring_an_issue_brings_back_its_own_fields_and_its_pages_fields(edit
 def test_restoring_an_issue_saved_by_publishing_leaves_its_articles_text_alone(editor, chief):
     """发布整期 saves the articles in the same revision; restoring the issue must not revert them."""
     issue = editor_builds_issue(editor)
-    page = editor_adds_page_with_article(editor, issue, code="A36")
+    page = adds_page_with_article(editor, issue, code="A36")
     chief_publishes(chief, issue)
     publish_version = Version.objects.get_for_object(issue).order_by("pk").last()
     article = page.articles.get()

@@ -136,6 +136,26 @@ def test_a_working_copy_save_leaves_the_page_cache_alone_and_publishing_refreshe
     assert NEW in fresh.content.decode()
 
 
+def test_the_page_cache_changes_when_scheduled_changes_go_live_and_not_before(editor, chief, client, settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    with time_machine.travel(datetime.datetime(2023, 1, 2, 6, 0, tzinfo=TZ), tick=False):
+        article = make_article(make_page(make_issue(datetime.date(2023, 1, 1))), headline=OLD)
+        url = article.page.get_absolute_url()
+        assert OLD in client.get(url).content.decode()
+        edit(editor, article, headline=NEW)
+        publish_changes(chief, article, "2023-01-02T08:00")
+    with time_machine.travel(datetime.datetime(2023, 1, 2, 7, 59, tzinfo=TZ), tick=False):
+        cached = client.get(url)
+        assert cached["X-Page-Cache"] == "hit"
+        assert OLD in cached.content.decode() and NEW not in cached.content.decode()
+    with time_machine.travel(datetime.datetime(2023, 1, 2, 8, 0, 1, tzinfo=TZ), tick=False):
+        fresh = client.get(url)
+        assert fresh["X-Page-Cache"] == "miss"
+        assert NEW in fresh.content.decode() and OLD not in fresh.content.decode()
+        again = client.get(url)
+        assert again["X-Page-Cache"] == "hit" and NEW in again.content.decode()
+
+
 def test_an_editors_second_save_builds_on_the_copy(editor, client, live_article):
     edit(editor, live_article, headline=NEW)
     form = client_for(editor).get(change_url(live_article))
@@ -362,3 +382,86 @@ def test_publishing_changes_refuses_a_state_of_the_copy_saved_over_since(editor,
 
     assert Article.objects.get(pk=live_article.pk).headline == OLD
     assert WorkingCopy.objects.get().changed == ["主标题", "副标题"]
+
+
+# --- A page reaches readers of a published issue only through the 总编 ---------------------------
+
+LIVE_ISSUE = "本期已发布："
+
+
+def test_an_editor_cannot_add_a_page_to_a_published_issue_or_move_one_into_it(editor, chief, client):
+    from issues.models import Page
+    from tests.admin_http import Browser
+
+    live = make_issue(datetime.date(2023, 1, 1))
+    make_page(live, "A01", name="要闻")
+    draft_page = make_page(make_issue(datetime.date(2023, 1, 8), published=False), "A01", name="工会动态")
+    writer = Browser(editor)
+    form = writer.open(reverse("admin:issues_page_add"))
+    form.fields.append(["issue", str(live.pk)])
+    form.set("code", "A02").set("name", "编辑加的版")
+
+    refused = writer.submit(form)
+
+    assert refused.status_code == 200
+    assert LIVE_ISSUE in refused.content.decode() and "请在本期的表单中添加版面" in refused.content.decode()
+    assert not Page.objects.filter(name="编辑加的版").exists()
+    assert "编辑加的版" not in client.get(live.get_absolute_url()).content.decode()
+
+    moved = writer.open(reverse("admin:issues_page_change", args=[draft_page.pk]))
+    moved.fields = [pair for pair in moved.fields if pair[0] != "issue"] + [["issue", str(live.pk)]]
+    assert LIVE_ISSUE in writer.submit(moved).content.decode()
+    assert Page.objects.get(pk=draft_page.pk).issue_id != live.pk
+
+    publisher = Browser(chief)
+    form = publisher.open(reverse("admin:issues_page_add"))
+    form.fields.append(["issue", str(live.pk)])
+    form.set("code", "A02").set("name", "总编加的版")
+    assert publisher.submit(form).status_code == 302
+    assert "总编加的版" in client.get(live.get_absolute_url()).content.decode()
+
+
+def test_an_editor_cannot_delete_a_page_of_a_published_issue(editor, chief, client, live_article):
+    from issues.models import Page
+    from tests.admin_http import Browser
+
+    page = live_article.page
+    writer = Browser(editor)
+    assert writer.client.get(reverse("admin:issues_page_delete", args=[page.pk])).status_code == 403
+    listing = writer.open(reverse("admin:issues_page_changelist"), "changelist-form")
+    listing.tick("_selected_action", page.pk).set("action", "delete_selected")
+    asked = writer.submit(listing)
+    assert "无法删除" in asked.content.decode()
+    listing.fields.append(["post", "yes"])  # confirmed anyway, as a crafted post would
+    writer.submit(listing)
+    assert Page.objects.filter(pk=page.pk).exists()
+    assert client.get(page.get_absolute_url()).status_code == 200
+    assert OLD in client.get(live_article.get_absolute_url()).content.decode()
+
+    publisher = Browser(chief)
+    confirmation = publisher.open(reverse("admin:issues_page_delete", args=[page.pk]))
+    assert publisher.submit(confirmation).status_code == 302
+    assert not Page.objects.filter(pk=page.pk).exists()
+
+
+def test_an_editor_cannot_upload_the_pages_of_a_published_issue(editor, client):
+    import io
+
+    from issues.models import Page
+    from tests.admin_http import Browser
+    from tests.factories import pdf_bytes
+
+    live = make_issue(datetime.date(2023, 1, 1))
+    url = reverse("admin:issues_issue_upload_pages", args=[live.pk])
+    writer = Browser(editor)
+    shown = writer.client.get(url).content.decode()
+    assert "只有总编可以上传" in shown and 'name="files"' not in shown
+    token = writer.open("/admin/", "logout-form").get("csrfmiddlewaretoken")
+    upload = io.BytesIO(pdf_bytes("A01"))
+    upload.name = "A01-要闻.pdf"
+
+    answer = writer.client.post(url, {"csrfmiddlewaretoken": token, "files": [upload]})
+
+    assert answer.status_code == 200 and "只有总编可以上传" in answer.content.decode()
+    assert not Page.objects.filter(issue=live).exists()
+    assert client.get(live.get_absolute_url()).content.decode().count("要闻") == 0
