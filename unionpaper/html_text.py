@@ -2,7 +2,7 @@
 
 Search, snippets, feeds, page descriptions and import fingerprints read a
 story's body through ``articles.text.plain_text``; the history's compare reads
-a rich-text value as paragraphs (``adminkit.history.paragraphs``). Both drop
+a rich-text value as paragraphs (``adminkit.compare.paragraphs``). Both drop
 the tags with ``without_tags`` and read character references with
 ``read_references``.
 """

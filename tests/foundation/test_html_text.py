@@ -11,7 +11,7 @@ import pytest
 
 from articles.models import Article
 from articles.text import plain_text
-from unionpaper.adminkit.history import display, paragraphs
+from unionpaper.adminkit.compare import display, paragraphs
 
 PARAGRAPHS = '<p>职工书屋开进车间。</p>\n<p>书架上摆满了<strong>藏书<em>千册</em></strong>，<a href="/x">详见</a>。</p>'
 TABLE = (

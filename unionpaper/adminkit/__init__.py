@@ -1,7 +1,8 @@
 """Admin building blocks the apps share; this package imports no app.
 
-``history`` (compare and restore versions) with ``restore`` (what a restore
-changes), ``files`` (compact file boxes, notices of uploads not kept) and
+``history`` (the history page: compare and restore versions) with ``compare``
+(the rows of a comparison), ``restore`` (what a restore changes) and
+``restore_form`` (the restore page's boxes), ``files`` (compact file boxes, notices of uploads not kept) and
 ``scale`` (lists that stay fast at a million rows), ``concurrency`` (no save
 based on a stale version) with ``conflicts`` (what was saved since, by whom),
 ``presence`` (who has a form open), ``staff`` (new staff accounts). ``NewsroomAdmin`` puts history, files and

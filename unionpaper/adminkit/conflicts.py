@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 from reversion.models import Version
 
-from .history import compare_versions
+from .compare import compare_versions
 
 # The version column's name, in forms and in the saved versions.
 VERSION = "version"
