@@ -4,10 +4,12 @@ Everything goes through HTTP as a browser posts the admin's forms.
 """
 
 import datetime
+import io
 import json
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,6 +119,21 @@ def test_an_editors_change_of_a_published_article_waits_for_the_chief_editor(edi
     assert "的修改已发布（主标题）" in said
     assert not WorkingCopy.objects.exists()
     assert headlines_in(public_views(client, live_article)) == new_everywhere()
+
+
+def test_the_archive_export_holds_the_live_version_until_the_chief_editor_publishes(
+    editor, chief, live_article, tmp_path
+):
+    def exported_headlines(folder):
+        call_command("export_archive", str(folder), stdout=io.StringIO())
+        lines = (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["fields"]["headline"] for line in lines]
+
+    edit(editor, live_article, headline=NEW)
+    assert WorkingCopy.objects.exists()
+    assert exported_headlines(tmp_path / "before") == [OLD]
+    publish_changes(chief, live_article)
+    assert exported_headlines(tmp_path / "after") == [NEW]
 
 
 def test_a_working_copy_save_leaves_the_page_cache_alone_and_publishing_refreshes_it(
