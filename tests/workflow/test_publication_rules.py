@@ -49,6 +49,14 @@ def test_the_next_publication_is_the_soonest_of_everything_scheduled():
 
 
 @time_machine.travel(NOW, tick=False)
+def test_an_issue_scheduled_before_every_article_is_the_next_publication():
+    make_issue(datetime.date(2024, 5, 8), status=Status.PUBLISHED, publish_at=NOW + 2 * HOUR)
+    page = make_page(make_issue(datetime.date(2024, 5, 2)))
+    make_article(page, published=False, status=Status.PUBLISHED, publish_at=NOW + 3 * HOUR)
+    assert next_publication_time() == NOW + 2 * HOUR
+
+
+@time_machine.travel(NOW, tick=False)
 def test_publishing_with_only_the_status_saved_still_stores_the_time():
     article = make_article(published=False)
     article.status = Status.PUBLISHED
