@@ -132,3 +132,14 @@ def test_an_issue_that_went_live_this_very_minute_is_shown_as_live(chief):
         html = confirmation(chief, issue)
     assert "本期已上线，发布时间不变" in html
     assert "本期尚未发布" not in html
+
+
+def test_a_plan_for_a_later_moment_sees_an_issue_due_by_then_as_live(chief):
+    from articles.publishing import publish_plan
+
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        publish(chief, issue, at="2023-01-01T08:00")
+        issue.refresh_from_db()
+        assert publish_plan(issue=issue).issue_change == "rescheduled"  # at six, 8:00 is still to come
+        assert publish_plan(issue=issue, now=TEN).issue_change == ""  # at ten it is live: nothing changes
