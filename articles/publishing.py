@@ -24,7 +24,7 @@ from unionpaper.concurrency import check_version
 from unionpaper.dependency_cache import render_ahead
 from unionpaper.publishing import Status, is_public_state, is_scheduled_state
 
-from . import working_copies
+from . import review, working_copies
 from .models import Article
 
 PUBLISH_PERMISSION = "issues.publish_issue"
@@ -55,6 +55,17 @@ class PublishPlan:
     drafts: list  # among to_publish, those still 草稿 (not reviewed)
     issue_change: str = ""  # "new", "rescheduled" or "" (the issue stays as it is)
     unchanged: list = field(default_factory=list)  # already public, or already due at exactly ``at``
+    unreviewed: list = field(default_factory=list)  # among to_publish, those not through the last review stage
+
+    @property
+    def review_counts(self) -> list[tuple[str, int]]:
+        """Count the articles going live new by where they stand in review (each once), in the review's order."""
+        return count_by_review_state(self.to_publish)
+
+    @property
+    def unreviewed_counts(self) -> list[tuple[str, int]]:
+        """Count, the same way, the articles going live new that have not passed the last review stage."""
+        return count_by_review_state(self.unreviewed)
 
     @property
     def going_live(self) -> list:
@@ -69,6 +80,15 @@ class PublishPlan:
     @property
     def issue_live(self) -> bool:
         return _live(self.issue, timezone.now())
+
+
+def count_by_review_state(articles) -> list[tuple[str, int]]:
+    """Return (where it stood in review when planned, how many) for ``articles``, in the review's order."""
+    order = review.state_labels()
+    counts = {}
+    for article in articles:
+        counts[article.review_state] = counts.get(article.review_state, 0) + 1
+    return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
 
 
 def publish_plan(*, issue: Issue, at: datetime.datetime | None = None, now=None) -> PublishPlan:
@@ -89,6 +109,7 @@ def publish_plan(*, issue: Issue, at: datetime.datetime | None = None, now=None)
         article.publish_change = (
             "new" if article in to_publish else "rescheduled" if article.pk in changing else "unchanged"
         )
+        article.review_state = review.stage_label(article)
     if issue.status != Status.PUBLISHED or issue.publish_at is None:
         issue_change = "new"
     elif _live(issue, now) and at is None:
@@ -102,6 +123,8 @@ def publish_plan(*, issue: Issue, at: datetime.datetime | None = None, now=None)
         to_publish=to_publish,
         rescheduled=rescheduled,
         drafts=[a for a in to_publish if a.status == Status.DRAFT],
+        # Publishing stays the 总编's act whatever the review says; the confirmation names what skips it.
+        unreviewed=[a for a in to_publish if not review.passed_review(a)],
         issue_change=issue_change,
         unchanged=[a for a in articles if a.pk not in changing],
     )

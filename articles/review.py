@@ -69,16 +69,31 @@ def waiting_at_q(keys):
     return Q(status=Status.REVIEW, review_stage__in=keys)
 
 
+READY_LABEL = "待发布（已终审）"
+
+
 def stage_label(article: Article) -> str:
     """Name where a story stands: 草稿, 初审中, 待发布 (终审通过), 已发布, 回收站."""
     if article.trashed_at is not None:
         return "回收站"
     if article.status == Status.REVIEW:
         if article.review_stage == READY:
-            return "待发布（已终审）"
+            return READY_LABEL
         current = current_stage(article)
         return f"{current.label}中" if current else "待审"
     return article.get_status_display()
+
+
+def state_labels() -> list[str]:
+    """Return the names ``stage_label`` gives a story on its way to publication, in the review's order."""
+    return [Status.DRAFT.label, *(f"{s.label}中" for s in stages()), READY_LABEL]
+
+
+def passed_review(article: Article) -> bool:
+    """Return True when ``article`` went through the last stage (or was published since)."""
+    if article.status == Status.REVIEW:
+        return article.review_stage == READY
+    return article.status == Status.PUBLISHED
 
 
 def can_decide(user, stage_: Stage | None) -> bool:

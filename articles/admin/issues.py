@@ -23,9 +23,8 @@ from issues.models import Issue, Page
 from unionpaper.adminkit import NewsroomAdmin
 from unionpaper.adminkit.concurrency import ConcurrentInlineMixin
 from unionpaper.adminkit.files import CompactInlineMixin
-from unionpaper.publishing import Status
 
-from .. import publishing
+from .. import publishing, review
 from .forms import PublishForm
 from .page_upload import upload_pages_view
 from .working_copies import PendingChangesFilter, WorkingCopyAdminMixin
@@ -85,6 +84,8 @@ def publish_message(issue, plan) -> str:
     text = f"{issue}{when}，同时发布稿件 {len(plan.going_live)} 篇"
     if plan.rescheduled:
         text += f"（新上线 {len(plan.to_publish)} 篇，改期 {len(plan.rescheduled)} 篇）"
+    if plan.unreviewed:
+        text += f"，其中 {len(plan.unreviewed)} 篇未通过{review.stages()[-1].label}"
     return text + "。"
 
 
@@ -171,7 +172,8 @@ class IssueAdmin(WorkingCopyAdminMixin, NewsroomAdmin):
             "queryset": queryset,
             "action_name": "publish_issues",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "status_draft": Status.DRAFT,
+            "unreviewed_issues": [plan for plan in plans if plan.unreviewed],
+            "last_stage": review.stages()[-1].label,
         }
         return TemplateResponse(request, "admin/issues/issue/publish_confirmation.html", context)
 

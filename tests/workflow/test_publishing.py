@@ -44,7 +44,7 @@ def test_publish_action_first_shows_what_will_go_live_and_changes_nothing(chief)
     for article in articles:
         assert article.headline in html
     assert "将上线稿件 3 篇" in html
-    assert "其中 1 篇仍是草稿" in html
+    assert "其中 3 篇尚未通过终审（草稿 1 篇、初审中 2 篇）" in html
     issue.refresh_from_db()
     assert issue.status == Status.DRAFT
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()
