@@ -45,19 +45,6 @@ from django.views.decorators.http import require_POST
 
 from .uploads import INSPECTED, inspect_image, real_extension
 
-# CKEditor 4 writes inline styles and inline event handlers (its toolbar's
-# onclick="CKEDITOR.tools.callFunction(…)") into the page and its editing
-# frame. Allow exactly those on the views that show the editor and nowhere
-# else (``@csp_update(CKEDITOR_CSP)``); inline <script> elements stay
-# forbidden even there, and what reaches the editor from the database has
-# already been sanitized.
-CKEDITOR_CSP = {
-    "style-src": ["'unsafe-inline'"],
-    "script-src-attr": ["'unsafe-inline'"],
-    "img-src": ["data:", "blob:"],
-}
-
-
 # The permission the editor's views need: whoever may change an article may put an image into it.
 EDITOR_PERMISSION = "articles.change_article"
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from unionpaper.editor_policy import add_static_document_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -258,6 +260,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # The apps' static folders, less the editor's test pages (unionpaper/static_finders.py).
+    "unionpaper.static_finders.AppDirectoriesFinder",
+]
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -291,6 +298,10 @@ if env.str("MEDIA_S3_BUCKET", default=""):
     }
 MEDIA_ON_APP_SERVER = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 WHITENOISE_MAX_AGE = 31536000
+# WhiteNoise answers before the middleware that adds the Content-Security-Policy
+# and X-Frame-Options: a static HTML, XHTML or SVG file gets the editor's
+# policy and may not be framed (unionpaper/editor_policy.py).
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_document_headers
 if not DEBUG:
     # In development runserver serves static files from the app folders itself.
     MIDDLEWARE.insert(

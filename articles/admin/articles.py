@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from unionpaper.adminkit import NewsroomAdmin
 from unionpaper.adminkit.history import RelatedSummary
 from unionpaper.adminkit.scale import EstimatedCountPaginator
-from unionpaper.editor import CKEDITOR_CSP
+from unionpaper.editor_policy import CKEDITOR_CSP
 from unionpaper.publishing import Status
 
 from .. import services
