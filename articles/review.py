@@ -96,6 +96,12 @@ def passed_review(article: Article) -> bool:
     return article.status == Status.PUBLISHED
 
 
+def refuse_if_trashed(article: Article) -> None:
+    """Refuse any change of a story in the 回收站: it stays as it was until the 总编 restores it."""
+    if article.trashed_at is not None:
+        raise ValidationError(f"《{article.headline}》在回收站里，只读；总编从回收站恢复后才能修改。")
+
+
 def can_decide(user, stage_: Stage | None) -> bool:
     """Return True when ``user`` may decide at ``stage_`` (a member of its group)."""
     if stage_ is None or not user.is_active:
@@ -305,6 +311,7 @@ def unplace(*, article: Article, user) -> Article:
     """Take a story off its page, back into the pool (稿库); a published story's move waits for the 总编."""
     if not user.has_perm(EDIT_OTHERS_PERMISSION):
         raise PermissionDenied("只有编辑可以排版。")
+    refuse_if_trashed(article)
     return _move(article, user=user, page=None, order=None, comment="移回稿库")
 
 

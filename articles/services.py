@@ -30,8 +30,11 @@ def can_publish(user) -> bool:
 
 
 def can_edit(user, article: Article) -> bool:
-    """Return True when ``user`` may change ``article`` (a reporter: only own drafts)."""
-    if not user.has_perm("articles.change_article"):
+    """Return True when ``user`` may change ``article`` (a reporter: only own drafts).
+
+    A story in the 回收站 is read-only to everyone, the 总编 included, until it is restored.
+    """
+    if not user.has_perm("articles.change_article") or article.trashed_at is not None:
         return False
     if user.has_perm(EDIT_OTHERS_PERMISSION):
         return True
@@ -88,6 +91,7 @@ def unpublish_article(*, article: Article, user, version: int | None = None) -> 
     if not can_publish(user):
         raise PermissionDenied("只有总编可以撤回已发布的稿件。")
     check_version(article, version)
+    review.refuse_if_trashed(article)
     with transaction.atomic():
         article.status = Status.REVIEW
         article.review_stage = review.READY  # it passed review before it was published

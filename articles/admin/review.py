@@ -10,6 +10,7 @@ may take it.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -33,6 +34,9 @@ DECISIONS = {
     "trash": (review.trash, "移入回收站"),
     "restore": (review.restore, "恢复"),
 }
+
+
+TRASHED_NOTE = "本稿在回收站中，只读：总编从回收站恢复后才能再编辑。"
 
 
 def refusal(exc) -> str:
@@ -92,6 +96,14 @@ class ReviewAdminMixin:
                 messages.success(request, f"《{article.headline}》已{label}。")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Refuse to show a version of a story in the 回收站 for restoring: it is read-only until restored."""
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and article.trashed_at is not None:
+            messages.error(request, f"{TRASHED_NOTE}不能恢复历史版本。")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def review_context(self, request, article):
         """What the panel shows: where the story stands, its timeline, the decisions the user may take."""
         user = request.user
@@ -111,6 +123,7 @@ class ReviewAdminMixin:
             "review_stage": current,
             "review_steps": list(article.review_decisions.select_related("decided_by")),
             "review_decisions": decisions,
+            "review_trashed": article.trashed_at is not None,
             "review_returned": review.return_note(article),
             "review_url": reverse("admin:articles_article_review", args=[article.pk]),
             "review_stages": review.stages(),

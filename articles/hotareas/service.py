@@ -10,6 +10,7 @@ from django.utils.html import escape
 from unionpaper.pdfs import UnreadablePdf
 from unionpaper.publishing import Status
 
+from .. import review
 from ..models import Article
 from ..text import plain_text
 from .extract import page_text
@@ -44,6 +45,7 @@ def page_suggestions(page, articles=None) -> list[dict]:
 @transaction.atomic
 def apply_suggestion(*, article, shapes: list[dict], user=None) -> bool:
     """Store ``shapes`` as the article's hot areas in one revision (its version moves on)."""
+    review.refuse_if_trashed(article)
     article.hot_areas = shapes
     article.full_clean(validate_unique=False, validate_constraints=False)
     with reversion.create_revision():

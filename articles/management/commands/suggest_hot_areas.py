@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 if not pages.exists():
                     raise CommandError(f"{day:%Y-%m-%d} 这一期没有第{normalize_page_code(page)}版。")
             for p in pages:
-                articles = list(Article.objects.filter(page=p).order_by("order", "id"))
+                articles = list(Article.objects.filter(page=p).untrashed().order_by("order", "id"))
                 if not p.pdf:
                     notes.append(f"{day:%Y-%m-%d} 第{p.code}版没有 PDF，跳过。")
                     continue
