@@ -6,11 +6,12 @@ them under the ``issues`` namespace beside the views of issues alone.
 """
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -33,6 +34,8 @@ from .text import plain_text
 
 THEME_PAGE_SIZE = 20
 SUMMARY_CHARS = 120
+# What a query string keeps unencoded when carried into a redirect (the set of Django's iri_to_uri).
+QUERY_SAFE = "/#%[]=:;$&()+,!?*@'~"
 # Page-strip thumbnails are shown 3.5rem (56 CSS px) wide: 160 px at 2x, 240 px (the whole thumbnail) at 3x.
 STRIP_WIDTHS = (160, 240)
 
@@ -158,8 +161,11 @@ def page_detail(request, date, code):
     if view is None:
         raise Http404("本期没有这一版。")
     if view.page.code != code:
-        # ``a3`` and ``A3`` reach ``A03``; the address shared is always the printed one.
-        return redirect(view.page, permanent=True)
+        # ``a3`` and ``A3`` reach ``A03``; the address shared is always the printed one,
+        # with the query the link carried (a campaign tag, a search's words) byte for
+        # byte: WSGI hands it over as Latin-1, and bytes beyond ASCII are %-encoded.
+        query = quote(request.META.get("QUERY_STRING", "").encode("iso-8859-1"), safe=QUERY_SAFE)
+        return HttpResponsePermanentRedirect(view.page.get_absolute_url() + (f"?{query}" if query else ""))
     return preview_aware(render(request, "issues/page_detail.html", _page_context(request, view)), view.preview)
 
 

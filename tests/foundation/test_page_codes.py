@@ -184,6 +184,18 @@ def test_other_spellings_of_a_page_redirect_permanently_to_the_canonical_address
     assert client.get("/issues/2023-01-01/A02/").status_code == 200
 
 
+def test_the_redirect_to_the_canonical_page_keeps_the_query_string(client):
+    make_page(make_issue(datetime.date(2023, 1, 1)), "A2")
+    response = client.get("/issues/2023-01-01/A2/?utm_source=weixin&q=%E5%8A%B3%E6%A8%A1&x=1&x=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/issues/2023-01-01/A02/?utm_source=weixin&q=%E5%8A%B3%E6%A8%A1&x=1&x=2"
+    # A link pasted with its Chinese unencoded keeps its words, encoded as a Location must be.
+    response = client.get("/issues/2023-01-01/a2/?q=劳模+工匠")
+    assert response.status_code == 301
+    assert response["Location"] == "/issues/2023-01-01/A02/?q=%E5%8A%B3%E6%A8%A1+%E5%B7%A5%E5%8C%A0"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_the_importer_stores_the_canonical_code_and_cites_it(run_import, write_file):
     outcome = run_import(write_file("a.txt", samples.seed_shape(page="第A4版")))
     assert outcome.ok, outcome.err
