@@ -1,7 +1,12 @@
 """The whole current result set as CSV, JSON or RIS (Zotero and EndNote import RIS).
 
 CSV is for archivists' spreadsheets: Chinese headers, one column per printed
-part of the citation, UTF-8 with a byte order mark so Excel reads it. JSON
+part of the citation, UTF-8 with a byte order mark so Excel reads it. A
+spreadsheet runs a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula (``=HYPERLINK(…)`` in a headline), so such a
+cell is written with a single quote before it, as OWASP recommends against
+CSV injection, and every cell is quoted; the spreadsheet shows the text as
+written. JSON and RIS carry the text unchanged. JSON
 carries the same fields under stable English keys, readable as written (not
 ``\\u``-escaped). RIS is what reference managers read. Each download is named
 after the query and the day it was made (``职工天地检索_法律援助_2026-12-01.csv``),
@@ -41,6 +46,14 @@ LIST_SEPARATOR = "、"
 # Characters no file name may hold on Windows, macOS or Linux, and runs of spaces.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
 QUERY_IN_NAME = 40
+# How a cell that a spreadsheet would read as a formula starts (OWASP, CSV Injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """Return ``value`` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def rows(articles, absolute):
@@ -78,11 +91,11 @@ def response(fmt, articles, *, absolute, query="") -> HttpResponse:
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(out)
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)
         writer.writerow(HEADERS)
         for row in rows(articles, absolute):
             row["authors"], row["themes"] = LIST_SEPARATOR.join(row["authors"]), LIST_SEPARATOR.join(row["themes"])
-            writer.writerow(["" if row[key] is None else row[key] for key in FIELDS])
+            writer.writerow([spreadsheet_cell(row[key]) for key in FIELDS])
         body, content_type = out.getvalue(), "text/csv; charset=utf-8"
     elif fmt == "json":
         items = list(rows(articles, absolute))

