@@ -142,4 +142,42 @@ def test_a_plan_for_a_later_moment_sees_an_issue_due_by_then_as_live(chief):
         publish(chief, issue, at="2023-01-01T08:00")
         issue.refresh_from_db()
         assert publish_plan(issue=issue).issue_change == "rescheduled"  # at six, 8:00 is still to come
-        assert publish_plan(issue=issue, now=TEN).issue_change == ""  # at ten it is live: nothing changes
+        at_ten = publish_plan(issue=issue, now=TEN)  # at ten it is live, and so are its articles: nothing changes
+        assert (at_ten.issue_change, at_ten.going_live) == ("", [])
+
+
+def issue_history(issue) -> list[str]:
+    from reversion.models import Version
+
+    return [v.revision.comment for v in Version.objects.get_for_object(issue).order_by("pk")]
+
+
+def test_the_issues_history_says_what_each_publication_did(chief):
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        publish(chief, issue, "2023-01-01T08:00")
+        publish(chief, issue, "2023-01-01T10:00")
+        publish(chief, issue)
+    assert issue_history(issue) == [
+        "定时发布整期，上线稿件 3 篇",
+        "整期改期，上线稿件 3 篇（其中改期 3 篇）",
+        "整期改为立即发布，上线稿件 3 篇（其中改期 3 篇）",
+    ]
+
+
+def test_a_publication_time_of_this_very_minute_publishes_at_once(chief, client):
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        publish(chief, issue, "2023-01-01T06:00")
+        assert client.get(issue.get_absolute_url()).status_code == 200
+    assert issue_history(issue) == ["发布整期，上线稿件 3 篇"]
+
+
+def test_publishing_again_at_the_time_already_set_changes_nothing(chief):
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        publish(chief, issue, "2023-01-01T08:00")
+        response = publish(chief, issue, "2023-01-01T08:00")
+    assert "将于 2023年01月01日 08:00 上线，同时发布稿件 0 篇。" in response.content.decode()
+    assert issue_history(issue) == ["定时发布整期，上线稿件 3 篇"]
+    assert set(Article.objects.values_list("publish_at", flat=True)) == {EIGHT}
