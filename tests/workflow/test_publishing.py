@@ -124,6 +124,22 @@ def test_a_failure_half_way_publishes_nothing(chief, monkeypatch):
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()
 
 
+def test_an_article_in_review_that_carries_a_publication_time_goes_live_with_its_issue(chief, client):
+    issue, articles = unpublished_issue_with_articles()
+    carried = make_article(
+        articles[0].page,
+        headline="带着旧发布时间的稿件",
+        published=False,
+        status=Status.REVIEW,
+        publish_at=timezone.now() - datetime.timedelta(days=2),
+        order=5,
+    )
+    services.publish_issue(issue=issue, user=chief)
+    carried.refresh_from_db()
+    assert carried.status == Status.PUBLISHED
+    assert client.get(carried.get_absolute_url()).status_code == 200
+
+
 def test_already_published_articles_keep_their_own_time(chief):
     issue, articles = unpublished_issue_with_articles()
     earlier = timezone.now() - datetime.timedelta(days=3)
