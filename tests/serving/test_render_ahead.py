@@ -118,6 +118,19 @@ def test_nothing_rendered_ahead_is_shared_before_the_commit_or_kept_when_it_fail
     assert Client().get(paper["lead"].get_absolute_url()).status_code == 404
 
 
+def test_a_story_added_to_a_live_issue_is_rendered_ahead_when_it_goes_live(chief, draft_issue, caplog):
+    from issues.models import Issue
+
+    paper = draft_issue
+    publishing.publish_issue(issue=paper["issue"], user=chief)
+    late = make_article(paper["a02"], headline="补发的稿件", published=False, order=1)
+    with caplog.at_level(logging.INFO, logger="unionpaper.render"):
+        publishing.publish_issue(issue=Issue.objects.get(pk=paper["issue"].pk), user=chief)
+    assert late.get_absolute_url() in renders_ahead(caplog)
+    how, text = first_look(late.get_absolute_url())
+    assert how == "hit" and "补发的稿件" in text
+
+
 def test_a_scheduled_issue_is_not_rendered_ahead(chief, draft_issue, caplog):
     with caplog.at_level(logging.INFO, logger="unionpaper.render"):
         publishing.publish_issue(
