@@ -354,13 +354,14 @@ class TrashedArticle(Article):
 
 
 class ReviewDecision(models.Model):
-    """One step of a story's review (三审): submitted, approved or returned at a stage, or withdrawn."""
+    """One step of a story's review (三审): submitted, approved or returned at a stage, withdrawn, or reopened."""
 
     class Decision(models.TextChoices):
         SUBMIT = "submit", "送审"
         APPROVE = "approve", "通过"
         RETURN = "return", "退回修改"
         WITHDRAW = "withdraw", "撤回"
+        REOPEN = "reopen", "重新打开"  # a story through the last stage (or taken offline) set back to 草稿
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_decisions", verbose_name="稿件")
     stage = models.CharField("审级", max_length=32, blank=True)

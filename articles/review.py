@@ -132,7 +132,8 @@ def can_withdraw(user, article: Article) -> bool:
 def _record(article: Article, *, user, decision: str, stage_: Stage | None = None, note: str = "", tell=True):
     """Save ``article`` and its step in one transaction and one revision; tell whom it concerns."""
     deciding = decision in (Decision.APPROVE, Decision.RETURN)
-    comment = f"{stage_.label if deciding else ''}{Decision(decision).label}" + (f"：{note}" if note else "")
+    said = REOPEN_COMMENT if decision == Decision.REOPEN else Decision(decision).label
+    comment = f"{stage_.label if deciding else ''}{said}" + (f"：{note}" if note else "")
     with _refusing_stale(article), transaction.atomic(), reversion.create_revision():
         article.save()
         step = ReviewDecision.objects.create(
@@ -238,6 +239,50 @@ def send_back(*, article: Article, user, note: str) -> Article:
     article.review_stage = ""
     _record(article, user=user, decision=Decision.RETURN, stage_=current, note=note)
     return article
+
+
+REOPEN_COMMENT = "重新打开（改回草稿）"
+
+
+def reopens(before_status: str | None, before_stage: str, after_status: str) -> bool:
+    """Return True when a story stored as ``before_*`` set to ``after_status`` is reopened.
+
+    A story through the last stage (待发布) or taken offline by the 总编 (which
+    leaves it so), or a published one, set back to 草稿 leaves the review's
+    end for its start: a decision of its own, on the record.
+    """
+    if after_status != Status.DRAFT:
+        return False
+    return before_status == Status.PUBLISHED or (before_status == Status.REVIEW and before_stage == READY)
+
+
+def can_reopen(user, article: Article) -> bool:
+    """Return True when ``user`` may set ``article``, through the last stage and offline, back to 草稿."""
+    # A published story goes offline first: taking it off the site is the 总编's 撤回.
+    ready = article.status == Status.REVIEW and article.review_stage == READY
+    return ready and article.trashed_at is None and user.has_perm(EDIT_OTHERS_PERMISSION)
+
+
+def reopen(*, article: Article, user, note: str = "") -> Article:
+    """Set a story through the last stage (or taken offline) back to 草稿 (重新打开); it must be submitted again."""
+    refuse_if_trashed(article)
+    if not user.has_perm(EDIT_OTHERS_PERMISSION):
+        raise PermissionDenied("只有编辑可以重新打开稿件。")
+    if not can_reopen(user, article):
+        raise ValidationError(
+            f"只有已通过终审、尚未上线的稿件可以重新打开；《{article.headline}》当前为{stage_label(article)}。"
+        )
+    article.status = Status.DRAFT
+    article.review_stage = ""
+    _record(article, user=user, decision=Decision.REOPEN, note=(note or "").strip(), tell=False)
+    return article
+
+
+def record_reopening(*, article: Article, user):
+    """Record a reopening made by saving the form with 状态 草稿 (the row is saved already)."""
+    Article.objects.filter(pk=article.pk).update(review_stage="")
+    article.review_stage = ""
+    ReviewDecision.objects.create(article=article, decision=Decision.REOPEN, decided_by=user)
 
 
 def settable_statuses(article: Article, statuses) -> list[str]:

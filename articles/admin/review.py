@@ -8,6 +8,7 @@ user may not change the story, and the actions 通过, 退回修改, 撤回 and
 may take it.
 """
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -33,6 +34,7 @@ DECISIONS = {
     "submit": (review.submit, "送审"),
     "trash": (review.trash, "移入回收站"),
     "restore": (review.restore, "恢复"),
+    "reopen": (review.reopen, "重新打开"),
 }
 
 
@@ -85,7 +87,7 @@ class ReviewAdminMixin:
             messages.error(request, "未知的操作。")
         else:
             move, label = DECISIONS[name]
-            kwargs = {"note": request.POST.get("note", "")} if name in ("approve", "return") else {}
+            kwargs = {"note": request.POST.get("note", "")} if name in ("approve", "return", "reopen") else {}
             try:
                 # Decided on the version the panel showed: a story changed since is refused, not decided blind.
                 check_version(article, request.POST.get("version") or None)
@@ -114,6 +116,8 @@ class ReviewAdminMixin:
                 decisions += ["approve", "return"]
             if review.can_withdraw(user, article):
                 decisions.append("withdraw")
+            if review.can_reopen(user, article):
+                decisions.append("reopen")
             if user.has_perm(review.TRASH_PERMISSION):
                 decisions.append("trash")
         elif user.has_perm(review.PURGE_PERMISSION):
@@ -157,13 +161,25 @@ class ReviewAdminMixin:
 
     def save_model(self, request, obj, form, change):
         # The stored status, not the form's: a form without the status field (read-only in review) has none.
-        before = Article.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        stored = Article.objects.filter(pk=obj.pk).values_list("status", "review_stage").first() if change else None
+        before, before_stage = stored or (None, "")
         submitting = obj.status == Status.REVIEW and before in (None, Status.DRAFT)
         if submitting and obj.trashed_at is not None:
             raise PermissionDenied("回收站里的稿件不能送审。")
+        reopening = review.reopens(before, before_stage, obj.status)
         super().save_model(request, obj, form, change)
         if submitting:
             review.record_submission(article=obj, user=request.user)
+        if reopening:
+            review.record_reopening(article=obj, user=request.user)
+            request._review_reopened = True
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if getattr(request, "_review_reopened", False) and reversion.is_active():
+            # The history says the story was reopened, beside the fields the form changed.
+            reversion.set_comment(f"{review.REOPEN_COMMENT}；{entry.get_change_message()}")
+        return entry
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
