@@ -62,6 +62,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/workflow/test_publish_now.py",
             "tests/workflow/test_concurrent_edits.py",
             "tests/serving/test_render_ahead.py",
+            "tests/newsroom/test_publish_review_states.py",
             "tests/reader/test_visibility.py",
             "tests/search/test_visibility.py",
             "tests/foundation/test_models.py",
