@@ -33,6 +33,8 @@ def test_the_rule_is_applied_at_the_moment_asked_for_not_only_now():
     assert not Article.objects.scheduled(now=later).exists()
     # An earlier moment: the issue itself was not yet out.
     assert not Issue.objects.published(now=NOW - 2 * HOUR).exists()
+    assert not Issue.objects.published_own(now=NOW - 2 * HOUR).exists()
+    assert list(Issue.objects.published_own()) == [issue]
 
 
 @time_machine.travel(NOW, tick=False)
