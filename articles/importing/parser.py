@@ -72,6 +72,13 @@ _CITATION_RE = re.compile(
 )
 # Lines shaped like a citation or a masthead, for saying which part of one is wrong.
 _CITATION_LIKE = re.compile(r"^《(?P<paper>[^》]+)》\s*(?P<open>[(（])?(?P<inside>.*?)(?P<close>[)）])?$")
+# A masthead under any name (a word, a date, maybe a weekday). Only where the
+# grammar puts a masthead, 1 to 3 heading lines above a citation, is such a
+# line taken for one: "截至 2023年03月01日" elsewhere in a body stays text.
+_MASTHEAD_SHAPE = re.compile(
+    rf"^(?P<paper>[^\s\d《》<>()（）\[\]【】:：,，.。、;；!！?？\"“”]{{2,20}})\s*{_DATE}"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?$"
+)
 _PAGE_PART = re.compile(r"第?\s*[A-Za-z]*\d+[A-Za-z]*\s*版?")
 _WEEKDAY_PART = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _DASHES = ("——", "--", "—", "──", "－－")
@@ -254,6 +261,26 @@ def masthead_problem(text: str, papers=DEFAULT_PAPERS) -> str | None:
     return None
 
 
+def wrong_paper(kind: str, text: str, found: str, expected: str) -> str:
+    """Return the message for a masthead or citation line that names another paper than ``expected``."""
+    return (
+        f"{kind}“{text}”的报名是“{found}”，不是本报“{expected}”："
+        f"只导入《{expected}》的稿件（本报报名见设置 PAPER_NAME）"
+    )
+
+
+def _masthead_of_another_paper(before: list[_Line], papers) -> None:
+    """Raise for the line where the masthead of the citation below belongs if it is one of another paper.
+
+    That line is 1 to 3 heading lines above the citation; ``before`` are the
+    lines above it, nearest last.
+    """
+    shown = [ln for ln in before if ln.kind != "BLANK"]
+    for candidate in reversed(shown[-4:-1]):
+        if (m := _MASTHEAD_SHAPE.match(_fold(candidate.text))) and m["paper"] not in papers:
+            raise ParseError(candidate.number, wrong_paper("报头行", candidate.text, m["paper"], papers[0]))
+
+
 def _first_problem(lines, check) -> None:
     for ln in lines:
         if problem := check(ln.text):
@@ -319,8 +346,11 @@ def first_date(text: str, papers=DEFAULT_PAPERS) -> datetime.date | None:
 def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
     """Return the articles in ``text`` (a whole decoded file), or raise ParseError.
 
-    ``papers`` are the paper names a masthead may carry; only they make a
-    masthead, so a body line such as ``截至 2023年01月01日`` stays text.
+    ``papers`` are the paper names a masthead may carry, the paper's own
+    first; only they make a masthead, so a body line such as
+    ``截至 2023年01月01日`` stays text. A citation must name its masthead's
+    paper; a masthead or citation of another paper is an error naming both
+    names.
     """
     masthead_pattern = masthead_re(papers)
 
@@ -344,9 +374,16 @@ def parse(text: str, papers=DEFAULT_PAPERS) -> list[ParsedArticle]:
             blocks.append({"masthead": ln, "heading": [], "citation": None, "section": []})
             state = "HEADING"
         elif ln.kind == "CITATION":
+            cited_paper = ln.match["paper"]
             if state != "HEADING":
-                _first_problem(reversed(blocks[-1]["section"] if blocks else prelude), masthead)
+                before = blocks[-1]["section"] if blocks else prelude
+                _first_problem(reversed(before), masthead)
+                _masthead_of_another_paper(before, papers)
+                if cited_paper not in papers:
+                    raise ParseError(ln.number, wrong_paper("出处行", ln.text, cited_paper, papers[0]))
                 raise ParseError(ln.number, "出处行前缺少报头行（如“职工天地 2023年01月01日 星期日”）")
+            if cited_paper != (expected := blocks[-1]["masthead"].match["paper"]):
+                raise ParseError(ln.number, wrong_paper("出处行", ln.text, cited_paper, expected))
             blocks[-1]["citation"] = ln
             state = "SECTION"
         elif state == "PRELUDE":

@@ -108,7 +108,7 @@ class ImportRun:
         self.user = user
         self.max_bytes = max_bytes or settings.IMPORT_MAX_FILE_BYTES
         self.max_chars = max_chars or settings.IMPORT_MAX_ARTICLE_CHARS
-        self.papers = tuple({settings.PAPER_NAME, "职工天地"})
+        self.papers = tuple(dict.fromkeys((settings.PAPER_NAME, "职工天地")))  # the paper's own name first
         self.places = Places(draft=draft)
         self.texts = ArticleTexts(self.places, draft=draft, dry_run=dry_run, user=user, replace=replace)
         self.page_files = PageFiles(self.places, dry_run=dry_run)
