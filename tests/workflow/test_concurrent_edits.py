@@ -540,3 +540,35 @@ def test_a_script_withdrawing_a_story_someone_changed_since_is_refused_and_reade
     current = Article.objects.get(pk=article.pk)
     services.unpublish_article(article=current, user=chief, version=current.version)
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_reporters_script_submitting_a_draft_someone_changed_since_is_refused_and_it_stays_a_draft(reporter):
+    from articles import services
+    from unionpaper.concurrency import StaleVersion
+
+    draft = make_article(make_page(make_issue(published=False)), published=False, created_by=reporter)
+    read = Article.objects.get(pk=draft.pk).version
+    Article.objects.get(pk=draft.pk).save()  # the reporter's own form, saved in another tab
+
+    with pytest.raises(StaleVersion):
+        services.submit_article(article=Article.objects.get(pk=draft.pk), user=reporter, version=read)
+
+    assert Article.objects.get(pk=draft.pk).status == Status.DRAFT
+    current = Article.objects.get(pk=draft.pk)
+    services.submit_article(article=current, user=reporter, version=current.version)
+    assert Article.objects.get(pk=draft.pk).status == Status.REVIEW
+
+
+def test_a_script_saving_a_stale_copy_is_told_which_version_it_read_and_which_is_current(chief, article):
+    from articles import services
+    from unionpaper.concurrency import StaleVersion
+
+    stale = Article.objects.get(pk=article.pk)
+    read = stale.version
+    Article.objects.get(pk=article.pk).save()  # someone else's save
+
+    with pytest.raises(StaleVersion) as refused:
+        services.publish_article(article=stale, user=chief)
+
+    said = f"稿件“职工书屋开进车间”在你打开之后已被他人修改（版本 {read} → {read + 1}），未保存。"
+    assert refused.value.messages == [said]
