@@ -159,6 +159,27 @@ def test_only_the_chief_editor_may_publish_an_issue(editor, reporter):
     assert issue.status == Status.DRAFT
 
 
+def test_sending_back_a_story_without_a_note_is_refused_and_it_stays_in_review(editor):
+    from django.core.exceptions import ValidationError
+
+    story = make_article(make_page(make_issue()), published=False, status=Status.REVIEW)
+    with pytest.raises(ValidationError) as refused:
+        article_services.return_to_draft(article=story, user=editor)
+    assert refused.value.messages == ["退回修改须写明意见。"]
+    assert Article.objects.get(pk=story.pk).status == Status.REVIEW
+
+
+def test_publishing_a_story_in_the_trash_is_refused_and_says_which_story(chief, client):
+    from django.core.exceptions import ValidationError
+
+    story = make_article(make_page(make_issue()), headline="回收站里的稿件", published=False, status=Status.REVIEW)
+    Article.objects.filter(pk=story.pk).update(trashed_at=timezone.now())
+    with pytest.raises(ValidationError) as refused:
+        article_services.publish_article(article=Article.objects.get(pk=story.pk), user=chief)
+    assert refused.value.messages == ["《回收站里的稿件》在回收站里，不能发布。"]
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
 def test_withdrawing_an_issue_takes_it_off_the_site_and_its_articles_keep_their_state(chief, client):
     from reversion.models import Version
 
