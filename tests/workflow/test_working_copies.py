@@ -482,3 +482,30 @@ def test_an_editor_cannot_upload_the_pages_of_a_published_issue(editor, client):
     assert answer.status_code == 200 and "只有总编可以上传" in answer.content.decode()
     assert not Page.objects.filter(issue=live).exists()
     assert client.get(live.get_absolute_url()).content.decode().count("要闻") == 0
+
+
+def test_the_chief_editor_who_withdraws_or_publishes_a_story_is_named_for_the_waiting_change_taken_in(
+    editor, chief, live_article
+):
+    from reversion.models import Version
+
+    from articles import services
+
+    def latest_revision():
+        return Version.objects.get_for_object(live_article).order_by("-pk").first().revision
+
+    edit(editor, live_article, headline=NEW)
+    services.unpublish_article(article=Article.objects.get(pk=live_article.pk), user=chief)
+    assert (latest_revision().comment, latest_revision().user) == ("并入待发布的修改", chief)
+    assert Article.objects.get(pk=live_article.pk).headline == NEW
+
+    # Scheduled again, an editor's change waits; publishing it now takes the change in.
+    services.publish_article(
+        article=Article.objects.get(pk=live_article.pk), user=chief, at=timezone.now() + datetime.timedelta(hours=2)
+    )
+    edit(editor, live_article, headline="职工书屋开进了五个车间")
+    assert WorkingCopy.objects.exists()
+    services.publish_article(article=Article.objects.get(pk=live_article.pk), user=chief)
+    merged = Version.objects.get_for_object(live_article).filter(revision__comment="并入待发布的修改")
+    assert [v.revision.user for v in merged.order_by("pk")] == [chief, chief]
+    assert Article.objects.get(pk=live_article.pk).headline == "职工书屋开进了五个车间"
