@@ -56,6 +56,15 @@ def test_a_two_stage_paper_counts_its_own_stages(issue, settings):
     assert plan.review_counts == [("草稿", 1), ("初审中", 2), ("终审中", 2), ("待发布（已终审）", 1)]
 
 
+def test_a_story_waiting_at_a_stage_the_paper_no_longer_has_is_counted_last_as_waiting(issue, settings):
+    settings.NEWSROOM_REVIEW_STAGES = [
+        {"key": "first", "label": "初审", "group": "编辑"},
+        {"key": "final", "label": "终审", "group": "总编"},
+    ]
+    plan = publishing.publish_plan(issue=issue)
+    assert plan.review_counts == [("草稿", 1), ("初审中", 2), ("终审中", 1), ("待发布（已终审）", 1), ("待审", 1)]
+
+
 def test_the_confirmation_lists_each_storys_stage_and_warns_about_those_not_through_the_last(issue, chief):
     desk = Browser(chief)
     listing = desk.open(reverse("admin:issues_issue_changelist"), "changelist-form")
