@@ -181,3 +181,11 @@ def test_publishing_again_at_the_time_already_set_changes_nothing(chief):
     assert "将于 2023年01月01日 08:00 上线，同时发布稿件 0 篇。" in response.content.decode()
     assert issue_history(issue) == ["定时发布整期，上线稿件 3 篇"]
     assert set(Article.objects.values_list("publish_at", flat=True)) == {EIGHT}
+
+
+def test_the_confirmation_marks_each_article_not_yet_public_as_going_live_with_the_issue(chief):
+    issue, _ = issue_with_articles()
+    with time_machine.travel(SIX, tick=False):
+        html = confirmation(chief, issue)
+    assert html.count("<td>随本期上线</td>") == 3
+    assert "已发布（不变）" not in html
