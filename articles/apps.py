@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
 
         from issues.models import Issue, Page
         from unionpaper import staff
-        from unionpaper.dependency_cache import when_scheduled_comes_due
+        from unionpaper.dependency_cache import when_purging_refresh, when_scheduled_comes_due
 
         from . import invalidation
         from .checks import check_editor_is_covered
@@ -22,4 +22,5 @@ class ArticlesConfig(AppConfig):
         # What a change of an issue or a page touches includes its articles' lists: connected here for all.
         invalidation.connect(Issue, Page, Article, ArticleImage, Theme, ThemedArticle)
         when_scheduled_comes_due(invalidation.keys_coming_due)
+        when_purging_refresh(invalidation.pages_to_refresh)
         staff.connect()  # joining a newsroom group makes a user staff

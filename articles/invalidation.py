@@ -452,3 +452,33 @@ def disconnect(*models) -> None:
         post_save.disconnect(sender=model, dispatch_uid=f"dep-keys-save-{name}")
         pre_delete.disconnect(sender=model, dispatch_uid=f"dep-keys-before-delete-{name}")
         post_delete.disconnect(sender=model, dispatch_uid=f"dep-keys-delete-{name}")
+
+
+def pages_to_refresh(keys) -> list[str]:
+    """Return the public pages that chiefly show what a change of ``keys`` touched, to render before a purge.
+
+    An article's text or listed fields: its own view, and for its listed
+    fields its page's view too; a page or its list of articles: the page's
+    view. Only what readers may see (``dependency_cache.refresh_before_purge``).
+    """
+    texts, listed, pages = set(), set(), set()
+    for key in keys:
+        kind, _, rest = key.rpartition(":")
+        if not rest.isdigit():
+            continue
+        if kind == "article-text":
+            texts.add(int(rest))
+        elif kind == "article":
+            listed.add(int(rest))
+        elif kind in ("page", "list:page"):
+            pages.add(int(rest))
+    paths = []
+    articles = Article.objects.published().filter(pk__in=texts | listed).select_related("page__issue")
+    for article in articles.order_by("pk"):
+        paths.append(article.get_absolute_url())
+        if article.pk in listed:
+            pages.add(article.page_id)
+    public_issues = Issue.objects.published()
+    for page in Page.objects.filter(pk__in=pages, issue__in=public_issues).select_related("issue").order_by("pk"):
+        paths.append(page.get_absolute_url())
+    return paths

@@ -396,7 +396,7 @@ class _AtCommit:
         if keys:
             # Purged only once the app's own entries are stale (and those rendered
             # ahead are kept), so that the shared cache fetches what is new.
-            frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
+            purge_shared(keys)
 
 
 _current = threading.local()
@@ -414,6 +414,24 @@ def _at_commit(connection) -> _AtCommit:
         pending = _current.pending = _AtCommit()
     transaction.on_commit(pending, using=connection.alias)
     return pending
+
+
+# Called with a committed change's keys before a shared cache in front is purged of them
+# (``dependency_cache.refresh_before_purge``): the app's own stale pages are rendered again first.
+_before_purge: list = []
+
+
+def before_purge(hook) -> None:
+    """Register ``hook(keys)``, called with a committed change's keys before the shared cache is purged."""
+    _before_purge[:] = [hook]
+
+
+def purge_shared(keys) -> None:
+    """Purge a committed change's keys from a shared cache in front, once the ``before_purge`` hook has run."""
+    keys = keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE}
+    for hook in _before_purge:
+        hook(keys)
+    frontend_cache.purge(keys)
 
 
 def changed(keys: Iterable[str], *, using=None) -> None:
@@ -436,7 +454,7 @@ def changed(keys: Iterable[str], *, using=None) -> None:
     invalidate(keys)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        frontend_cache.purge(keys if len(keys) <= MAX_KEYS_PER_CHANGE else {SITE})
+        purge_shared(keys)
         return
     _at_commit(connection).keys |= keys
 

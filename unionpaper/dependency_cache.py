@@ -63,6 +63,10 @@ class _Ahead:
 
 
 _ahead: ContextVar[_Ahead | None] = ContextVar("unionpaper_render_ahead", default=None)
+# Who names the pages rendered again before a shared cache is purged (``when_purging_refresh``).
+_pages_showing: list = []
+REFRESHED_BEFORE_PURGE = 20
+_refreshing: ContextVar[bool] = ContextVar("unionpaper_refreshing_before_purge", default=False)
 
 
 def when_scheduled_comes_due(keys_coming_due) -> None:
@@ -299,6 +303,59 @@ def render_ahead(paths, *, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     finally:
         _ahead.reset(token)
     return state.kept
+
+
+def when_purging_refresh(pages_showing) -> None:
+    """Register ``pages_showing(keys)``: the public paths that chiefly show what a change of ``keys`` touched.
+
+    With a shared HTTP cache in front, those pages are rendered again once the
+    change commits and before the shared cache is purged (``refresh_before_purge``).
+    """
+    _pages_showing[:] = [pages_showing]
+    ck.before_purge(refresh_before_purge)
+
+
+def refresh_before_purge(keys) -> list[str]:
+    """Render again the chief pages showing a committed change, before a shared cache in front is purged of it.
+
+    The purge empties the shared cache of every page carrying the keys; its
+    next request for each is a miss to the app, and every reader asking for
+    that page meanwhile waits for it. Rendered here first, from the rows as
+    committed and read from the primary, the app answers that miss from its
+    own cache at once. Only the pages ``pages_showing`` names (an article's
+    own view, a page's view; at most ``REFRESHED_BEFORE_PURGE``) are rendered; the
+    others showing the keys are rendered by the first reader who asks, as
+    without a shared cache. Nothing is done without a shared cache, with the
+    page cache off, inside a sandbox, while rendering ahead, or when the whole
+    site starts afresh (``site``: a deploy or a migration, whose schema may be
+    half-made). A render that fails is logged and never stops the purge.
+    """
+    if not frontend_cache.backends() or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return []
+    if sandbox.active() or rendering_ahead() or _refreshing.get() or not _pages_showing:
+        return []
+    if ck.SITE in keys:  # the whole site starts afresh (a deploy, a migration): its readers render it
+        return []
+    host = public_host()
+    if host is None:
+        return []
+    paths = list(dict.fromkeys(path for pages_showing in _pages_showing for path in pages_showing(keys)))
+    paths = paths[:REFRESHED_BEFORE_PURGE]
+    if not paths:
+        return []
+    handler = BaseHandler()
+    handler.load_middleware()
+    token = _refreshing.set(True)  # a change made while rendering (a due copy applied) refreshes nothing more
+    try:
+        with db_routers.reading_primary(), translation.override(translation.get_language()):
+            for path in paths:
+                try:
+                    handler.get_response(_reader_request(path, host))
+                except Exception:  # the purge must go out whatever a render does
+                    logger.exception("rendering %s before purging the shared cache failed", path)
+    finally:
+        _refreshing.reset(token)
+    return paths
 
 
 def _reader_request(path: str, host: str) -> WSGIRequest:

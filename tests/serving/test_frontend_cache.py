@@ -3,6 +3,7 @@
 The CDN APIs are played by a local HTTP server on 127.0.0.1; nothing here reaches the internet.
 """
 
+import datetime
 import json
 import logging
 import threading
@@ -11,7 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.db import transaction
 from django.http import HttpResponse
+from django.test import Client
 
+from articles.models import Article
+from tests.factories import make_article, make_issue, make_page
 from unionpaper import cache_keys as ck
 from unionpaper import frontend_cache
 
@@ -210,3 +214,75 @@ def test_a_change_outside_any_transaction_is_purged_at_once(api, settings):
     settings.FRONTEND_CACHES = {"fastly": fastly(api)}
     ck.changed({"article:9"})
     assert [r["headers"]["surrogate-key"] for r in api.requests] == ["article:9"]
+
+
+def varnish(api):
+    return {"BACKEND": "unionpaper.frontend_cache.VarnishBackend", "LOCATIONS": [api.url]}
+
+
+def served(path):
+    """Return how the app served ``path`` to a reader (its own page cache: hit or miss) and the page."""
+    response = Client().get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response["X-Page-Cache"], response.content.decode()
+
+
+def correct(article, **fields):
+    article = Article.objects.get(pk=article.pk)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_shared_cache_a_corrected_article_is_rendered_again_before_the_purge(api, settings, caplog):
+    settings.FRONTEND_CACHES = {"varnish": varnish(api)}
+    settings.PUBLIC_PAGE_CACHE = True
+    article = make_article(make_page(make_issue(datetime.date(2024, 5, 1)), "A01"), body="<p>原来的正文。</p>")
+    url = article.get_absolute_url()
+    served(url)
+    with caplog.at_level(logging.INFO):
+        correct(article, body="<p>原来的正文。</p><p>（本文有更正）</p>")
+    # The shared cache's next request for the article (its purge emptied it) finds it ready in the app.
+    how, page = served(url)
+    assert how == "hit" and "本文有更正" in page
+    assert [
+        r["headers"]["xkey-purge"] for r in api.requests if f"article-text:{article.pk}" in r["headers"]["xkey-purge"]
+    ]
+    order = [r.getMessage() for r in caplog.records if r.name in ("unionpaper.render", "unionpaper.frontend_cache")]
+    rendered = next(n for n, m in enumerate(order) if m.startswith(f"render {url} "))
+    purged = next(n for n, m in enumerate(order) if "purged" in m)
+    assert rendered < purged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_shared_cache_a_new_headline_renders_the_article_and_its_page_before_the_purge(api, settings):
+    settings.FRONTEND_CACHES = {"varnish": varnish(api)}
+    settings.PUBLIC_PAGE_CACHE = True
+    page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
+    article, other = make_article(page, headline="旧标题"), make_article(page, headline="另一篇")
+    for path in (article.get_absolute_url(), page.get_absolute_url(), other.get_absolute_url()):
+        served(path)
+    correct(article, headline="新标题")
+    how, shown = served(article.get_absolute_url())
+    assert how == "hit" and "新标题" in shown
+    how, shown = served(page.get_absolute_url())
+    assert how == "hit" and "新标题" in shown
+    # A page that also lists the headline but is not its article's or page's own is left to its first reader.
+    assert served(other.get_absolute_url())[0] == "miss"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_or_a_site_without_a_shared_cache_renders_nothing_on_save(api, settings, caplog):
+    settings.PUBLIC_PAGE_CACHE = True
+    page = make_page(make_issue(datetime.date(2024, 5, 1)), "A01")
+    article = make_article(page)
+    served(article.get_absolute_url())
+    correct(article, body="<p>没有共享缓存时的更正。</p>")
+    assert served(article.get_absolute_url())[0] == "miss"  # no shared cache: the first reader renders it
+
+    settings.FRONTEND_CACHES = {"varnish": varnish(api)}
+    draft = make_article(page, headline="未发布的稿件", published=False)
+    with caplog.at_level(logging.INFO, logger="unionpaper.render"):
+        correct(draft, body="<p>草稿的修改。</p>")
+    assert not [r for r in caplog.records if r.name == "unionpaper.render"]
