@@ -87,13 +87,19 @@ class Cpus:
 
     def split(self, gunicorn_pid):
         self.front, self.back = {self.all[0]}, set(self.all[1:])
-        for pid in [*process_tree(gunicorn_pid), *processes_named("postgres", "redis-server")]:
+        for tid in threads_of(*process_tree(gunicorn_pid), *processes_named("postgres", "redis-server")):
             try:
-                self.saved[pid] = os.sched_getaffinity(pid)
-                os.sched_setaffinity(pid, self.back)
+                self.saved[tid] = os.sched_getaffinity(tid)
+                os.sched_setaffinity(tid, self.back)
             except OSError:
                 pass  # gone meanwhile, or not ours to move: it then shares every CPU
         return self
+
+    def pin_front(self, pid):
+        """Move every thread of ``pid`` and of the processes below it to the front's CPU."""
+        for tid in threads_of(*process_tree(pid)):
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(tid, self.front)
 
     def restore(self):
         for pid, cpus in self.saved.items():
@@ -119,6 +125,14 @@ def process_tree(pid):
         for task in Path(f"/proc/{current}/task").glob("*/children"):
             todo += [int(child) for child in task.read_text().split()]
     return found
+
+
+def threads_of(*pids):
+    """Return every thread of the processes ``pids``: an affinity set by pid moves only the main thread."""
+    tids = []
+    for pid in pids:
+        tids += [int(task.name) for task in Path(f"/proc/{pid}/task").glob("*")] or [pid]
+    return tids
 
 
 def processes_named(*names):
@@ -266,6 +280,8 @@ def mix(base, script, args, env, edits, log, cpus):
     """Read the mix for ``args.duration`` s, with an editor process saving every 2 s when ``edits``."""
     editor = None
     offset = os.path.getsize(log)
+    # With a shared cache in front, the saving process renders the article again before purging it.
+    editor_log = Path(log).with_name(f"editor-{time.monotonic_ns()}.log")
     if edits:
         count = int(args.duration / EDIT_EVERY) + 1
         editor = subprocess.Popen(
@@ -273,6 +289,7 @@ def mix(base, script, args, env, edits, log, cpus):
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
+            stderr=open(editor_log, "wb"),  # noqa: SIM115 (the editor writes to it until it ends)
             text=True,
             preexec_fn=cpus.back_preexec(),
         )
@@ -285,6 +302,7 @@ def mix(base, script, args, env, edits, log, cpus):
             row["saves"] = int(saves or 0)
     time.sleep(0.5)  # the last log lines reach the file
     row["renders"] = sum(renders(log, offset).values())
+    row["renders_by_editor"] = sum(renders(editor_log, 0).values()) if editor_log.exists() else 0
     return row
 
 
@@ -421,6 +439,7 @@ def table(results):
                 f"{row['render_ms'][1]} ms (longest)"
                 if what == "burst"
                 else f"{row.get('saves', 0)} saves, {row['renders']} renders"
+                + (f" (+ {row['renders_by_editor']} by the saving process)" if row.get("renders_by_editor") else "")
             )
             rows.append(
                 f"| {name} | {SERVED_BY[via]} | {row['rps']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {extra} | "
@@ -498,8 +517,7 @@ def main():
             base = f"http://127.0.0.1:{serve.PORT if via == 'gunicorn' else VARNISH_PORT}"
             if via == "varnish":
                 cpus.split(proc.pid)
-                for pid in process_tree(int(Path(VARNISH_PIDFILE).read_text())):
-                    os.sched_setaffinity(pid, cpus.front)
+                cpus.pin_front(int(Path(VARNISH_PIDFILE).read_text()))
             warm(base, paths)
             for what in ("none", "edits"):
                 if what not in args.rows:
