@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -27,12 +28,6 @@ def test_warm_compiles_the_readers_templates_without_opening_the_database():
         assert name in compiled
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url):
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -42,7 +37,7 @@ def _get(url):
 
 
 def test_gunicorn_with_the_projects_config_serves_the_paper(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DEBUG": "false",

@@ -5,7 +5,6 @@ Served as in production: collectstatic, then gunicorn with WhiteNoise, over HTTP
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 MANUAL_TESTS = "ckeditor/ckeditor/plugins/exportpdf/tests/manual"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url):
@@ -51,7 +46,7 @@ def site(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "unionpaper.settings",
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(GUNICORN), "unionpaper.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         cwd=ROOT,

@@ -16,6 +16,7 @@ from django.test import Client
 
 from articles.models import Article
 from tests.factories import make_article, make_issue, make_page
+from tests.ports import free_port
 from unionpaper import cache_keys as ck
 from unionpaper import frontend_cache
 
@@ -69,11 +70,7 @@ def api():
 
 
 def unused_url():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def fastly(api):
